@@ -1,0 +1,51 @@
+package dev.livegrid.config;
+
+import java.util.Locale;
+
+/**
+ * Every setting LiveGrid reads: its name as a system property and as an environment variable,
+ * its default and what it means. The README's configuration table lists exactly these.
+ */
+public enum Setting {
+    PORT("port", "8080", "TCP port of the standalone server; 0 picks a free port"),
+    BIND("bind", "0.0.0.0", "address the standalone server listens on (127.0.0.1 for this machine only)"),
+    PING_INTERVAL("ping-interval", "25s", "how often every WebSocket session is pinged"),
+    PONG_TIMEOUT("pong-timeout", "10s", "a session whose pong is this late is closed (1001)"),
+    MAX_MESSAGE_SIZE("max-message-size", "1MiB",
+            "largest message accepted, whole or summed over its fragments; larger closes with 1009"),
+    ALLOWED_ORIGINS("allowed-origins", "",
+            "comma-separated browser origins allowed besides the server's own host; * allows any");
+
+    private final String key;
+    private final String defaultValue;
+    private final String meaning;
+
+    Setting(String key, String defaultValue, String meaning) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.meaning = meaning;
+    }
+
+    /** The system property, e.g. {@code livegrid.ping-interval}. */
+    public String property() {
+        return "livegrid." + key;
+    }
+
+    /** The environment variable, e.g. {@code LIVEGRID_PING_INTERVAL}. */
+    public String environmentVariable() {
+        return "LIVEGRID_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+
+    /** How the setting is named in error messages: both of its spellings. */
+    public String displayName() {
+        return property() + " (" + environmentVariable() + ")";
+    }
+}

@@ -1,0 +1,68 @@
+package dev.livegrid.endpoint;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+
+import java.nio.ByteBuffer;
+import java.util.logging.Logger;
+
+/**
+ * {@code /echo}, the reference endpoint: every text and binary message comes back unchanged, with its
+ * type and in order; connect-time parameters ({@link EchoOptions}) make it misbehave on purpose.
+ */
+@ServerEndpoint(value = EchoEndpoint.PATH, configurator = LiveGridConfigurator.class)
+public class EchoEndpoint {
+
+    public static final String PATH = "/echo";
+    private static final Logger LOG = Logger.getLogger(EchoEndpoint.class.getName());
+
+    private final LiveGridContext context;
+    private EchoSession echo;
+
+    public EchoEndpoint(LiveGridContext context) {
+        this.context = context;
+    }
+
+    @OnOpen
+    public void open(Session session) {
+        echo = EchoSession.open(session, context);
+    }
+
+    @OnMessage
+    public void text(String message) {
+        echo.reply(message);
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer message) {
+        echo.reply(copyOf(message));
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong, Session session) {
+        context.heartbeat().pongReceived(session);
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        echo.end();
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        LOG.fine(() -> "echo session " + session.getId() + ": " + failure);
+    }
+
+    /** The runtime may reuse its buffer once this call returns; a delayed reply needs its own copy. */
+    private static ByteBuffer copyOf(ByteBuffer message) {
+        ByteBuffer copy = ByteBuffer.allocate(message.remaining());
+        copy.put(message.duplicate()).flip();
+        return copy;
+    }
+}

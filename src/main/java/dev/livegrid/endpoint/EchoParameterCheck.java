@@ -1,0 +1,33 @@
+package dev.livegrid.endpoint;
+
+import dev.livegrid.guard.Handshake;
+import dev.livegrid.guard.HandshakeCheck;
+import dev.livegrid.guard.Refusal;
+
+import java.util.Optional;
+
+/** Refuses an {@code /echo} handshake whose query parameters are invalid, with 400 and the reason. */
+public final class EchoParameterCheck implements HandshakeCheck {
+
+    private final String echoPath;
+    private final long maxMessageSize;
+
+    /** @param contextPath "" standalone, e.g. "/livegrid" in a WAR */
+    public EchoParameterCheck(String contextPath, long maxMessageSize) {
+        this.echoPath = contextPath + EchoEndpoint.PATH;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    @Override
+    public Optional<Refusal> check(Handshake handshake) {
+        if (!handshake.path().equals(echoPath)) {
+            return Optional.empty();
+        }
+        try {
+            EchoOptions.parse(handshake.parameters(), maxMessageSize);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(Refusal.of(400, e.getMessage()));
+        }
+    }
+}

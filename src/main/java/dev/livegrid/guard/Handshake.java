@@ -1,0 +1,78 @@
+package dev.livegrid.guard;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An HTTP request seen at the point where it may become a WebSocket, independent of the server that
+ * parsed it.
+ *
+ * @param method   request method, e.g. {@code GET}
+ * @param protocol HTTP version, e.g. {@code HTTP/1.1}
+ * @param path     request path without the query, e.g. {@code /echo}
+ * @param query    raw query string without {@code ?}, or empty
+ * @param headers  header values by lower-case name (repeated headers keep every value)
+ */
+public record Handshake(String method, String protocol, String path, String query, Map<String, List<String>> headers) {
+
+    public Handshake {
+        query = query == null ? "" : query;
+        Map<String, List<String>> lower = new LinkedHashMap<>();
+        headers.forEach((name, values) ->
+                lower.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).addAll(values));
+        headers = Map.copyOf(lower);
+    }
+
+    /** The header's values joined with commas (as RFC 9110 allows for list headers), or null. */
+    public String header(String name) {
+        List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+        return values == null || values.isEmpty() ? null : String.join(",", values);
+    }
+
+    /** Whether a comma-separated header contains the token, ignoring case. */
+    public boolean headerHasToken(String name, String token) {
+        String value = header(name);
+        if (value == null) {
+            return false;
+        }
+        for (String item : value.split(",")) {
+            if (item.trim().equalsIgnoreCase(token)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the client asks for a WebSocket at all: an {@code Upgrade} naming it or a WebSocket key. */
+    public boolean asksForWebSocket() {
+        return headerHasToken("Upgrade", "websocket") || header("Sec-WebSocket-Key") != null;
+    }
+
+    /** The decoded query parameters in order; a parameter without {@code =} has the value "". */
+    public Map<String, List<String>> parameters() {
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            parameters.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+        }
+        return parameters;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.livegrid.guard;
+
+import java.util.Map;
+
+/**
+ * A handshake answered with an HTTP error instead of an upgrade.
+ *
+ * @param status  HTTP status, e.g. 400
+ * @param message one line for the plain-text body, saying what was wrong and what is expected
+ * @param headers extra response headers, e.g. {@code Sec-WebSocket-Version: 13} with a 426
+ */
+public record Refusal(int status, String message, Map<String, String> headers) {
+
+    public Refusal {
+        headers = Map.copyOf(headers);
+    }
+
+    public static Refusal of(int status, String message) {
+        return new Refusal(status, message, Map.of());
+    }
+}

@@ -1,0 +1,44 @@
+package dev.livegrid.standalone;
+
+import dev.livegrid.guard.HandshakeCheck;
+import org.glassfish.tyrus.spi.ServerContainer;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.TransportFilter;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.HttpServerFilter;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter;
+
+import java.util.List;
+
+/**
+ * Puts Tyrus into the listener's filter chain with LiveGrid's guards around it:
+ * <pre>
+ * Transport → FrameGuardFilter → HTTP codec → HandshakeFilter → Tyrus → HTTP handlers
+ * </pre>
+ * The frame guard sees the raw bytes of upgraded connections; the handshake filter sees parsed
+ * requests before Tyrus does.
+ */
+final class GuardAddOn implements AddOn {
+
+    private final ServerContainer container;
+    private final String contextPath;
+    private final List<HandshakeCheck> checks;
+    private final long maxMessageSize;
+
+    GuardAddOn(ServerContainer container, String contextPath, List<HandshakeCheck> checks, long maxMessageSize) {
+        this.container = container;
+        this.contextPath = contextPath;
+        this.checks = List.copyOf(checks);
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    @Override
+    public void setup(NetworkListener listener, FilterChainBuilder builder) {
+        int handlers = builder.indexOfType(HttpServerFilter.class);
+        builder.add(handlers, new GrizzlyServerFilter(container, contextPath));
+        builder.add(handlers, new HandshakeFilter(checks));
+        int transport = builder.indexOfType(TransportFilter.class);
+        builder.add(transport + 1, new FrameGuardFilter(maxMessageSize));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.livegrid.standalone;
+
+import dev.livegrid.guard.Handshake;
+import dev.livegrid.guard.HandshakeCheck;
+import dev.livegrid.guard.Refusal;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.util.MimeHeaders;
+import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks every request that asks for a WebSocket against LiveGrid's {@link HandshakeCheck}s before
+ * Tyrus sees it, and answers a refused one with its HTTP status and a plain-text reason, then
+ * closes the connection.
+ */
+final class HandshakeFilter extends BaseFilter {
+
+    private static final String CHECKED = HandshakeFilter.class.getName() + ".checked";
+
+    private final List<HandshakeCheck> checks;
+
+    HandshakeFilter(List<HandshakeCheck> checks) {
+        this.checks = checks;
+    }
+
+    @Override
+    public NextAction handleRead(FilterChainContext ctx) {
+        HttpContent content = ctx.getMessage();
+        if (!(content.getHttpHeader() instanceof HttpRequestPacket request) || request.getAttribute(CHECKED) != null) {
+            return ctx.getInvokeAction();
+        }
+        request.setAttribute(CHECKED, Boolean.TRUE);
+        Handshake handshake = handshakeOf(request);
+        if (!handshake.asksForWebSocket()) {
+            return ctx.getInvokeAction();
+        }
+        Optional<Refusal> refusal = checks.stream().map(c -> c.check(handshake)).flatMap(Optional::stream).findFirst();
+        if (refusal.isEmpty()) {
+            return ctx.getInvokeAction();
+        }
+        refuse(ctx, request, refusal.get());
+        return ctx.getStopAction();
+    }
+
+    private static void refuse(FilterChainContext ctx, HttpRequestPacket request, Refusal refusal) {
+        HttpResponsePacket response = request.getResponse();
+        response.setStatus(refusal.status());
+        refusal.headers().forEach(response::setHeader);
+        response.setHeader("Connection", "close");
+        response.setHeader("Content-Type", "text/plain;charset=utf-8");
+        byte[] body = (refusal.message() + "\n").getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        Buffer buffer = Buffers.wrap(ctx.getMemoryManager(), body);
+        Connection<?> connection = ctx.getConnection();
+        ctx.write(HttpContent.builder(response).content(buffer).last(true).build(),
+                new EmptyCompletionHandler<WriteResult>() {
+                    @Override
+                    public void completed(WriteResult result) {
+                        connection.closeSilently();
+                    }
+
+                    @Override
+                    public void failed(Throwable error) {
+                        connection.closeSilently();
+                    }
+                });
+    }
+
+    private static Handshake handshakeOf(HttpRequestPacket request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        MimeHeaders mime = request.getHeaders();
+        for (String name : mime.names()) {
+            List<String> values = new ArrayList<>();
+            mime.values(name).forEach(values::add);
+            headers.put(name, values);
+        }
+        return new Handshake(request.getMethod().getMethodString(), request.getProtocol().getProtocolString(),
+                request.getRequestURI(), request.getQueryString(), headers);
+    }
+}

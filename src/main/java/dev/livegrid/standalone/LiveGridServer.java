@@ -1,0 +1,182 @@
+package dev.livegrid.standalone;
+
+import dev.livegrid.config.Settings;
+import dev.livegrid.endpoint.EchoEndpoint;
+import dev.livegrid.endpoint.EchoParameterCheck;
+import dev.livegrid.endpoint.LiveGridConfigurator;
+import dev.livegrid.endpoint.LiveGridContext;
+import dev.livegrid.guard.HandshakeCheck;
+import dev.livegrid.guard.OriginCheck;
+import dev.livegrid.guard.ProtocolCheck;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The standalone LiveGrid server: Tyrus on one Grizzly listener that also serves {@code webapp/}.
+ * Start it with {@link #start(Settings)} (port 0 for a free port), read {@link #port()} or
+ * {@link #baseUri()}, and {@link #close()} it. The launcher's {@code main} and the tests use this
+ * same factory.
+ * <p>
+ * Grizzly's listener is built here rather than through Tyrus's {@code Server}, which binds 0.0.0.0
+ * whatever host it is given; this also lets LiveGrid put its protocol guards around Tyrus.
+ */
+public final class LiveGridServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LiveGridServer.class.getName());
+    private static final String CONTEXT_PATH = "";
+    /** Room for the largest frame header on top of the largest message in Tyrus's frame buffer. */
+    private static final int FRAME_HEADER_ALLOWANCE = 14;
+
+    private final Settings settings;
+    private final HttpServer http;
+    private final NetworkListener listener;
+    private final TyrusServerContainer container;
+    private final LiveGridContext context;
+
+    private LiveGridServer(Settings settings, HttpServer http, NetworkListener listener,
+                           TyrusServerContainer container, LiveGridContext context) {
+        this.settings = settings;
+        this.http = http;
+        this.listener = listener;
+        this.container = container;
+        this.context = context;
+    }
+
+    /** Starts a server with these settings; it is listening when this returns. */
+    public static LiveGridServer start(Settings settings) throws IOException {
+        LiveGridContext context = new LiveGridContext(settings);
+        TyrusServerContainer container = container((int) settings.maxMessageSize() + FRAME_HEADER_ALLOWANCE);
+        HttpServer http = new HttpServer();
+        NetworkListener listener = new NetworkListener("livegrid", settings.bind(), settings.port());
+        try {
+            registerEndpoints(container, context);
+            configure(listener, settings, container);
+            http.addListener(listener);
+            http.getServerConfiguration().addHttpHandler(
+                    new CLStaticHttpHandler(LiveGridServer.class.getClassLoader(), "/webapp/"), "/");
+            http.start();
+        } catch (IOException | RuntimeException e) {
+            http.shutdownNow();
+            container.stop();
+            context.close();
+            throw e;
+        }
+        LiveGridServer server = new LiveGridServer(settings, http, listener, container, context);
+        LOG.info(server.describeUrls());
+        return server;
+    }
+
+    public int port() {
+        return listener.getPort();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** {@code http://host:port/}; the host is the bind address, or localhost when bound to every interface. */
+    public URI baseUri() {
+        return URI.create("http://" + hostForUrls() + ":" + port() + "/");
+    }
+
+    /** The WebSocket URI of a path such as {@code /echo}. */
+    public URI webSocketUri(String path) {
+        return URI.create("ws://" + hostForUrls() + ":" + port() + path);
+    }
+
+    /** Stops accepting connections, closes open ones and shuts every executor down. */
+    @Override
+    public void close() {
+        http.shutdownNow();
+        container.stop();
+        context.close();
+        LOG.info("LiveGrid stopped (port " + port() + ")");
+    }
+
+    private String describeUrls() {
+        return "LiveGrid serving " + baseUri() + " (page " + baseUri().resolve("echo.html") + ", WebSocket "
+                + webSocketUri(EchoEndpoint.PATH) + ") on " + settings.bind() + ":" + port();
+    }
+
+    private String hostForUrls() {
+        try {
+            InetAddress address = InetAddress.getByName(settings.bind());
+            if (address.isAnyLocalAddress()) {
+                return "localhost";
+            }
+            String host = address.getHostAddress();
+            return host.contains(":") ? "[" + host + "]" : host;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void registerEndpoints(TyrusServerContainer container, LiveGridContext context) throws IOException {
+        try {
+            LiveGridConfigurator.registering(context, () -> {
+                container.register(EchoEndpoint.class);
+                return null;
+            });
+        } catch (Exception e) {
+            throw new IOException("cannot register LiveGrid's endpoints: " + e.getMessage(), e);
+        }
+    }
+
+    private static void configure(NetworkListener listener, Settings settings, TyrusServerContainer container) {
+        List<HandshakeCheck> checks = List.of(
+                new ProtocolCheck(),
+                new OriginCheck(settings.allowedOrigins()),
+                new EchoParameterCheck(CONTEXT_PATH, settings.maxMessageSize()));
+        TCPNIOTransport transport = listener.getTransport();
+        // Tyrus hands frames to endpoints on the thread that read them: keep that off the selector.
+        transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        // WebSocket sessions stay open while idle; the heartbeat finds the dead ones.
+        listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        listener.registerAddOn(new GuardAddOn(container, CONTEXT_PATH, checks, settings.maxMessageSize()));
+    }
+
+    /** Tyrus's server container around its engine, as Tyrus's own Grizzly container builds it. */
+    private static TyrusServerContainer container(int incomingBufferSize) {
+        return new TyrusServerContainer((Set<Class<?>>) null) {
+            private final WebSocketEngine engine =
+                    TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
+
+            @Override
+            public void register(Class<?> endpointClass) throws DeploymentException {
+                engine.register(endpointClass, CONTEXT_PATH);
+            }
+
+            @Override
+            public void register(ServerEndpointConfig config) throws DeploymentException {
+                engine.register(config, CONTEXT_PATH);
+            }
+
+            @Override
+            public WebSocketEngine getWebSocketEngine() {
+                return engine;
+            }
+
+            @Override
+            public Map<String, Object> getProperties() {
+                return Map.of();
+            }
+        };
+    }
+}
