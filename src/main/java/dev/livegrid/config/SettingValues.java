@@ -53,18 +53,23 @@ final class SettingValues {
         return value;
     }
 
-    /** A byte count such as {@code 65536}, {@code 64KiB} or {@code 1MiB}. */
-    static long size(Setting setting, String text) {
+    /** A byte count such as {@code 65536}, {@code 64KiB} or {@code 1MiB}, from {@code min} to {@code max}. */
+    static long size(Setting setting, String text, long min, long max) {
+        String expectation = "a size from " + min + " bytes to " + max / (1024 * 1024) + "MiB, such as 65536, 64KiB or 1MiB";
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
-            throw new InvalidSettingException(setting, text, "a size in bytes such as 65536, 64KiB or 1MiB");
+            throw new InvalidSettingException(setting, text, expectation);
         }
         long unit = switch (m.group(2)) {
             case "KiB" -> 1024L;
             case "MiB" -> 1024L * 1024;
             default -> 1L;
         };
-        return Long.parseLong(m.group(1)) * unit;
+        long size = Long.parseLong(m.group(1)) * unit;
+        if (size < min || size > max) {
+            throw new InvalidSettingException(setting, text, expectation);
+        }
+        return size;
     }
 
     /** Comma-separated origins ({@code scheme://host[:port]}) or {@code *}; blank means none. */

@@ -59,7 +59,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 source.text(Setting.BIND).trim(),
                 SettingValues.duration(Setting.PING_INTERVAL, source.text(Setting.PING_INTERVAL)),
                 SettingValues.duration(Setting.PONG_TIMEOUT, source.text(Setting.PONG_TIMEOUT)),
-                SettingValues.size(Setting.MAX_MESSAGE_SIZE, source.text(Setting.MAX_MESSAGE_SIZE)),
+                SettingValues.size(Setting.MAX_MESSAGE_SIZE, source.text(Setting.MAX_MESSAGE_SIZE),
+                        MIN_MESSAGE_SIZE, MAX_MESSAGE_SIZE),
                 SettingValues.origins(Setting.ALLOWED_ORIGINS, source.text(Setting.ALLOWED_ORIGINS)));
     }
 

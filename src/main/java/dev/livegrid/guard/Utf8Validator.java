@@ -87,7 +87,7 @@ public final class Utf8Validator {
         continuations(next, NEED1, ACCEPT, CONT_80_8F, CONT_90_9F, CONT_A0_BF);
         continuations(next, NEED2, NEED1, CONT_80_8F, CONT_90_9F, CONT_A0_BF);
         continuations(next, NEED2_AFTER_E0, NEED1, CONT_A0_BF);
-        continuations(next, NEED2_AFTER_ED, NEED1, CONT_80_8F, CONT_90_9F, CONT_A0_BF);
+        continuations(next, NEED2_AFTER_ED, NEED1, CONT_80_8F, CONT_90_9F);
         continuations(next, NEED3, NEED2, CONT_80_8F, CONT_90_9F, CONT_A0_BF);
         continuations(next, NEED3_AFTER_F0, NEED2, CONT_90_9F, CONT_A0_BF);
         continuations(next, NEED3_AFTER_F4, NEED2, CONT_80_8F);

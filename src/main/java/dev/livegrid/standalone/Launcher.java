@@ -11,7 +11,13 @@ public final class Launcher {
     private Launcher() {
     }
 
+    /** One line per log record: time, level, message (and a stack trace when there is one). */
+    private static final String LOG_FORMAT = "%1$tF %1$tT %4$s %5$s%6$s%n";
+
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
+        }
         Settings settings;
         try {
             settings = Settings.fromEnvironment();

@@ -1,0 +1,94 @@
+package dev.livegrid.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SettingsTest {
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        Settings s = Settings.defaults();
+        assertAll(
+                () -> assertEquals(8080, s.port()),
+                () -> assertEquals("0.0.0.0", s.bind()),
+                () -> assertEquals(Duration.ofSeconds(25), s.pingInterval()),
+                () -> assertEquals(Duration.ofSeconds(10), s.pongTimeout()),
+                () -> assertEquals(1024 * 1024, s.maxMessageSize()),
+                () -> assertEquals(Set.of(), s.allowedOrigins()));
+    }
+
+    @Test
+    void environmentVariablesAreRead() {
+        Settings s = Settings.from(Map.of(), Map.of(
+                "LIVEGRID_PORT", "9090", "LIVEGRID_BIND", "127.0.0.1", "LIVEGRID_PING_INTERVAL", "500ms",
+                "LIVEGRID_PONG_TIMEOUT", "PT2S", "LIVEGRID_MAX_MESSAGE_SIZE", "64KiB",
+                "LIVEGRID_ALLOWED_ORIGINS", "https://a.example, http://b.example:8081"));
+        assertAll(
+                () -> assertEquals(9090, s.port()),
+                () -> assertEquals("127.0.0.1", s.bind()),
+                () -> assertEquals(Duration.ofMillis(500), s.pingInterval()),
+                () -> assertEquals(Duration.ofSeconds(2), s.pongTimeout()),
+                () -> assertEquals(65536, s.maxMessageSize()),
+                () -> assertEquals(Set.of("https://a.example", "http://b.example:8081"), s.allowedOrigins()));
+    }
+
+    @Test
+    void systemPropertiesWinOverEnvironmentVariables() {
+        Settings s = Settings.from(Map.of("livegrid.port", "7000", "livegrid.ping-interval", "3m"),
+                Map.of("LIVEGRID_PORT", "9090", "LIVEGRID_PING_INTERVAL", "1s"));
+        assertEquals(7000, s.port());
+        assertEquals(Duration.ofMinutes(3), s.pingInterval());
+    }
+
+    @ParameterizedTest(name = "{0}={1} is refused")
+    @CsvSource(delimiter = '|', value = {
+            "LIVEGRID_PORT|abc|livegrid.port (LIVEGRID_PORT)",
+            "LIVEGRID_PORT|70000|livegrid.port (LIVEGRID_PORT)",
+            "LIVEGRID_PORT|-1|livegrid.port (LIVEGRID_PORT)",
+            "LIVEGRID_BIND|no-such-host.invalid|livegrid.bind (LIVEGRID_BIND)",
+            "LIVEGRID_PING_INTERVAL|0s|livegrid.ping-interval (LIVEGRID_PING_INTERVAL)",
+            "LIVEGRID_PING_INTERVAL|soon|livegrid.ping-interval (LIVEGRID_PING_INTERVAL)",
+            "LIVEGRID_PONG_TIMEOUT|-5s|livegrid.pong-timeout (LIVEGRID_PONG_TIMEOUT)",
+            "LIVEGRID_MAX_MESSAGE_SIZE|big|livegrid.max-message-size (LIVEGRID_MAX_MESSAGE_SIZE)",
+            "LIVEGRID_MAX_MESSAGE_SIZE|100|livegrid.max-message-size (LIVEGRID_MAX_MESSAGE_SIZE)",
+            "LIVEGRID_MAX_MESSAGE_SIZE|65MiB|livegrid.max-message-size (LIVEGRID_MAX_MESSAGE_SIZE)",
+            "LIVEGRID_ALLOWED_ORIGINS|example.com|livegrid.allowed-origins (LIVEGRID_ALLOWED_ORIGINS)",
+            "LIVEGRID_ALLOWED_ORIGINS|https://a.example/path|livegrid.allowed-origins (LIVEGRID_ALLOWED_ORIGINS)",
+            "LIVEGRID_ALLOWED_ORIGINS|ftp://a.example|livegrid.allowed-origins (LIVEGRID_ALLOWED_ORIGINS)",
+    })
+    void badValuesFailNamingTheSetting(String variable, String value, String named) {
+        InvalidSettingException e = assertThrows(InvalidSettingException.class,
+                () -> Settings.from(Map.of(), Map.of(variable, value)));
+        assertTrue(e.getMessage().contains(named), e.getMessage());
+        assertTrue(e.getMessage().contains(value), e.getMessage());
+    }
+
+    @Test
+    void wildcardOriginIsAccepted() {
+        Settings s = Settings.from(Map.of(), Map.of("LIVEGRID_ALLOWED_ORIGINS", "*"));
+        assertEquals(Set.of("*"), s.allowedOrigins());
+    }
+
+    @Test
+    void readmeListsEverySettingWithItsDefault() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        for (Setting setting : Setting.values()) {
+            String defaultCell = setting.defaultValue().isEmpty() ? "(none)" : "`" + setting.defaultValue() + "`";
+            String row = "| `" + setting.property() + "` | `" + setting.environmentVariable() + "` | " + defaultCell + " |";
+            assertTrue(readme.contains(row), "README.md has no configuration row starting " + row);
+        }
+    }
+}
