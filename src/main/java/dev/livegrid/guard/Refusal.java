@@ -18,4 +18,16 @@ public record Refusal(int status, String message, Map<String, String> headers) {
     public static Refusal of(int status, String message) {
         return new Refusal(status, message, Map.of());
     }
+
+    /** The standard reason phrase of the status line. */
+    public String reasonPhrase() {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 426 -> "Upgrade Required";
+            default -> "Refused";
+        };
+    }
 }

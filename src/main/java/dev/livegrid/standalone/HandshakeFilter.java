@@ -12,6 +12,7 @@ import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.http.util.MimeHeaders;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.EmptyCompletionHandler;
@@ -60,9 +61,11 @@ final class HandshakeFilter extends BaseFilter {
     private static void refuse(FilterChainContext ctx, HttpRequestPacket request, Refusal refusal) {
         HttpResponsePacket response = request.getResponse();
         response.setStatus(refusal.status());
+        response.setReasonPhrase(refusal.reasonPhrase());
         refusal.headers().forEach(response::setHeader);
         response.setHeader("Connection", "close");
-        response.setHeader("Content-Type", "text/plain;charset=utf-8");
+        // Set as a plain header: the codec does not write the packet's content-type field.
+        response.getHeaders().setValue(Header.ContentType).setString("text/plain;charset=utf-8");
         byte[] body = (refusal.message() + "\n").getBytes(StandardCharsets.UTF_8);
         response.setContentLength(body.length);
         Buffer buffer = Buffers.wrap(ctx.getMemoryManager(), body);

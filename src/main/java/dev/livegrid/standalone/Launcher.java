@@ -3,6 +3,7 @@ package dev.livegrid.standalone;
 import dev.livegrid.config.InvalidSettingException;
 import dev.livegrid.config.Settings;
 
+import java.time.ZonedDateTime;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code java -jar livegrid-standalone.jar}: starts {@link LiveGridServer} and stops it on SIGTERM. */
@@ -30,6 +31,8 @@ public final class Launcher {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            // Not through java.util.logging: its own shutdown hook may already have closed the handlers.
+            System.err.printf(LOG_FORMAT, ZonedDateTime.now(), "", "", "INFO", "LiveGrid stopped", "");
             stopped.countDown();
         }, "livegrid-shutdown"));
         stopped.await();

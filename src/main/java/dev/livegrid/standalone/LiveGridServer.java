@@ -107,7 +107,7 @@ public final class LiveGridServer implements AutoCloseable {
         http.shutdownNow();
         container.stop();
         context.close();
-        LOG.info("LiveGrid stopped (port " + port() + ")");
+        LOG.fine(() -> "LiveGrid on port " + port() + " stopped");
     }
 
     private String describeUrls() {

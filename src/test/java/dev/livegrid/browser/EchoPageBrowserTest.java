@@ -1,0 +1,124 @@
+package dev.livegrid.browser;
+
+import dev.livegrid.config.Settings;
+import dev.livegrid.standalone.LiveGridServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Drives {@code echo.html} in Debian's headless Chromium against a running standalone server. */
+class EchoPageBrowserTest {
+
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    private static final String MARKUP = "<img src=x onerror=alert(1)>";
+
+    private static LiveGridServer server;
+    private static Path profile;
+    private static WebDriver driver;
+    private static WebDriverWait wait;
+
+    @BeforeAll
+    static void startServerAndBrowser() throws IOException {
+        for (String executable : new String[] {CHROMIUM, CHROMEDRIVER}) {
+            if (!new File(executable).canExecute()) {
+                fail(executable + " is missing: run .ci/install-test-deps.sh to install Debian's chromium and chromium-driver");
+            }
+        }
+        server = LiveGridServer.start(Settings.defaults().withPort(0).withBind("127.0.0.1"));
+        // Both paths are given, so Selenium Manager is never asked to find or download anything.
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+        profile = Files.createTempDirectory("livegrid-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+        wait = new WebDriverWait(driver, Duration.ofSeconds(10), Duration.ofMillis(50));
+    }
+
+    @AfterAll
+    static void stopBrowserAndServer() throws IOException {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
+        }
+    }
+
+    @BeforeEach
+    void openTheEchoPageAndConnect() {
+        driver.get(server.baseUri().resolve("echo.html").toString());
+        driver.findElement(By.id("open")).click();
+        logLine("OPEN");
+    }
+
+    @Test
+    void echoPageShowsTheServersResponse() {
+        driver.findElement(By.id("send")).click();
+
+        assertEquals("RESPONSE: Hello world!", logLine("RESPONSE: ").getText());
+    }
+
+    @Test
+    void markupInAMessageIsShownAsText() {
+        WebElement input = driver.findElement(By.id("message"));
+        input.clear();
+        input.sendKeys(MARKUP);
+        driver.findElement(By.id("send")).click();
+
+        assertEquals("RESPONSE: " + MARKUP, logLine("RESPONSE: ").getDomProperty("textContent"));
+        assertTrue(driver.findElements(By.cssSelector("#log img")).isEmpty(), "the message became an <img> element");
+        assertThrows(NoAlertPresentException.class, () -> driver.switchTo().alert(), "the message ran a script");
+    }
+
+    @Test
+    void closeIsLogged() {
+        driver.findElement(By.id("close")).click();
+
+        String close = logLine("CLOSE: ").getText();
+        assertTrue(close.startsWith("CLOSE: 1000"), close);
+    }
+
+    /** Waits for the first log line that starts with {@code prefix}. */
+    private static WebElement logLine(String prefix) {
+        return wait.withMessage(() -> "a log line starting with '" + prefix + "'; the log shows:\n"
+                        + driver.findElement(By.id("log")).getText())
+                .until(d -> d.findElements(By.cssSelector("#log > li")).stream()
+                        .filter(line -> line.getText().startsWith(prefix))
+                        .findFirst().orElse(null));
+    }
+}
