@@ -53,7 +53,7 @@ class StandaloneJarIT {
         ws.sendText("from the jar", true).join();
         assertEquals("from the jar", events.nextText());
 
-        process.destroy(); // SIGTERM
+        process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
         assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
         assertEquals(143, process.exitValue(), "exit status after SIGTERM");
         awaitMatch(lines, Pattern.compile("LiveGrid stopped"));
