@@ -4,14 +4,12 @@ import dev.livegrid.guard.FrameInspector;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.Grizzly;
-import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.memory.ByteBufferArray;
-import org.glassfish.grizzly.EmptyCompletionHandler;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -85,17 +83,7 @@ final class FrameGuardFilter extends BaseFilter {
         byte[] reason = violation.reason().getBytes(StandardCharsets.UTF_8);
         ByteBuffer frame = ByteBuffer.allocate(4 + reason.length);
         frame.put((byte) 0x88).put((byte) (2 + reason.length)).putShort((short) violation.closeCode()).put(reason).flip();
-        ctx.write(Buffers.wrap(ctx.getMemoryManager(), frame), new EmptyCompletionHandler<WriteResult>() {
-            @Override
-            public void completed(WriteResult result) {
-                connection.closeSilently();
-            }
-
-            @Override
-            public void failed(Throwable error) {
-                connection.closeSilently();
-            }
-        });
+        ctx.write(Buffers.wrap(ctx.getMemoryManager(), frame), new CloseAfterWrite(connection));
     }
 
     private static boolean startsWith101(Buffer out) {

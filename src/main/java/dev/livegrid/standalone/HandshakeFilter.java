@@ -5,7 +5,6 @@ import dev.livegrid.guard.HandshakeCheck;
 import dev.livegrid.guard.Refusal;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
@@ -15,7 +14,6 @@ import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.http.util.MimeHeaders;
 import org.glassfish.grizzly.memory.Buffers;
-import org.glassfish.grizzly.EmptyCompletionHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -71,17 +69,7 @@ final class HandshakeFilter extends BaseFilter {
         Buffer buffer = Buffers.wrap(ctx.getMemoryManager(), body);
         Connection<?> connection = ctx.getConnection();
         ctx.write(HttpContent.builder(response).content(buffer).last(true).build(),
-                new EmptyCompletionHandler<WriteResult>() {
-                    @Override
-                    public void completed(WriteResult result) {
-                        connection.closeSilently();
-                    }
-
-                    @Override
-                    public void failed(Throwable error) {
-                        connection.closeSilently();
-                    }
-                });
+                new CloseAfterWrite(connection));
     }
 
     private static Handshake handshakeOf(HttpRequestPacket request) {
