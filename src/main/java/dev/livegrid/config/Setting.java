@@ -14,7 +14,16 @@ public enum Setting {
     MAX_MESSAGE_SIZE("max-message-size", "1MiB",
             "largest message accepted, whole or summed over its fragments; larger closes with 1009"),
     ALLOWED_ORIGINS("allowed-origins", "",
-            "comma-separated browser origins allowed besides the server's own host; * allows any");
+            "comma-separated browser origins allowed besides the server's own host; * allows any"),
+    CREATE_SHEETS("create-sheets", "true", "joining an unknown sheet id creates it empty; false closes with 4004"),
+    LEGACY_SHEET("legacy-sheet", "demo", "the sheet the legacy POST /input-change edits"),
+    MAX_ROWS("max-rows", "10000", "rows per sheet; more is rejected with too-large"),
+    MAX_COLUMNS("max-columns", "100", "columns per sheet; more is rejected with too-large"),
+    MAX_VALUE_LENGTH("max-value-length", "10000", "characters per cell value; longer is rejected with too-large"),
+    OP_WINDOW("op-window", "1000", "applied ops a sheet keeps for resume (since=V) and op-id de-duplication"),
+    OP_RATE("op-rate", "50", "ops per second one connection may send (bursts of twice that); more is rate-limited"),
+    OUTBOX_LIMIT("outbox-limit", "1MiB",
+            "bytes queued for one slow sheet viewer before it is closed with 1013 and a resume version");
 
     private final String key;
     private final String defaultValue;

@@ -107,6 +107,31 @@ final class SettingValues {
         return ORIGIN.matcher(hostAndPort[0] + "://" + authority).matches();
     }
 
+    static int positive(Setting setting, String text, int max) {
+        String expectation = "a whole number from 1 to " + max;
+        int value = integer(setting, text, expectation);
+        if (value < 1 || value > max) {
+            throw new InvalidSettingException(setting, text, expectation);
+        }
+        return value;
+    }
+
+    static boolean bool(Setting setting, String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new InvalidSettingException(setting, text, "true or false");
+        };
+    }
+
+    static String id(Setting setting, String text) {
+        String value = text.trim();
+        if (!value.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new InvalidSettingException(setting, text, "a sheet id of 1-64 characters [A-Za-z0-9_-]");
+        }
+        return value;
+    }
+
     private static int integer(Setting setting, String text, String expectation) {
         try {
             return Integer.parseInt(text.trim());

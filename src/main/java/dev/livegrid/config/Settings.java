@@ -8,17 +8,12 @@ import java.util.Set;
 
 /**
  * LiveGrid's configuration: one immutable value, read once (system property, then environment
- * variable, then default), validated here, and passed down through constructors.
- *
- * @param port            TCP port; 0 picks a free one
- * @param bind            address to listen on
- * @param pingInterval    period of the WebSocket pings sent to every session
- * @param pongTimeout     how late a pong may be before its session is closed
- * @param maxMessageSize  largest accepted message in bytes, over all of its fragments
- * @param allowedOrigins  browser origins allowed besides the server's own host ({@code *}: any)
+ * variable, then default), validated here, and passed down through constructors. {@link Setting}
+ * lists every setting with its default and meaning.
  */
-public record Settings(int port, String bind, Duration pingInterval, Duration pongTimeout,
-                       long maxMessageSize, Set<String> allowedOrigins) {
+public record Settings(int port, String bind, Duration pingInterval, Duration pongTimeout, long maxMessageSize,
+                       Set<String> allowedOrigins, boolean createSheets, String legacySheet, int maxRows,
+                       int maxColumns, int maxValueLength, int opWindow, int opRate, long outboxLimit) {
 
     /** Smallest maximum message size: every control frame payload (125 bytes) must fit. */
     public static final long MIN_MESSAGE_SIZE = 125;
@@ -37,6 +32,14 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                     "between " + MIN_MESSAGE_SIZE + " bytes and 64MiB");
         }
         allowedOrigins = Set.copyOf(allowedOrigins);
+        requirePositive(Setting.MAX_ROWS, maxRows);
+        requirePositive(Setting.MAX_COLUMNS, maxColumns);
+        requirePositive(Setting.MAX_VALUE_LENGTH, maxValueLength);
+        requirePositive(Setting.OP_WINDOW, opWindow);
+        requirePositive(Setting.OP_RATE, opRate);
+        if (outboxLimit < 1024) {
+            throw new InvalidSettingException(Setting.OUTBOX_LIMIT, String.valueOf(outboxLimit), "at least 1KiB");
+        }
     }
 
     /** Every setting at its default. */
@@ -61,38 +64,85 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 SettingValues.duration(Setting.PONG_TIMEOUT, source.text(Setting.PONG_TIMEOUT)),
                 SettingValues.size(Setting.MAX_MESSAGE_SIZE, source.text(Setting.MAX_MESSAGE_SIZE),
                         MIN_MESSAGE_SIZE, MAX_MESSAGE_SIZE),
-                SettingValues.origins(Setting.ALLOWED_ORIGINS, source.text(Setting.ALLOWED_ORIGINS)));
+                SettingValues.origins(Setting.ALLOWED_ORIGINS, source.text(Setting.ALLOWED_ORIGINS)),
+                SettingValues.bool(Setting.CREATE_SHEETS, source.text(Setting.CREATE_SHEETS)),
+                SettingValues.id(Setting.LEGACY_SHEET, source.text(Setting.LEGACY_SHEET)),
+                SettingValues.positive(Setting.MAX_ROWS, source.text(Setting.MAX_ROWS), 1_000_000),
+                SettingValues.positive(Setting.MAX_COLUMNS, source.text(Setting.MAX_COLUMNS), 10_000),
+                SettingValues.positive(Setting.MAX_VALUE_LENGTH, source.text(Setting.MAX_VALUE_LENGTH), 1_000_000),
+                SettingValues.positive(Setting.OP_WINDOW, source.text(Setting.OP_WINDOW), 1_000_000),
+                SettingValues.positive(Setting.OP_RATE, source.text(Setting.OP_RATE), 1_000_000),
+                SettingValues.size(Setting.OUTBOX_LIMIT, source.text(Setting.OUTBOX_LIMIT), 1024, MAX_MESSAGE_SIZE));
+    }
+
+    /**
+     * These settings with some replaced by text, exactly as if given as system properties, e.g.
+     * {@code settings.with(Map.of(Setting.PORT, "0", Setting.OP_RATE, "5"))}.
+     */
+    public Settings with(Map<Setting, String> changes) {
+        Map<String, String> properties = new java.util.HashMap<>();
+        changes.forEach((setting, text) -> properties.put(setting.property(), text));
+        Settings changed = from(properties, Map.of());
+        return new Settings(
+                pick(changes, Setting.PORT, changed.port, port),
+                pick(changes, Setting.BIND, changed.bind, bind),
+                pick(changes, Setting.PING_INTERVAL, changed.pingInterval, pingInterval),
+                pick(changes, Setting.PONG_TIMEOUT, changed.pongTimeout, pongTimeout),
+                pick(changes, Setting.MAX_MESSAGE_SIZE, changed.maxMessageSize, maxMessageSize),
+                pick(changes, Setting.ALLOWED_ORIGINS, changed.allowedOrigins, allowedOrigins),
+                pick(changes, Setting.CREATE_SHEETS, changed.createSheets, createSheets),
+                pick(changes, Setting.LEGACY_SHEET, changed.legacySheet, legacySheet),
+                pick(changes, Setting.MAX_ROWS, changed.maxRows, maxRows),
+                pick(changes, Setting.MAX_COLUMNS, changed.maxColumns, maxColumns),
+                pick(changes, Setting.MAX_VALUE_LENGTH, changed.maxValueLength, maxValueLength),
+                pick(changes, Setting.OP_WINDOW, changed.opWindow, opWindow),
+                pick(changes, Setting.OP_RATE, changed.opRate, opRate),
+                pick(changes, Setting.OUTBOX_LIMIT, changed.outboxLimit, outboxLimit));
+    }
+
+    public Settings with(Setting setting, String text) {
+        return with(Map.of(setting, text));
     }
 
     public Settings withPort(int newPort) {
-        return new Settings(newPort, bind, pingInterval, pongTimeout, maxMessageSize, allowedOrigins);
+        return with(Setting.PORT, String.valueOf(newPort));
     }
 
     public Settings withBind(String newBind) {
-        return new Settings(port, newBind, pingInterval, pongTimeout, maxMessageSize, allowedOrigins);
+        return with(Setting.BIND, newBind);
     }
 
     public Settings withHeartbeat(Duration newPingInterval, Duration newPongTimeout) {
-        return new Settings(port, bind, newPingInterval, newPongTimeout, maxMessageSize, allowedOrigins);
+        return with(Map.of(Setting.PING_INTERVAL, newPingInterval.toString(),
+                Setting.PONG_TIMEOUT, newPongTimeout.toString()));
     }
 
     public Settings withMaxMessageSize(long newMaxMessageSize) {
-        return new Settings(port, bind, pingInterval, pongTimeout, newMaxMessageSize, allowedOrigins);
+        return with(Setting.MAX_MESSAGE_SIZE, String.valueOf(newMaxMessageSize));
     }
 
     public Settings withAllowedOrigins(Set<String> newAllowedOrigins) {
-        return new Settings(port, bind, pingInterval, pongTimeout, maxMessageSize, newAllowedOrigins);
+        return with(Setting.ALLOWED_ORIGINS, String.join(",", newAllowedOrigins));
     }
 
     /** One line for the start-up log. */
     public String describe() {
-        return "port=" + port + " bind=" + bind + " ping-interval=" + pingInterval + " pong-timeout=" + pongTimeout
-                + " max-message-size=" + maxMessageSize + " allowed-origins=" + allowedOrigins;
+        return toString();
+    }
+
+    private static <T> T pick(Map<Setting, String> changes, Setting setting, T changed, T current) {
+        return changes.containsKey(setting) ? changed : current;
     }
 
     private static void requirePositive(Setting setting, Duration value) {
         if (value == null || value.isZero() || value.isNegative()) {
             throw new InvalidSettingException(setting, String.valueOf(value), "a positive duration");
+        }
+    }
+
+    private static void requirePositive(Setting setting, int value) {
+        if (value < 1) {
+            throw new InvalidSettingException(setting, String.valueOf(value), "a whole number of at least 1");
         }
     }
 

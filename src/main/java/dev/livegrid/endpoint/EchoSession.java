@@ -26,7 +26,7 @@ final class EchoSession {
         this.session = session;
         this.context = context;
         this.options = options;
-        this.outbox = new Outbox(session, LiveGridContext.OUTBOX_CAPACITY);
+        this.outbox = new Outbox(session, LiveGridContext.OUTBOX_CAPACITY, 8 * context.settings().maxMessageSize());
     }
 
     /** Starts echoing on a new session; the parameters were already checked at the handshake. */

@@ -2,8 +2,15 @@ package dev.livegrid.endpoint;
 
 import dev.livegrid.config.Settings;
 import dev.livegrid.heartbeat.Heartbeat;
+import dev.livegrid.room.Member;
+import dev.livegrid.room.RoomRegistry;
+import dev.livegrid.session.Outbox;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
 
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,9 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every endpoint of one LiveGrid deployment shares: its settings, the heartbeat, the one
- * scheduler (heartbeat ticks, echo delays and echo heartbeat messages; its tasks never block) and a
- * small bounded pool for the blocking partial sends of fragmented echo replies. {@link #close()}
- * stops all of it.
+ * scheduler (heartbeat ticks, echo delays and echo heartbeat messages; its tasks never block), the
+ * room registry and the pool its sequencers run on (one thread per core; room tasks never block),
+ * and a small bounded pool for the blocking partial sends of fragmented echo replies.
+ * {@link #close()} stops all of it.
  */
 public final class LiveGridContext implements AutoCloseable {
 
@@ -28,6 +36,8 @@ public final class LiveGridContext implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService blockingSends;
     private final Heartbeat heartbeat;
+    private final ExecutorService roomPool;
+    private final RoomRegistry rooms;
 
     public LiveGridContext(Settings settings) {
         this.settings = settings;
@@ -35,6 +45,24 @@ public final class LiveGridContext implements AutoCloseable {
         this.blockingSends = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(1024), named("livegrid-fragment-sender"));
         this.heartbeat = new Heartbeat(scheduler, settings.pingInterval(), settings.pongTimeout());
+        int cores = Runtime.getRuntime().availableProcessors();
+        // Unbounded only in appearance: it holds at most one task per room (see Sequencer).
+        this.roomPool = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                named("livegrid-room"));
+        this.rooms = new RoomRegistry(settings, roomPool);
+    }
+
+    public RoomRegistry rooms() {
+        return rooms;
+    }
+
+    /** A new sheet member on this session: its outbox (1013 with the resume version on overflow) and heartbeat. */
+    public Member newMember(Session session, String name) {
+        Outbox outbox = new Outbox(session, OUTBOX_CAPACITY, settings.outboxLimit(),
+                resume -> new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow; resume with since=" + resume));
+        heartbeat.track(session, outbox);
+        String id = "u-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        return new Member(id, name, outbox, settings.opRate());
     }
 
     public Settings settings() {
@@ -57,12 +85,12 @@ public final class LiveGridContext implements AutoCloseable {
     @Override
     public void close() {
         heartbeat.close();
-        for (ExecutorService executor : List.of(scheduler, blockingSends)) {
-            executor.shutdownNow();
-        }
+        List<ExecutorService> executors = List.of(scheduler, blockingSends, roomPool);
+        executors.forEach(ExecutorService::shutdownNow);
         try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-            blockingSends.awaitTermination(5, TimeUnit.SECONDS);
+            for (ExecutorService executor : executors) {
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -5,53 +5,76 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.Queue;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The only writer to its session. At most one send is in flight; its completion starts the next.
- * {@link #offer} never blocks: past {@code capacity} queued items the queue is dropped and the
- * session is closed with 1013, so a peer that stops reading costs bounded memory.
- * <p>
+ * {@link #offer} never blocks, and what waits is bounded in items and bytes:
+ * <ol>
+ *   <li>a newer {@link Outgoing.Droppable} (presence) replaces any one still queued;</li>
+ *   <li>under pressure (a quarter of either bound used) a newer {@link Outgoing.Update} of a cell
+ *       replaces the queued one of the same cell, naming the versions it skipped;</li>
+ *   <li>past a bound, queued droppables go first; if that is not enough the queue is dropped and the
+ *       session closed at once with the reason {@code overflowReason} gives for the version the
+ *       peer can resume from (every version up to it was handed to the peer, none was skipped).</li>
+ * </ol>
  * The Jakarta WebSocket API lets a container throw {@code IllegalStateException} on concurrent sends
- * to one session; every text, binary, ping and close therefore goes through here.
+ * to one session; every message, ping and close therefore goes through here. The overflow close is
+ * the one exception: the send in flight may never complete for a peer that stopped reading.
  */
 public final class Outbox {
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
 
     private final Session session;
-    private final int capacity;
-    private final Queue<Outgoing> queue = new ArrayDeque<>();
+    private final int maxItems;
+    private final long maxBytes;
+    private final LongFunction<CloseReason> overflowReason;
+    private final Deque<Outgoing> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private long handedOverVersion;
     private boolean sending;
     private boolean closing;
 
-    public Outbox(Session session, int capacity) {
-        this.session = session;
-        this.capacity = capacity;
+    /** An outbox whose overflow close is 1013 with a plain reason (for endpoints without versions). */
+    public Outbox(Session session, int maxItems, long maxBytes) {
+        this(session, maxItems, maxBytes,
+                v -> new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "outbox overflow: reading too slowly"));
     }
 
-    /** Queues the item; false when the outbox is closing or just overflowed (the item is dropped). */
+    public Outbox(Session session, int maxItems, long maxBytes, LongFunction<CloseReason> overflowReason) {
+        this.session = session;
+        this.maxItems = maxItems;
+        this.maxBytes = maxBytes;
+        this.overflowReason = overflowReason;
+    }
+
+    /** Queues the item; false when it was refused because the outbox is closing or just overflowed. */
     public boolean offer(Outgoing item) {
+        CloseReason overflow;
         synchronized (this) {
             if (closing) {
                 return false;
             }
-            if (queue.size() >= capacity) {
-                queue.clear();
-                closing = true;
-                queue.add(new Outgoing.Close(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER,
-                        "outbox overflow: reading too slowly")));
-            } else {
-                queue.add(item);
+            enqueue(item);
+            overflow = overBound() ? overflow() : null;
+            if (overflow == null && sending) {
+                return true;
             }
-            if (sending) {
-                return !closing;
+            if (overflow == null) {
+                sending = true;
             }
-            sending = true;
+        }
+        if (overflow != null) {
+            closeNow(overflow);
+            return false;
         }
         drain();
         return true;
@@ -73,9 +96,84 @@ public final class Outbox {
         drain();
     }
 
-    /** Number of items waiting (the one in flight excluded). */
+    /** Items waiting (the one in flight excluded). */
     public synchronized int pending() {
         return queue.size();
+    }
+
+    /** Approximate bytes waiting (the item in flight excluded). */
+    public synchronized long pendingBytes() {
+        return queuedBytes;
+    }
+
+    private void enqueue(Outgoing item) {
+        if (item instanceof Outgoing.Droppable) {
+            removeIf(q -> q instanceof Outgoing.Droppable);
+        }
+        if (item instanceof Outgoing.Update update && update.coalesceKey() != null && underPressure()) {
+            Outgoing.Update older = removeUpdateOf(update.coalesceKey());
+            if (older != null) {
+                item = update.supersede(older);
+            }
+        }
+        queue.add(item);
+        queuedBytes += item.size();
+    }
+
+    private boolean underPressure() {
+        return queue.size() >= maxItems / 4 || queuedBytes >= maxBytes / 4;
+    }
+
+    private boolean overBound() {
+        if (queue.size() <= maxItems && queuedBytes <= maxBytes) {
+            return false;
+        }
+        removeIf(q -> q instanceof Outgoing.Droppable);
+        return queue.size() > maxItems || queuedBytes > maxBytes;
+    }
+
+    /** Drops the queue and says how to close: the peer has every version up to the resume point. */
+    private CloseReason overflow() {
+        long resume = handedOverVersion;
+        for (Outgoing item : queue) {
+            if (item instanceof Outgoing.Update u && !u.skipped().isEmpty()) {
+                resume = Math.min(resume, u.oldestVersion() - 1);
+            }
+        }
+        queue.clear();
+        queuedBytes = 0;
+        closing = true;
+        return overflowReason.apply(resume);
+    }
+
+    private Outgoing.Update removeUpdateOf(String key) {
+        for (Iterator<Outgoing> it = queue.iterator(); it.hasNext(); ) {
+            if (it.next() instanceof Outgoing.Update u && key.equals(u.coalesceKey())) {
+                it.remove();
+                queuedBytes -= u.size();
+                return u;
+            }
+        }
+        return null;
+    }
+
+    private void removeIf(java.util.function.Predicate<Outgoing> doomed) {
+        for (Iterator<Outgoing> it = queue.iterator(); it.hasNext(); ) {
+            Outgoing item = it.next();
+            if (doomed.test(item)) {
+                it.remove();
+                queuedBytes -= item.size();
+            }
+        }
+    }
+
+    private void closeNow(CloseReason reason) {
+        LOG.fine(() -> "session " + session.getId() + " overflowed its outbox: " + reason.getReasonPhrase());
+        try {
+            session.close(reason);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "closing overflowed session " + session.getId() + " failed", e);
+        }
     }
 
     /**
@@ -86,7 +184,12 @@ public final class Outbox {
         Outgoing next;
         while ((next = nextOrIdle()) != null) {
             AtomicInteger race = new AtomicInteger(); // 0: pending, 1: completed inline, 2: send returned first
-            next.send(session, new Completion(race));
+            Completion completion = new Completion(race);
+            try {
+                next.send(session, completion);
+            } catch (RuntimeException e) { // e.g. IllegalStateException: the connection has been closed
+                completion.onResult(new SendResult(e));
+            }
             if (race.compareAndSet(0, 2)) {
                 return;
             }
@@ -97,6 +200,11 @@ public final class Outbox {
         Outgoing next = queue.poll();
         if (next == null) {
             sending = false;
+            return null;
+        }
+        queuedBytes -= next.size();
+        if (next instanceof Outgoing.Update u) {
+            handedOverVersion = Math.max(handedOverVersion, u.version());
         }
         return next;
     }
@@ -124,6 +232,7 @@ public final class Outbox {
         synchronized (this) {
             closing = true;
             queue.clear();
+            queuedBytes = 0;
         }
         LOG.log(Level.FINE, "send to session " + session.getId() + " failed; dropping its outbox", cause);
     }

@@ -7,6 +7,10 @@ import jakarta.websocket.Session;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.Executor;
 
 /** One thing an {@link Outbox} writes to its session; {@code send} reports completion exactly once. */
@@ -14,11 +18,79 @@ public sealed interface Outgoing {
 
     void send(Session session, SendHandler done);
 
+    /** Approximate bytes this item holds, for the outbox's byte bound. */
+    default long size() {
+        return 16;
+    }
+
+    /**
+     * A text message carrying a sheet version (a welcome or an applied op). Updates with the same
+     * non-null {@code coalesceKey} (one cell) may be merged under backpressure: the newer one is kept,
+     * re-encoded by {@code reencode} with the versions it superseded listed as {@code skipped}.
+     */
+    record Update(String text, long version, String coalesceKey, List<Long> skipped,
+                  Function<List<Long>, String> reencode) implements Outgoing {
+
+        public Update {
+            skipped = List.copyOf(skipped);
+        }
+
+        /** A message that never coalesces. */
+        public static Update of(String text, long version) {
+            return new Update(text, version, null, List.of(), null);
+        }
+
+        /** This update standing in for {@code older} too. */
+        Update supersede(Update older) {
+            List<Long> all = new ArrayList<>(older.skipped);
+            all.add(older.version);
+            all.addAll(skipped);
+            Collections.sort(all);
+            return new Update(reencode.apply(all), version, coalesceKey, all, reencode);
+        }
+
+        /** The lowest version this update supersedes, or its own. */
+        long oldestVersion() {
+            return skipped.isEmpty() ? version : skipped.get(0);
+        }
+
+        @Override
+        public void send(Session session, SendHandler done) {
+            session.getAsyncRemote().sendText(text, done);
+        }
+
+        @Override
+        public long size() {
+            return 16L + 2L * text.length();
+        }
+    }
+
+    /**
+     * A message only the latest of which matters (presence): a newer one replaces any still queued,
+     * and they are the first dropped when the outbox is full.
+     */
+    record Droppable(String text) implements Outgoing {
+        @Override
+        public void send(Session session, SendHandler done) {
+            session.getAsyncRemote().sendText(text, done);
+        }
+
+        @Override
+        public long size() {
+            return 16L + 2L * text.length();
+        }
+    }
+
     /** A whole text message. */
     record Text(String text) implements Outgoing {
         @Override
         public void send(Session session, SendHandler done) {
             session.getAsyncRemote().sendText(text, done);
+        }
+
+        @Override
+        public long size() {
+            return 16L + 2L * text.length();
         }
     }
 
@@ -27,6 +99,11 @@ public sealed interface Outgoing {
         @Override
         public void send(Session session, SendHandler done) {
             session.getAsyncRemote().sendBinary(data.duplicate(), done);
+        }
+
+        @Override
+        public long size() {
+            return 16L + data.remaining();
         }
     }
 

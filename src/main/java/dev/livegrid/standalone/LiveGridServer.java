@@ -5,6 +5,8 @@ import dev.livegrid.endpoint.EchoEndpoint;
 import dev.livegrid.endpoint.EchoParameterCheck;
 import dev.livegrid.endpoint.LiveGridConfigurator;
 import dev.livegrid.endpoint.LiveGridContext;
+import dev.livegrid.endpoint.SheetEndpoint;
+import dev.livegrid.endpoint.SheetParameterCheck;
 import dev.livegrid.guard.HandshakeCheck;
 import dev.livegrid.guard.OriginCheck;
 import dev.livegrid.guard.ProtocolCheck;
@@ -111,7 +113,7 @@ public final class LiveGridServer implements AutoCloseable {
     }
 
     private String describeUrls() {
-        return "LiveGrid serving " + baseUri() + " (page " + baseUri().resolve("echo.html") + ", WebSocket "
+        return "LiveGrid serving " + baseUri() + " (sheets " + webSocketUri("/sheets/") + "{sheetId}, echo "
                 + webSocketUri(EchoEndpoint.PATH) + ") on " + settings.bind() + ":" + port();
     }
 
@@ -132,6 +134,7 @@ public final class LiveGridServer implements AutoCloseable {
         try {
             LiveGridConfigurator.registering(context, () -> {
                 container.register(EchoEndpoint.class);
+                container.register(SheetEndpoint.class);
                 return null;
             });
         } catch (Exception e) {
@@ -143,7 +146,8 @@ public final class LiveGridServer implements AutoCloseable {
         List<HandshakeCheck> checks = List.of(
                 new ProtocolCheck(),
                 new OriginCheck(settings.allowedOrigins()),
-                new EchoParameterCheck(CONTEXT_PATH, settings.maxMessageSize()));
+                new EchoParameterCheck(CONTEXT_PATH, settings.maxMessageSize()),
+                new SheetParameterCheck(CONTEXT_PATH));
         TCPNIOTransport transport = listener.getTransport();
         // Tyrus hands frames to endpoints on the thread that read them: keep that off the selector.
         transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());

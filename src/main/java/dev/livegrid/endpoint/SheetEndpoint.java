@@ -1,0 +1,81 @@
+package dev.livegrid.endpoint;
+
+import dev.livegrid.protocol.ClientMessage;
+import dev.livegrid.protocol.MessageDecoder;
+import dev.livegrid.protocol.MessageEncoder;
+import dev.livegrid.room.Member;
+import dev.livegrid.room.Room;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+
+import java.io.IOException;
+import java.util.logging.Logger;
+
+/** {@code /sheets/{sheetId}}: joins the sheet's room and hands it every decoded message. */
+@ServerEndpoint(value = SheetEndpoint.PATH, decoders = MessageDecoder.class, encoders = MessageEncoder.class,
+        configurator = LiveGridConfigurator.class)
+public class SheetEndpoint {
+
+    public static final String PATH = "/sheets/{sheetId}";
+    /** Close code: the sheet does not exist (and is not created). */
+    public static final int NO_SUCH_SHEET = 4004;
+    private static final Logger LOG = Logger.getLogger(SheetEndpoint.class.getName());
+
+    private final LiveGridContext context;
+    private Room room;
+    private Member member;
+
+    public SheetEndpoint(LiveGridContext context) {
+        this.context = context;
+    }
+
+    @OnOpen
+    public void open(Session session, @PathParam("sheetId") String sheetId) throws IOException {
+        SheetJoin join;
+        try {
+            join = SheetJoin.parse(sheetId, session.getRequestParameterMap());
+        } catch (IllegalArgumentException e) {
+            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, e.getMessage()));
+            return;
+        }
+        room = context.rooms().acquire(sheetId, context.settings().createSheets());
+        if (room == null) {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(NO_SUCH_SHEET), "no sheet " + sheetId));
+            return;
+        }
+        member = context.newMember(session, join.name());
+        room.join(member, join.since());
+    }
+
+    @OnMessage
+    public void message(ClientMessage message) {
+        room.receive(member, message);
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong, Session session) {
+        context.heartbeat().pongReceived(session);
+    }
+
+    @OnClose
+    public void close(Session session) {
+        context.heartbeat().untrack(session);
+        if (room != null) {
+            room.leave(member);
+            context.rooms().release(room);
+            room = null;
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        LOG.fine(() -> "sheet session " + session.getId() + ": " + failure);
+    }
+}

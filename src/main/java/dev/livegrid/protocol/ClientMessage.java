@@ -1,0 +1,85 @@
+package dev.livegrid.protocol;
+
+import dev.livegrid.sheet.Op;
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+
+import java.util.Map;
+
+/**
+ * Every message a client sends on {@code /sheets/{sheetId}}, as it appears on the wire (see
+ * docs/PROTOCOL.md); {@code type} selects the record. {@link Malformed} is what the decoder makes of
+ * a frame that is none of them.
+ */
+@JsonbTypeInfo(key = "type", value = {
+        @JsonbSubtype(alias = "edit", type = ClientMessage.Edit.class),
+        @JsonbSubtype(alias = "insertRow", type = ClientMessage.InsertRow.class),
+        @JsonbSubtype(alias = "deleteRow", type = ClientMessage.DeleteRow.class),
+        @JsonbSubtype(alias = "addColumn", type = ClientMessage.AddColumn.class),
+        @JsonbSubtype(alias = "renameColumn", type = ClientMessage.RenameColumn.class),
+        @JsonbSubtype(alias = "deleteColumn", type = ClientMessage.DeleteColumn.class),
+        @JsonbSubtype(alias = "focus", type = ClientMessage.Focus.class),
+        @JsonbSubtype(alias = "blur", type = ClientMessage.Blur.class)})
+public sealed interface ClientMessage {
+
+    /** An op: it carries the client's op id and becomes a sheet {@link Op}. */
+    sealed interface OpRequest extends ClientMessage {
+        String id();
+
+        Op toOp();
+    }
+
+    record Edit(String id, String row, String col, String value, Long base) implements OpRequest {
+        @Override
+        public Op toOp() {
+            return new Op.Edit(row, col, value, base);
+        }
+    }
+
+    record InsertRow(String id, String after, Map<String, String> cells) implements OpRequest {
+        @Override
+        public Op toOp() {
+            return new Op.InsertRow(null, after, cells);
+        }
+    }
+
+    record DeleteRow(String id, String row) implements OpRequest {
+        @Override
+        public Op toOp() {
+            return new Op.DeleteRow(row);
+        }
+    }
+
+    record AddColumn(String id, String name, String after) implements OpRequest {
+        @Override
+        public Op toOp() {
+            return new Op.AddColumn(null, name, after);
+        }
+    }
+
+    record RenameColumn(String id, String col, String name) implements OpRequest {
+        @Override
+        public Op toOp() {
+            return new Op.RenameColumn(col, name);
+        }
+    }
+
+    record DeleteColumn(String id, String col) implements OpRequest {
+        @Override
+        public Op toOp() {
+            return new Op.DeleteColumn(col);
+        }
+    }
+
+    /** The sender's cursor is on this cell. */
+    record Focus(String row, String col) implements ClientMessage {
+    }
+
+    /** The sender's cursor left the table. */
+    record Blur() implements ClientMessage {
+    }
+
+    /** A frame that is not a valid message; {@code problem} says why, for the {@code error} reply. */
+    record Malformed(String problem) implements ClientMessage {
+    }
+}

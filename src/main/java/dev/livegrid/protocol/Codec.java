@@ -1,0 +1,68 @@
+package dev.livegrid.protocol;
+
+import dev.livegrid.sheet.Ids;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbException;
+
+/**
+ * The one shared, thread-safe {@link Jsonb} and the two directions of the sheet protocol.
+ * <p>
+ * Example frames, one per message type:
+ * <pre>
+ * → {"type":"edit","id":"op-17","row":"r1","col":"c2","value":"19","base":1}
+ * → {"type":"insertRow","id":"op-18","after":"r1","cells":{"c1":"Hong"}}
+ * → {"type":"deleteRow","id":"op-19","row":"r2"}
+ * → {"type":"addColumn","id":"op-20","name":"email","after":"c2"}
+ * → {"type":"renameColumn","id":"op-21","col":"c2","name":"Age"}
+ * → {"type":"deleteColumn","id":"op-22","col":"c5"}
+ * → {"type":"focus","row":"r1","col":"c2"}      → {"type":"blur"}
+ * ← {"type":"welcome","sheet":"demo","version":7,"you":"u-3f2a","columns":[…],"rows":[…],"users":[…]}
+ * ← {"type":"applied","version":8,"by":"u-3f2a","id":"op-17","op":{"type":"edit","row":"r1","col":"c2","value":"19"}}
+ * ← {"type":"rejected","id":"op-17","code":"conflict","message":"cell changed at version 8","current":{…}}
+ * ← {"type":"presence","users":[{"id":"u-3f2a","name":"Alice","focus":{"row":"r1","col":"c2"}}]}
+ * ← {"type":"error","code":"bad-message","message":"…"}
+ * </pre>
+ */
+public final class Codec {
+
+    private static final Jsonb JSONB = JsonbBuilder.create();
+
+    private Codec() {
+    }
+
+    public static String encode(ServerMessage message) {
+        return JSONB.toJson(message);
+    }
+
+    /** Any JSON value as text (for the HTTP API's bodies). */
+    public static String toJson(Object value) {
+        return JSONB.toJson(value);
+    }
+
+    /** Decodes one frame; never throws: a frame that is not a valid message becomes {@link ClientMessage.Malformed}. */
+    public static ClientMessage decode(String text) {
+        ClientMessage message;
+        try {
+            message = JSONB.fromJson(text, ClientMessage.class);
+        } catch (JsonbException | IllegalArgumentException | ClassCastException e) {
+            return new ClientMessage.Malformed(problemOf(e));
+        }
+        if (message == null) {
+            return new ClientMessage.Malformed("a message is a JSON object with a \"type\"");
+        }
+        if (message instanceof ClientMessage.OpRequest op && !Ids.isValid(op.id())) {
+            return new ClientMessage.Malformed("an op needs an \"id\" of 1-64 characters [A-Za-z0-9_-]");
+        }
+        return message;
+    }
+
+    private static String problemOf(Exception e) {
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (detail.contains("Cannot infer a type") || detail.contains("Unknown alias")) {
+            return "unknown or missing \"type\"; expected one of edit, insertRow, deleteRow, addColumn,"
+                    + " renameColumn, deleteColumn, focus, blur";
+        }
+        return "not a valid message: " + (detail.length() > 200 ? detail.substring(0, 200) + "…" : detail);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.livegrid.protocol;
+
+import dev.livegrid.sheet.Op;
+import jakarta.json.bind.annotation.JsonbNillable;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+import jakarta.json.bind.annotation.JsonbTypeSerializer;
+
+import java.util.List;
+import java.util.Map;
+
+/** Every message the server sends on {@code /sheets/{sheetId}} (see docs/PROTOCOL.md). Null fields are left out unless marked nillable. */
+@JsonbTypeInfo(key = "type", value = {
+        @JsonbSubtype(alias = "welcome", type = ServerMessage.Welcome.class),
+        @JsonbSubtype(alias = "applied", type = ServerMessage.Applied.class),
+        @JsonbSubtype(alias = "rejected", type = ServerMessage.Rejected.class),
+        @JsonbSubtype(alias = "presence", type = ServerMessage.Presence.class),
+        @JsonbSubtype(alias = "error", type = ServerMessage.Error.class)})
+public sealed interface ServerMessage {
+
+    /**
+     * The state on join; on resume ({@code since} set) without columns and rows, followed by the
+     * missed {@link Applied} messages.
+     */
+    @JsonbPropertyOrder({"sheet", "version", "you", "since", "columns", "rows", "users"})
+    record Welcome(String sheet, long version, String you, List<ColumnView> columns, List<RowView> rows,
+                   List<User> users, Long since) implements ServerMessage {
+    }
+
+    /** An op applied at {@code version}; {@code skipped} lists versions this recipient will not get (coalesced). */
+    @JsonbPropertyOrder({"version", "by", "id", "op", "skipped"})
+    record Applied(long version, String by, String id, @JsonbTypeSerializer(OpSerializer.class) Op op,
+                   List<Long> skipped) implements ServerMessage {
+    }
+
+    /** An op that was not applied; sent to its author only. */
+    @JsonbPropertyOrder({"id", "code", "message", "current"})
+    record Rejected(String id, String code, String message, CurrentCell current) implements ServerMessage {
+    }
+
+    record Presence(List<User> users) implements ServerMessage {
+    }
+
+    record Error(String code, String message) implements ServerMessage {
+    }
+
+    record ColumnView(String id, String name) {
+    }
+
+    @JsonbPropertyOrder({"id", "cells"})
+    record RowView(String id, Map<String, CellView> cells) {
+    }
+
+    @JsonbPropertyOrder({"value", "version"})
+    record CellView(@JsonbNillable String value, long version) {
+    }
+
+    @JsonbPropertyOrder({"row", "col", "value", "version"})
+    record CurrentCell(String row, String col, @JsonbNillable String value, long version) {
+    }
+
+    /** A user in the sheet; {@code focus} is written as null when the user is on no cell. */
+    @JsonbTypeSerializer(UserSerializer.class)
+    record User(String id, String name, Focus focus) {
+    }
+
+    record Focus(String row, String col) {
+    }
+}

@@ -1,0 +1,77 @@
+package dev.livegrid.room;
+
+import dev.livegrid.sheet.Op;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The last {@code window} applied ops of a sheet, each with its encoded {@code applied} message: what
+ * a resuming client missed, and what a resent op id was already acked with.
+ */
+final class OpLog {
+
+    /** One applied op: its version, author, client op id, the op as requested, and its applied message. */
+    record Entry(long version, String by, String opId, Op request, String appliedText) {
+    }
+
+    private final int window;
+    private final Deque<Entry> entries = new ArrayDeque<>();
+    private final Map<String, List<Entry>> byOpId = new HashMap<>();
+
+    OpLog(int window) {
+        this.window = window;
+    }
+
+    void append(Entry entry) {
+        entries.addLast(entry);
+        byOpId.computeIfAbsent(entry.opId(), id -> new ArrayList<>(1)).add(entry);
+        if (entries.size() > window) {
+            Entry oldest = entries.removeFirst();
+            List<Entry> same = byOpId.get(oldest.opId());
+            same.remove(oldest);
+            if (same.isEmpty()) {
+                byOpId.remove(oldest.opId());
+            }
+        }
+    }
+
+    /**
+     * The entry of an op already applied with this id and the same request, or null. Comparing the
+     * request too keeps two clients that happen to pick the same op id from silencing each other.
+     */
+    Entry duplicateOf(String opId, Op request) {
+        for (Entry e : byOpId.getOrDefault(opId, List.of())) {
+            if (e.request().equals(request)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Whether every op after {@code since} up to {@code current} is still here. */
+    boolean covers(long since, long current) {
+        if (since < 0 || since > current) {
+            return false;
+        }
+        if (since == current) {
+            return true;
+        }
+        return !entries.isEmpty() && entries.peekFirst().version() <= since + 1;
+    }
+
+    /** The entries after {@code since}, in version order. */
+    List<Entry> after(long since) {
+        List<Entry> missed = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.version() > since) {
+                missed.add(e);
+            }
+        }
+        return missed;
+    }
+}
