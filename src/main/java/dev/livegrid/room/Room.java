@@ -50,7 +50,7 @@ public final class Room {
 
     /** Adds the member and sends it the sheet: a full welcome, or on resume the ops it missed. */
     public void join(Member member, Long since) {
-        sequencer.submit(() -> {
+        sequencer.submitAlways(() -> {
             members.put(member.id(), member);
             welcome(member, since);
             broadcastPresence();
@@ -58,7 +58,7 @@ public final class Room {
     }
 
     public void leave(Member member) {
-        sequencer.submit(() -> {
+        sequencer.submitAlways(() -> {
             if (members.remove(member.id()) != null) {
                 broadcastPresence();
             }
@@ -107,7 +107,7 @@ public final class Room {
     /** Ends the room after the tasks already queued; the sheet and its log are handed back for keeping. */
     CompletableFuture<Dormant> retire() {
         CompletableFuture<Dormant> result = new CompletableFuture<>();
-        sequencer.submit(() -> {
+        sequencer.submitAlways(() -> {
             retired = true;
             result.complete(new Dormant(sheet, log));
         });

@@ -27,8 +27,20 @@ final class Sequencer {
 
     /** Queues the task; false if the room is overloaded (the task will not run). */
     boolean submit(Runnable task) {
+        return submit(task, false);
+    }
+
+    /**
+     * Queues a task that must run even when the room is overloaded: joins, leaves and the room's
+     * retirement, which are bounded by the number of connections rather than by their traffic.
+     */
+    void submitAlways(Runnable task) {
+        submit(task, true);
+    }
+
+    private boolean submit(Runnable task, boolean always) {
         synchronized (this) {
-            if (tasks.size() >= capacity) {
+            if (!always && tasks.size() >= capacity) {
                 return false;
             }
             tasks.add(task);
