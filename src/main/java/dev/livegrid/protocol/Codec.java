@@ -42,6 +42,10 @@ public final class Codec {
 
     /** Decodes one frame; never throws: a frame that is not a valid message becomes {@link ClientMessage.Malformed}. */
     public static ClientMessage decode(String text) {
+        String shape = FrameShape.problemOf(text);
+        if (shape != null) {
+            return new ClientMessage.Malformed(shape);
+        }
         ClientMessage message;
         try {
             message = JSONB.fromJson(text, ClientMessage.class);

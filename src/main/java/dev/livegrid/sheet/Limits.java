@@ -5,7 +5,7 @@ package dev.livegrid.sheet;
  *
  * @param maxRows        rows per sheet
  * @param maxColumns     columns per sheet
- * @param maxValueLength characters per cell value and per column name
+ * @param maxValueLength characters per cell value
  */
 public record Limits(int maxRows, int maxColumns, int maxValueLength) {
 

@@ -97,7 +97,8 @@ public final class Sheet {
 
     private Rejection check(Op op) {
         if (op instanceof Op.Edit e) {
-            return firstOf(row(e.row()), column(e.col()), value(e.value()), base(e));
+            Rejection cell = firstOf(row(e.row()), column(e.col()), value(e.value()));
+            return cell != null ? cell : base(e); // base reads the cell: only once it exists
         } else if (op instanceof Op.InsertRow r) {
             return firstOf(optionalRow(r.after()), cells(r.cells()), rowOrder.size() >= limits.maxRows()
                     ? Rejection.of(Reason.TOO_LARGE, "the sheet already has " + limits.maxRows() + " rows") : null);

@@ -10,6 +10,7 @@ import dev.livegrid.endpoint.SheetParameterCheck;
 import dev.livegrid.guard.HandshakeCheck;
 import dev.livegrid.guard.OriginCheck;
 import dev.livegrid.guard.ProtocolCheck;
+import dev.livegrid.http.SheetApi;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
@@ -71,8 +72,9 @@ public final class LiveGridServer implements AutoCloseable {
             registerEndpoints(container, context);
             configure(listener, settings, container);
             http.addListener(listener);
-            http.getServerConfiguration().addHttpHandler(
-                    new CLStaticHttpHandler(LiveGridServer.class.getClassLoader(), "/webapp/"), "/");
+            http.getServerConfiguration().addHttpHandler(new ApiHttpHandler(
+                    new SheetApi(context.rooms(), settings),
+                    new CLStaticHttpHandler(LiveGridServer.class.getClassLoader(), "/webapp/")), "/");
             http.start();
         } catch (IOException | RuntimeException e) {
             http.shutdownNow();

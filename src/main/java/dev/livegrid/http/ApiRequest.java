@@ -1,0 +1,50 @@
+package dev.livegrid.http;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One HTTP request to the API, independent of the server that parsed it.
+ *
+ * @param method  request method, e.g. {@code GET}
+ * @param path    the path relative to the application root, without the query and not decoded, e.g.
+ *                {@code /api/sheets/demo} (standalone the request URI; in a WAR the URI minus the
+ *                context path)
+ * @param headers a case-insensitive header lookup
+ * @param body    the request body decoded as UTF-8; empty when there is none
+ */
+public record ApiRequest(String method, String path, Headers headers, String body) {
+
+    public ApiRequest {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(headers, "headers");
+        body = body == null ? "" : body;
+    }
+
+    /** A request with headers from a map (names in any case), for tests and simple callers. */
+    public static ApiRequest of(String method, String path, Map<String, String> headers, String body) {
+        return new ApiRequest(method, path, Headers.of(headers), body);
+    }
+
+    /** The header's value (repeated headers joined with commas), or null. */
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    /** Looks headers up by name, ignoring case. */
+    @FunctionalInterface
+    public interface Headers {
+
+        /** The header's value, repeated headers joined with commas as RFC 9110 allows for lists; null if absent. */
+        String get(String name);
+
+        static Headers of(Map<String, String> headers) {
+            Map<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            headers.forEach((name, value) -> copy.merge(name.toLowerCase(Locale.ROOT), value, (a, b) -> a + "," + b));
+            return copy::get;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.livegrid.http;
+
+import java.util.List;
+
+/**
+ * Writes records as RFC 4180 CSV: fields separated by commas, records ended by CRLF, and a field
+ * that holds a quote, comma, CR or LF enclosed in quotes with its quotes doubled. A null field is
+ * written empty. A record of one empty field is written {@code ""}, so that it does not read as a
+ * blank line (which many readers skip).
+ */
+public final class CsvWriter {
+
+    private final StringBuilder out = new StringBuilder();
+
+    /** Appends one record. */
+    public CsvWriter record(List<String> fields) {
+        if (fields.size() == 1 && isEmpty(fields.get(0))) {
+            out.append("\"\"");
+        } else {
+            for (int i = 0; i < fields.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                field(fields.get(i));
+            }
+        }
+        out.append("\r\n");
+        return this;
+    }
+
+    /** The records written so far. */
+    @Override
+    public String toString() {
+        return out.toString();
+    }
+
+    private void field(String value) {
+        if (value == null) {
+            return;
+        }
+        if (needsQuotes(value)) {
+            out.append('"').append(value.replace("\"", "\"\"")).append('"');
+        } else {
+            out.append(value);
+        }
+    }
+
+    private static boolean needsQuotes(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == ',' || c == '\r' || c == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isEmpty(String value) {
+        return value == null || value.isEmpty();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.livegrid.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** Reads a request body as strict UTF-8, never more than a limit into memory. */
+final class RequestBody {
+
+    private RequestBody() {
+    }
+
+    /**
+     * The body as text.
+     *
+     * @param declaredLength the {@code Content-Length}, or -1 when unknown (chunked)
+     * @throws ApiFailure 413 when the body is longer than {@code limit} bytes, 400 when it is not UTF-8
+     */
+    static String read(InputStream in, long declaredLength, int limit) throws IOException, ApiFailure {
+        if (declaredLength > limit) {
+            throw tooLarge(limit);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.max(0, Math.min(declaredLength, limit)));
+        byte[] chunk = new byte[8192];
+        int n;
+        while ((n = in.read(chunk, 0, (int) Math.min(chunk.length, limit + 1L - bytes.size()))) > 0) {
+            bytes.write(chunk, 0, n);
+            if (bytes.size() > limit) {
+                throw tooLarge(limit);
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiFailure.of(400, "bad-message", "the body is not valid UTF-8");
+        }
+    }
+
+    private static ApiFailure tooLarge(int limit) {
+        return new ApiFailure(ApiResponse.error(413, "too-large", "a request body may have at most " + limit + " bytes")
+                .withHeader("Connection", "close"));
+    }
+}
