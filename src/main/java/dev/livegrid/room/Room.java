@@ -155,8 +155,10 @@ public final class Room {
         String cell = applied.op() instanceof Op.Edit e ? e.row() + "\u0000" + e.col() : null;
         Outgoing.Update update = new Outgoing.Update(text, applied.version(), cell, List.of(),
                 skipped -> Codec.encode(new ServerMessage.Applied(applied.version(), by, opId, applied.op(), skipped)));
+        // The author's copy is its ack, matched by op id: it must never be merged away.
+        Outgoing.Update ack = Outgoing.Update.of(text, applied.version());
         for (Member m : members.values()) {
-            m.outbox().offer(update);
+            m.outbox().offer(m.id().equals(by) ? ack : update);
         }
     }
 

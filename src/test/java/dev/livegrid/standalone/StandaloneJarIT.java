@@ -53,6 +53,12 @@ class StandaloneJarIT {
         ws.sendText("from the jar", true).join();
         assertEquals("from the jar", events.nextText());
 
+        WsEvents sheet = new WsEvents();
+        http.newWebSocketBuilder().buildAsync(URI.create("ws://" + base.getAuthority() + "/sheets/demo"), sheet).join();
+        String welcome = sheet.nextText();
+        assertTrue(welcome.startsWith("{\"type\":\"welcome\",\"sheet\":\"demo\"") && welcome.contains("小明"),
+                "the jar's JSON-B encodes records in full: " + welcome);
+
         process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
         assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
         assertEquals(143, process.exitValue(), "exit status after SIGTERM");

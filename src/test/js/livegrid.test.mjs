@@ -1,0 +1,451 @@
+// Tests of webapp/js/livegrid.js without a server: `node --test src/test/js/` (Node 20, no packages).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+    applyOp, backoffDelay, emptyState, isResumeWelcome, isValidId, LiveGridClient, sequenceOf, sheetUrl, stateFromWelcome, Status,
+} from '../../../webapp/js/livegrid.js';
+
+const WELCOME = {
+    type: 'welcome', sheet: 'demo', version: 7, you: 'u-1',
+    columns: [{ id: 'c1', name: 'name' }, { id: 'c2', name: 'age' }],
+    rows: [
+        { id: 'r1', cells: { c1: { value: 'Ming', version: 3 }, c2: { value: '18', version: 1 } } },
+        { id: 'r2', cells: { c1: { value: 'Hong', version: 5 } } },
+    ],
+    users: [{ id: 'u-1', name: 'Alice', focus: null }],
+};
+
+function base() {
+    return stateFromWelcome(WELCOME);
+}
+
+/** Deep-frozen, so any mutation by applyOp throws in strict mode. */
+function frozen(value) {
+    if (value && typeof value === 'object') {
+        Object.values(value).forEach(frozen);
+        Object.freeze(value);
+    }
+    return value;
+}
+
+const rowIds = (state) => state.rows.map((row) => row.id);
+const colIds = (state) => state.columns.map((column) => column.id);
+const cellOf = (state, row, col) => state.rows.find((r) => r.id === row)?.cells[col];
+
+describe('stateFromWelcome', () => {
+    test('copies the table, so the message is never aliased', () => {
+        const state = base();
+        assert.equal(state.version, 7);
+        assert.equal(state.you, 'u-1');
+        assert.deepEqual(colIds(state), ['c1', 'c2']);
+        assert.deepEqual(cellOf(state, 'r1', 'c1'), { value: 'Ming', version: 3 });
+        assert.notEqual(state.rows[0].cells, WELCOME.rows[0].cells);
+    });
+
+    test('a resume welcome is one with since and without a table', () => {
+        assert.equal(isResumeWelcome({ type: 'welcome', version: 9, since: 7, you: 'u', users: [] }), true);
+        assert.equal(isResumeWelcome(WELCOME), false);
+        assert.equal(isResumeWelcome({ ...WELCOME, since: 7 }), false);
+    });
+});
+
+describe('applyOp', () => {
+    test('edit writes the value with the op version and leaves the old state alone', () => {
+        const before = frozen(base());
+        const after = applyOp(before, { type: 'edit', row: 'r1', col: 'c2', value: '19' }, 8);
+        assert.equal(after.version, 8);
+        assert.deepEqual(cellOf(after, 'r1', 'c2'), { value: '19', version: 8 });
+        assert.deepEqual(cellOf(after, 'r1', 'c1'), { value: 'Ming', version: 3 });
+        assert.deepEqual(cellOf(before, 'r1', 'c2'), { value: '18', version: 1 });
+        assert.equal(after.rows[1], before.rows[1], 'untouched rows are shared');
+    });
+
+    test('edit of a never-written cell creates it; null empties a cell but keeps its version', () => {
+        let state = applyOp(base(), { type: 'edit', row: 'r2', col: 'c2', value: '30' }, 8);
+        assert.deepEqual(cellOf(state, 'r2', 'c2'), { value: '30', version: 8 });
+        state = applyOp(state, { type: 'edit', row: 'r2', col: 'c2', value: null }, 9);
+        assert.deepEqual(cellOf(state, 'r2', 'c2'), { value: null, version: 9 });
+    });
+
+    test('edit of a deleted row or column changes nothing but the version', () => {
+        const before = frozen(base());
+        const noRow = applyOp(before, { type: 'edit', row: 'gone', col: 'c1', value: 'x' }, 8);
+        assert.deepEqual({ ...noRow, version: 7 }, before);
+        const noCol = applyOp(before, { type: 'edit', row: 'r1', col: 'gone', value: 'x' }, 8);
+        assert.deepEqual({ ...noCol, version: 7 }, before);
+        assert.equal(noCol.version, 8);
+    });
+
+    test('insertRow after a row, at the start, and at the end when its neighbour is unknown', () => {
+        const state = frozen(base());
+        assert.deepEqual(rowIds(applyOp(state, { type: 'insertRow', row: 'r3', after: 'r1', cells: {} }, 8)),
+            ['r1', 'r3', 'r2']);
+        assert.deepEqual(rowIds(applyOp(state, { type: 'insertRow', row: 'r3', after: null }, 8)), ['r3', 'r1', 'r2']);
+        assert.deepEqual(rowIds(applyOp(state, { type: 'insertRow', row: 'r3' }, 8)), ['r3', 'r1', 'r2']);
+        assert.deepEqual(rowIds(applyOp(state, { type: 'insertRow', row: 'r3', after: 'gone' }, 8)),
+            ['r1', 'r2', 'r3']);
+    });
+
+    test('insertRow cells get the op version; cells of unknown columns are dropped; a known row id is ignored', () => {
+        const state = applyOp(base(), { type: 'insertRow', row: 'r3', after: 'r2', cells: { c1: 'Li', c9: 'x' } }, 8);
+        assert.deepEqual(state.rows[2], { id: 'r3', cells: { c1: { value: 'Li', version: 8 } } });
+        const again = applyOp(state, { type: 'insertRow', row: 'r3', after: null, cells: { c1: 'dup' } }, 9);
+        assert.deepEqual(rowIds(again), ['r1', 'r2', 'r3']);
+        assert.equal(cellOf(again, 'r3', 'c1').value, 'Li');
+    });
+
+    test('deleteRow removes the row; an unknown row is ignored', () => {
+        const before = frozen(base());
+        assert.deepEqual(rowIds(applyOp(before, { type: 'deleteRow', row: 'r1' }, 8)), ['r2']);
+        assert.deepEqual(rowIds(applyOp(before, { type: 'deleteRow', row: 'gone' }, 8)), ['r1', 'r2']);
+    });
+
+    test('addColumn after a column, at the start, unknown neighbour at the end; a known id is ignored', () => {
+        const state = frozen(base());
+        assert.deepEqual(colIds(applyOp(state, { type: 'addColumn', col: 'c3', name: 'email', after: 'c1' }, 8)),
+            ['c1', 'c3', 'c2']);
+        assert.deepEqual(colIds(applyOp(state, { type: 'addColumn', col: 'c3', name: 'email', after: null }, 8)),
+            ['c3', 'c1', 'c2']);
+        assert.deepEqual(colIds(applyOp(state, { type: 'addColumn', col: 'c3', name: 'email', after: 'zz' }, 8)),
+            ['c1', 'c2', 'c3']);
+        const dup = applyOp(state, { type: 'addColumn', col: 'c1', name: 'again', after: null }, 8);
+        assert.deepEqual(dup.columns, state.columns);
+    });
+
+    test('renameColumn renames; an unknown column is ignored', () => {
+        const state = frozen(base());
+        assert.deepEqual(applyOp(state, { type: 'renameColumn', col: 'c2', name: 'Age' }, 8).columns,
+            [{ id: 'c1', name: 'name' }, { id: 'c2', name: 'Age' }]);
+        assert.deepEqual(applyOp(state, { type: 'renameColumn', col: 'zz', name: 'x' }, 8).columns, state.columns);
+    });
+
+    test('deleteColumn removes the column and its cells; later edits of it are ignored', () => {
+        let state = applyOp(frozen(base()), { type: 'deleteColumn', col: 'c1' }, 8);
+        assert.deepEqual(colIds(state), ['c2']);
+        assert.deepEqual(state.rows.map((row) => Object.keys(row.cells)), [['c2'], []]);
+        state = applyOp(state, { type: 'edit', row: 'r1', col: 'c1', value: 'late' }, 9);
+        assert.deepEqual(state.rows[0].cells, { c2: { value: '18', version: 1 } });
+        assert.equal(applyOp(state, { type: 'deleteColumn', col: 'c1' }, 10).version, 10);
+    });
+
+    test('an unknown op type only advances the version', () => {
+        const before = frozen(base());
+        assert.deepEqual(applyOp(before, { type: 'sortRows', by: 'c1' }, 8), { ...before, version: 8 });
+    });
+
+    test('the same ops in the same order give the same table from a welcome or from scratch', () => {
+        const ops = [
+            { type: 'addColumn', col: 'c1', name: 'name', after: null },
+            { type: 'insertRow', row: 'r1', after: null, cells: { c1: 'a' } },
+            { type: 'insertRow', row: 'r2', after: 'r1', cells: {} },
+            { type: 'addColumn', col: 'c2', name: 'age', after: 'c1' },
+            { type: 'edit', row: 'r2', col: 'c2', value: '4' },
+            { type: 'insertRow', row: 'r3', after: null, cells: { c2: '1' } },
+            { type: 'deleteRow', row: 'r1' },
+            { type: 'edit', row: 'r1', col: 'c1', value: 'ignored' },
+            { type: 'renameColumn', col: 'c1', name: 'Name' },
+        ];
+        const all = ops.reduce((state, op, index) => applyOp(state, op, index + 1), { ...emptyState(), version: 0 });
+        assert.equal(all.version, 9);
+        assert.deepEqual(colIds(all), ['c1', 'c2']);
+        assert.deepEqual(rowIds(all), ['r3', 'r2']);
+        assert.deepEqual(cellOf(all, 'r2', 'c2'), { value: '4', version: 5 });
+        // A client that joined at version 4 (a welcome) and applied the rest converges on the same table.
+        const atFour = ops.slice(0, 4).reduce((state, op, index) => applyOp(state, op, index + 1),
+            { ...emptyState(), version: 0 });
+        const late = ops.slice(4).reduce((state, op, index) => applyOp(state, op, index + 5),
+            stateFromWelcome({ ...atFour, type: 'welcome' }));
+        assert.deepEqual(late.columns, all.columns);
+        assert.deepEqual(late.rows, all.rows);
+    });
+});
+
+describe('sequenceOf', () => {
+    test('the next version is applied, an old one is stale', () => {
+        assert.equal(sequenceOf(7, { version: 8 }), 'apply');
+        assert.equal(sequenceOf(7, { version: 7 }), 'stale');
+        assert.equal(sequenceOf(7, { version: 3 }), 'stale');
+    });
+
+    test('a jump is a gap unless skipped lists every version in between', () => {
+        assert.equal(sequenceOf(7, { version: 9 }), 'gap');
+        assert.equal(sequenceOf(7, { version: 10, skipped: [8, 9] }), 'apply');
+        assert.equal(sequenceOf(7, { version: 10, skipped: [9] }), 'gap');
+        assert.equal(sequenceOf(7, { version: 10, skipped: [5, 6, 8, 9] }), 'apply', 'versions already had are fine');
+        assert.equal(sequenceOf(7, { version: 8, skipped: [] }), 'apply');
+    });
+});
+
+describe('sheetUrl and backoffDelay', () => {
+    test('the URL keeps the context root and the scheme, and encodes what it carries', () => {
+        const page = { protocol: 'https:', host: 'grid.example.com', pathname: '/livegrid/index.html' };
+        assert.equal(sheetUrl(page, 'demo', { name: 'Alice' }), 'wss://grid.example.com/livegrid/sheets/demo?name=Alice');
+        assert.equal(sheetUrl({ protocol: 'http:', host: 'h:8080', pathname: '/' }, 'a b', { name: 'Zoë & co', since: 0 }),
+            'ws://h:8080/sheets/a%20b?name=Zo%C3%AB+%26+co&since=0');
+        assert.equal(sheetUrl({ protocol: 'http:', host: 'h', pathname: '/x/' }, 's'), 'ws://h/x/sheets/s');
+    });
+
+    test('back-off doubles from 0.5 s to 10 s with half of it random', () => {
+        assert.equal(backoffDelay(0, () => 0), 250);
+        assert.equal(backoffDelay(0, () => 1), 500);
+        assert.equal(backoffDelay(3, () => 1), 4000);
+        assert.equal(backoffDelay(10, () => 1), 10000);
+        assert.equal(backoffDelay(40, () => 0), 5000);
+    });
+});
+
+// ---------------------------------------------------------------- the client over a fake socket
+
+/** A WebSocket stand-in: records what the client sends; the test plays the server. */
+class FakeSocket {
+    static all = [];
+
+    constructor(url) {
+        this.url = url;
+        this.sent = [];
+        this.readyState = 0;
+        this.closedWith = null;
+        FakeSocket.all.push(this);
+    }
+
+    send(text) {
+        assert.equal(this.readyState, 1, 'sent on a socket that is not open');
+        this.sent.push(JSON.parse(text));
+    }
+
+    close(code, reason) {
+        this.readyState = 3;
+        this.closedWith = { code, reason };
+    }
+
+    receive(message) {
+        this.readyState = 1;
+        this.onmessage({ data: JSON.stringify(message) });
+    }
+
+    serverClose(code, reason = '') {
+        this.readyState = 3;
+        this.onclose({ code, reason });
+    }
+
+    static last() {
+        return FakeSocket.all[FakeSocket.all.length - 1];
+    }
+}
+
+const PAGE = { protocol: 'http:', host: 'h:1', pathname: '/livegrid/index.html' };
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+function startClient() {
+    FakeSocket.all = [];
+    const client = new LiveGridClient('demo', { name: 'Alice', location: PAGE, WebSocket: FakeSocket, backoff: () => 0 });
+    const events = [];
+    for (const type of ['status', 'state', 'applied', 'rejected', 'presence', 'pending', 'error']) {
+        client.addEventListener(type, (event) => events.push({ type, ...event.detail }));
+    }
+    client.connect();
+    return { client, events, statuses: () => events.filter((e) => e.type === 'status').map((e) => e.status) };
+}
+
+function applied(version, op, id = 'other-' + version, extra = {}) {
+    return { type: 'applied', version, by: 'u-9', id, op, ...extra };
+}
+
+describe('LiveGridClient', () => {
+    test('joins fresh, holds ops until the welcome, then sends them; the applied message acks', () => {
+        const { client, events, statuses } = startClient();
+        assert.equal(FakeSocket.last().url, 'ws://h:1/livegrid/sheets/demo?name=Alice');
+        const id = client.edit('r1', 'c1', 'early');
+        assert.match(id, /^[A-Za-z0-9_-]{1,64}$/);
+        assert.equal(FakeSocket.last().sent.length, 0);
+        FakeSocket.last().receive(WELCOME);
+        assert.deepEqual(statuses(), ['connecting', 'open']);
+        // Sent before any welcome, the edit knew no cell version: no base, last writer wins.
+        assert.deepEqual(FakeSocket.last().sent, [{ type: 'edit', id, row: 'r1', col: 'c1', value: 'early' }]);
+        FakeSocket.last().receive(applied(8, { type: 'edit', row: 'r1', col: 'c1', value: 'early' }, id));
+        assert.equal(client.pending.length, 0);
+        assert.equal(client.version, 8);
+        assert.equal(events.find((e) => e.type === 'applied').mine, true);
+    });
+
+    test('every op has its own id and the wire shape of the protocol', () => {
+        const { client } = startClient();
+        FakeSocket.last().receive(WELCOME);
+        const ids = [
+            client.insertRow('r1', { c1: 'Hong' }), client.insertRow(null), client.deleteRow('r2'),
+            client.addColumn('email', 'c2'), client.addColumn('first'), client.renameColumn('c2', 'Age'),
+            client.deleteColumn('c5'), client.edit('r1', 'c2', '19', { base: undefined }),
+        ];
+        assert.equal(new Set(ids).size, ids.length);
+        const sent = FakeSocket.last().sent.map(({ id, ...rest }) => rest);
+        assert.deepEqual(sent, [
+            { type: 'insertRow', after: 'r1', cells: { c1: 'Hong' } }, { type: 'insertRow' },
+            { type: 'deleteRow', row: 'r2' }, { type: 'addColumn', name: 'email', after: 'c2' },
+            { type: 'addColumn', name: 'first' }, { type: 'renameColumn', col: 'c2', name: 'Age' },
+            { type: 'deleteColumn', col: 'c5' }, { type: 'edit', row: 'r1', col: 'c2', value: '19' },
+        ]);
+        assert.deepEqual(client.pending.map((op) => op.id), ids);
+    });
+
+    test('base is the cell version, but not while an own edit of that cell is pending', () => {
+        const { client } = startClient();
+        FakeSocket.last().receive(WELCOME);
+        assert.equal(client.baseFor('r1', 'c2'), 1);
+        assert.equal(client.baseFor('r2', 'c2'), 0, 'never written: the server counts it as version 0');
+        assert.equal(client.baseFor('gone', 'c2'), undefined);
+        client.edit('r1', 'c2', 'a');
+        assert.equal(client.baseFor('r1', 'c2'), undefined);
+        client.edit('r1', 'c2', 'b');
+        assert.deepEqual(FakeSocket.last().sent.map((op) => op.base), [1, undefined]);
+    });
+
+    test('a gap closes the socket and resumes with since = the last version applied; skipped is no gap', async () => {
+        const { client, statuses } = startClient();
+        const first = FakeSocket.last();
+        first.receive(WELCOME);
+        first.receive(applied(10, { type: 'edit', row: 'r1', col: 'c1', value: 'x' }, 'a', { skipped: [8, 9] }));
+        assert.equal(client.version, 10);
+        assert.equal(FakeSocket.all.length, 1);
+        first.receive(applied(12, { type: 'edit', row: 'r1', col: 'c1', value: 'y' }));
+        assert.equal(client.version, 10, 'nothing after a gap is applied');
+        assert.equal(first.closedWith.code, 4000);
+        first.receive(applied(13, { type: 'deleteRow', row: 'r1' }));
+        assert.equal(client.rows.length, 2, 'the abandoned socket is ignored');
+        await tick();
+        assert.equal(FakeSocket.last().url, 'ws://h:1/livegrid/sheets/demo?name=Alice&since=10');
+        assert.deepEqual(statuses(), ['connecting', 'open', 'reconnecting']);
+    });
+
+    test('a resume keeps the table, applies the missed ops, resends pending ops and takes a re-ack', async () => {
+        const { client, events } = startClient();
+        FakeSocket.last().receive(WELCOME);
+        client.focus('r1', 'c1');
+        const lost = client.edit('r2', 'c1', 'mine');
+        const unsent = FakeSocket.last();
+        unsent.serverClose(1006);
+        const queued = client.deleteRow('r1');
+        await tick();
+        const resumed = FakeSocket.last();
+        assert.match(resumed.url, /since=7$/);
+        resumed.receive({ type: 'welcome', sheet: 'demo', version: 8, you: 'u-2', since: 7, users: [] });
+        assert.equal(client.you, 'u-2');
+        assert.equal(client.rows.length, 2);
+        assert.deepEqual(resumed.sent.map((m) => m.id ?? m.type), [lost, queued, 'focus']);
+        assert.deepEqual(resumed.sent[0], unsent.sent[1], 'resent with the same id and content');
+        resumed.receive(applied(8, { type: 'edit', row: 'r2', col: 'c1', value: 'mine' }, lost));
+        resumed.receive(applied(8, { type: 'edit', row: 'r2', col: 'c1', value: 'mine' }, lost)); // re-ack of the resend
+        assert.equal(client.cell('r2', 'c1').value, 'mine');
+        resumed.receive(applied(9, { type: 'deleteRow', row: 'r1' }, queued));
+        assert.deepEqual(client.pending, []);
+        assert.equal(events.filter((e) => e.type === 'applied').length, 2, 'the re-ack is not applied twice');
+    });
+
+    test('a full welcome on reconnect replaces the state; a stale re-ack still acks the resent op', async () => {
+        const { client } = startClient();
+        FakeSocket.last().receive(WELCOME);
+        const id = client.addColumn('email', 'c2');
+        FakeSocket.last().serverClose(1001, 'no pong within 10000 ms');
+        await tick();
+        const full = { ...WELCOME, version: 20, columns: [...WELCOME.columns, { id: 'c3', name: 'email' }] };
+        FakeSocket.last().receive(full);
+        assert.deepEqual(colIds(client.state), ['c1', 'c2', 'c3']);
+        assert.equal(client.pending.length, 1);
+        FakeSocket.last().receive(applied(12, { type: 'addColumn', col: 'c3', name: 'email', after: 'c2' }, id));
+        assert.equal(client.pending.length, 0);
+        assert.equal(client.version, 20);
+    });
+
+    test('1013 resumes with since; 4004 and 1008 stop for good', async () => {
+        const { client, events, statuses } = startClient();
+        FakeSocket.last().receive(WELCOME);
+        FakeSocket.last().serverClose(1013, 'too slow; resume with since=7');
+        await tick();
+        assert.match(FakeSocket.last().url, /since=7$/);
+        FakeSocket.last().serverClose(4004, 'no such sheet');
+        await tick();
+        assert.equal(FakeSocket.all.length, 2);
+        assert.equal(client.status, Status.CLOSED);
+        assert.deepEqual(statuses(), ['connecting', 'open', 'reconnecting', 'closed']);
+        assert.equal(events.find((e) => e.type === 'error').closeCode, 4004);
+    });
+
+    test('a live ack settles earlier unanswered edits, whose acks were coalesced away', () => {
+        const { client } = startClient();
+        FakeSocket.last().receive(WELCOME);
+        const coalesced = client.edit('r1', 'c1', 'mine');
+        const row = client.deleteRow('r2');
+        const later = client.edit('r1', 'c2', '40');
+        // Bob's edit of r1/c1 at 9 superseded mine at 8 for this slow reader.
+        FakeSocket.last().receive(applied(9, { type: 'edit', row: 'r1', col: 'c1', value: 'bob' }, 'b-1', { skipped: [8] }));
+        assert.deepEqual(client.pending.map((op) => op.id), [coalesced, row, later]);
+        FakeSocket.last().receive(applied(10, { type: 'edit', row: 'r1', col: 'c2', value: '40' }, later));
+        assert.deepEqual(client.pending.map((op) => op.id), [row], 'only edits can have been coalesced');
+        assert.equal(client.cell('r1', 'c1').value, 'bob');
+    });
+
+    test('a rejection drops the op from pending and hands it back with the current cell', () => {
+        const { client, events } = startClient();
+        FakeSocket.last().receive(WELCOME);
+        const id = client.edit('r1', 'c2', '19');
+        const current = { row: 'r1', col: 'c2', value: '20', version: 8 };
+        FakeSocket.last().receive({ type: 'rejected', id, code: 'conflict', message: 'cell changed at version 8', current });
+        const rejected = events.find((e) => e.type === 'rejected');
+        assert.equal(rejected.op.value, '19');
+        assert.deepEqual(rejected.current, current);
+        assert.deepEqual(client.pending, []);
+    });
+
+    test('presence replaces the users; close() stops without reconnecting', async () => {
+        const { client, statuses } = startClient();
+        FakeSocket.last().receive(WELCOME);
+        const users = [{ id: 'u-1', name: 'Alice', focus: null }, { id: 'u-2', name: 'Bob', focus: { row: 'r1', col: 'c1' } }];
+        FakeSocket.last().receive({ type: 'presence', users });
+        assert.deepEqual(client.users, users);
+        client.close();
+        assert.equal(FakeSocket.last().closedWith.code, 1000);
+        await tick();
+        assert.equal(FakeSocket.all.length, 1);
+        assert.deepEqual(statuses(), ['connecting', 'open', 'closed']);
+    });
+
+    test('after close 1009 the largest pending op is given up as too-large; the rest is resent', async () => {
+        const { client, events } = startClient();
+        FakeSocket.last().receive(WELCOME);
+        const small = client.edit('r1', 'c1', 'x');
+        const big = client.edit('r1', 'c2', 'y'.repeat(5000));
+        FakeSocket.last().serverClose(1009, 'message too big');
+        const rejected = events.find((e) => e.type === 'rejected');
+        assert.deepEqual([rejected.id, rejected.code, rejected.op.id], [big, 'too-large', big]);
+        await tick();
+        FakeSocket.last().receive({ type: 'welcome', sheet: 'demo', version: 7, you: 'u-3', since: 7, users: [] });
+        assert.deepEqual(FakeSocket.last().sent.map((m) => m.id), [small]);
+    });
+
+    test('the focus is repeated after a reconnect, unless its cell is gone', async () => {
+        const { client } = startClient();
+        FakeSocket.last().receive(WELCOME);
+        client.focus('r2', 'c2');
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        FakeSocket.last().receive({ type: 'welcome', sheet: 'demo', version: 7, you: 'u-3', since: 7, users: [] });
+        assert.deepEqual(FakeSocket.last().sent, [{ type: 'focus', row: 'r2', col: 'c2' }]);
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        FakeSocket.last().receive({ ...WELCOME, rows: [WELCOME.rows[0]] });
+        assert.deepEqual(FakeSocket.last().sent, []);
+    });
+
+    test('a sheet id the server would refuse at the handshake is refused before connecting', () => {
+        assert.equal(isValidId('demo_1-x'), true);
+        assert.equal(isValidId('a b'), false);
+        assert.equal(isValidId('x'.repeat(65)), false);
+        assert.throws(() => new LiveGridClient('../etc', { location: PAGE, WebSocket: FakeSocket }), RangeError);
+    });
+
+    test('an unreadable frame or a server error is reported, not thrown', () => {
+        const { events } = startClient();
+        FakeSocket.last().onmessage({ data: 'not json' });
+        FakeSocket.last().receive({ type: 'error', code: 'bad-message', message: 'unknown type' });
+        assert.deepEqual(events.filter((e) => e.type === 'error').map((e) => e.code), ['bad-server-message', 'bad-message']);
+    });
+});

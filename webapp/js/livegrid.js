@@ -1,0 +1,538 @@
+// LiveGrid client: keeps one sheet in sync with the server over /sheets/{sheetId} (docs/PROTOCOL.md).
+// No DOM and no dependencies, so it runs in browsers and under `node --test` alike.
+//
+// The state is only ever changed by the server's word: a `welcome` replaces or keeps it, and each
+// `applied` message goes through applyOp in strict version order. Local ops wait in `pending`
+// until their own `applied` (the ack, matched by op id) or `rejected` comes back; after every
+// reconnect they are resent with the same id, and the server answers an op it already applied
+// with the original `applied` instead of applying it again.
+
+/** What the `status` event reports. */
+export const Status = Object.freeze({
+    CONNECTING: 'connecting', OPEN: 'open', RECONNECTING: 'reconnecting', CLOSED: 'closed',
+});
+
+/** Close codes after which reconnecting cannot help: no such sheet, policy (origin, auth). */
+const FINAL_CLOSE_CODES = new Set([4004, 1008]);
+/** Close code for a message over the server's size limit. */
+const TOO_BIG = 1009;
+
+/** Back-off before reconnect attempt n (from 0): 0.5 s doubling up to 10 s, then jittered. */
+const BACKOFF_FIRST_MS = 500;
+const BACKOFF_MAX_MS = 10000;
+
+/** Op ids and sheet ids alike: short strings of these characters. */
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** True for a valid sheet, row, column or op id. */
+export function isValidId(id) {
+    return typeof id === 'string' && ID.test(id);
+}
+
+// ---------------------------------------------------------------- pure functions (tested alone)
+
+/** The WebSocket URL of a sheet beside the page: ws(s), same host, the page's directory (keeps a WAR context root). */
+export function sheetUrl(location, sheetId, { name, since } = {}) {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const directory = location.pathname.substring(0, location.pathname.lastIndexOf('/') + 1);
+    const query = new URLSearchParams();
+    if (name) {
+        query.set('name', name);
+    }
+    if (since !== undefined && since !== null) {
+        query.set('since', String(since));
+    }
+    const search = query.toString();
+    return scheme + '//' + location.host + directory + 'sheets/' + encodeURIComponent(sheetId)
+        + (search ? '?' + search : '');
+}
+
+/** Milliseconds to wait before reconnect attempt `attempt`; half fixed, half random so clients spread out. */
+export function backoffDelay(attempt, random = Math.random) {
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** attempt);
+    return ceiling / 2 + random() * ceiling / 2;
+}
+
+/** The empty state, before any welcome. `version` null means "never joined": the next join is fresh. */
+export function emptyState() {
+    return { sheet: null, version: null, you: null, columns: [], rows: [], users: [] };
+}
+
+/** The state a full welcome describes (copied, so later changes never alias the message). */
+export function stateFromWelcome(welcome) {
+    return {
+        sheet: welcome.sheet,
+        version: welcome.version,
+        you: welcome.you,
+        columns: (welcome.columns || []).map((column) => ({ id: column.id, name: column.name })),
+        rows: (welcome.rows || []).map((row) => ({ id: row.id, cells: copyCells(row.cells) })),
+        users: welcome.users || [],
+    };
+}
+
+/** True when a welcome only resumes (it answers `since` and carries no table). */
+export function isResumeWelcome(welcome) {
+    return welcome.since !== undefined && welcome.since !== null && welcome.columns == null && welcome.rows == null;
+}
+
+/**
+ * Where an `applied` message stands relative to the last version applied:
+ * 'apply' (the next one, or later with every version in between listed in `skipped`),
+ * 'stale' (already applied: a replay or a re-ack of a resent op), or
+ * 'gap' (versions are missing: the client is out of sync and must resume).
+ */
+export function sequenceOf(lastVersion, applied) {
+    if (applied.version <= lastVersion) {
+        return 'stale';
+    }
+    const skipped = new Set(applied.skipped || []);
+    for (let missing = lastVersion + 1; missing < applied.version; missing++) {
+        if (!skipped.has(missing)) {
+            return 'gap';
+        }
+    }
+    return 'apply';
+}
+
+/**
+ * The state after `op` was applied as `version`. Pure: `state` is not changed.
+ * Ops on rows or columns this state does not have change nothing but the version, so a late or
+ * odd message can never throw; unknown op types are skipped the same way (the protocol grows additively).
+ */
+export function applyOp(state, op, version) {
+    const change = OP_APPLIERS[op.type];
+    return { ...state, ...(change ? change(state, op, version) : {}), version };
+}
+
+const OP_APPLIERS = {
+    edit(state, op, version) {
+        if (!hasId(state.columns, op.col)) {
+            return {};
+        }
+        return {
+            rows: state.rows.map((row) => row.id !== op.row ? row
+                : { id: row.id, cells: { ...row.cells, [op.col]: { value: op.value, version } } }),
+        };
+    },
+    insertRow(state, op, version) {
+        if (hasId(state.rows, op.row)) {
+            return {};
+        }
+        const cells = {};
+        for (const [col, value] of Object.entries(op.cells || {})) {
+            if (hasId(state.columns, col)) {
+                cells[col] = { value, version };
+            }
+        }
+        return { rows: insertAfter(state.rows, { id: op.row, cells }, op.after) };
+    },
+    deleteRow(state, op) {
+        return { rows: state.rows.filter((row) => row.id !== op.row) };
+    },
+    addColumn(state, op) {
+        if (hasId(state.columns, op.col)) {
+            return {};
+        }
+        return { columns: insertAfter(state.columns, { id: op.col, name: op.name }, op.after) };
+    },
+    renameColumn(state, op) {
+        return {
+            columns: state.columns.map((column) => column.id === op.col ? { id: column.id, name: op.name } : column),
+        };
+    },
+    deleteColumn(state, op) {
+        if (!hasId(state.columns, op.col)) {
+            return {};
+        }
+        return {
+            columns: state.columns.filter((column) => column.id !== op.col),
+            rows: state.rows.map((row) => {
+                const { [op.col]: dropped, ...cells } = row.cells;
+                return { id: row.id, cells };
+            }),
+        };
+    },
+};
+
+/** A copy of `list` with `item` after the element whose id is `afterId`; null/undefined → first; unknown → last. */
+function insertAfter(list, item, afterId) {
+    if (afterId === null || afterId === undefined) {
+        return [item, ...list];
+    }
+    const index = list.findIndex((element) => element.id === afterId);
+    return index < 0 ? [...list, item] : [...list.slice(0, index + 1), item, ...list.slice(index + 1)];
+}
+
+function hasId(list, id) {
+    return list.some((element) => element.id === id);
+}
+
+function copyCells(cells) {
+    const copy = {};
+    for (const [col, cell] of Object.entries(cells || {})) {
+        copy[col] = { value: cell.value, version: cell.version };
+    }
+    return copy;
+}
+
+/** A random prefix for op ids, unique enough that two pages never collide in the server's de-duplication. */
+function randomPrefix() {
+    const bytes = new Uint8Array(6);
+    globalThis.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (byte) => (byte % 36).toString(36)).join('');
+}
+
+// ---------------------------------------------------------------- the client
+
+/**
+ * One sheet's live connection.
+ *
+ * Events (CustomEvent, data in `detail`):
+ * - `status`   {status}               connecting → open ⇄ reconnecting → closed
+ * - `state`    {state, cause}         after a welcome ('welcome') or an applied op ('applied')
+ * - `applied`  {...message, mine}     every applied op, in version order (mine: acks an op of this client)
+ * - `rejected` {...message, op}       one of this client's ops was refused (op: what was sent)
+ * - `presence` {users}
+ * - `pending`  {pending}              the unacknowledged ops changed
+ * - `error`    {code, message, ...}   a server `error`, a final close, or an unreadable frame
+ */
+export class LiveGridClient extends EventTarget {
+    #sheet;
+    #name;
+    #location;
+    #WebSocket;
+    #delay;
+    #idPrefix = randomPrefix();
+    #nextId = 1;
+    #state = emptyState();
+    #pending = new Map(); // op id → the message as sent; Map keeps send order for resending
+    #focus = null;
+    #status = Status.CLOSED;
+    #socket = null;
+    #joined = false; // the current socket has had its welcome: ops may be sent
+    #welcomeVersion = -1; // the version the current socket's welcome announced; later ones are live
+    #attempt = 0;
+    #timer = null;
+    #stopped = true;
+
+    /**
+     * @param sheet    the sheet id
+     * @param options  name: display name; location: where the page is (default globalThis.location);
+     *                 WebSocket: constructor (default globalThis.WebSocket); backoff: (attempt) → ms
+     */
+    constructor(sheet, { name, location = globalThis.location, WebSocket = globalThis.WebSocket,
+        backoff = backoffDelay } = {}) {
+        super();
+        // The server refuses a bad sheet id at the handshake, which a browser only sees as close 1006:
+        // retrying that would never end, so it is refused here instead.
+        if (!isValidId(sheet)) {
+            throw new RangeError('a sheet id is 1-64 characters [A-Za-z0-9_-]');
+        }
+        this.#sheet = sheet;
+        this.#name = name;
+        this.#location = location;
+        this.#WebSocket = WebSocket;
+        this.#delay = backoff;
+    }
+
+    get state() { return this.#state; }
+    get version() { return this.#state.version; }
+    get you() { return this.#state.you; }
+    get columns() { return this.#state.columns; }
+    get rows() { return this.#state.rows; }
+    get users() { return this.#state.users; }
+    get status() { return this.#status; }
+    /** The ops sent (or waiting to be sent) and not yet acknowledged, oldest first. */
+    get pending() { return [...this.#pending.values()]; }
+
+    /** A cell as {value, version}, or undefined when the row, column or cell is unknown. */
+    cell(row, col) {
+        return this.#state.rows.find((candidate) => candidate.id === row)?.cells[col];
+    }
+
+    /**
+     * The `base` to send for an edit of this cell: its version; 0 for a never-written cell of a known row
+     * and column (the server counts those as version 0). Undefined (last writer wins) when the row or
+     * column is unknown, or when an edit of the cell by this client is still pending — with the version
+     * seen now as base, the follow-up would lose against the client's own earlier edit.
+     */
+    baseFor(row, col) {
+        const mine = this.pending.some((op) => op.type === 'edit' && op.row === row && op.col === col);
+        return mine || !this.#hasCell(row, col) ? undefined : this.cell(row, col)?.version ?? 0;
+    }
+
+    /** Whether the row and the column both exist (the cell itself may never have been written). */
+    #hasCell(row, col) {
+        return this.#state.rows.some((r) => r.id === row) && this.#state.columns.some((c) => c.id === col);
+    }
+
+    // ---- lifecycle
+
+    connect() {
+        if (!this.#stopped) {
+            return;
+        }
+        this.#stopped = false;
+        this.#attempt = 0;
+        this.#setStatus(Status.CONNECTING);
+        this.#open();
+    }
+
+    close() {
+        this.#stopped = true;
+        clearTimeout(this.#timer);
+        this.#drop(1000, 'closed by the user');
+        this.#setStatus(Status.CLOSED);
+    }
+
+    // ---- ops (each returns its op id)
+
+    /** Edit a cell. `options.base` overrides the compare-and-set base (undefined: last writer wins). */
+    edit(row, col, value, options) {
+        const base = options && 'base' in options ? options.base : this.baseFor(row, col);
+        return this.#submit({ type: 'edit', row, col, value, ...(base === undefined ? {} : { base }) });
+    }
+
+    /** Insert a row after row `after` (null/undefined: at the start), with optional {colId: value} cells. */
+    insertRow(after, cells) {
+        return this.#submit({ type: 'insertRow', ...(after == null ? {} : { after }), ...(cells ? { cells } : {}) });
+    }
+
+    deleteRow(row) {
+        return this.#submit({ type: 'deleteRow', row });
+    }
+
+    /** Add a column after column `after` (null/undefined: at the start). */
+    addColumn(name, after) {
+        return this.#submit({ type: 'addColumn', name, ...(after == null ? {} : { after }) });
+    }
+
+    renameColumn(col, name) {
+        return this.#submit({ type: 'renameColumn', col, name });
+    }
+
+    deleteColumn(col) {
+        return this.#submit({ type: 'deleteColumn', col });
+    }
+
+    // ---- presence (not ops: no id, no ack; the last one is repeated after a reconnect)
+
+    focus(row, col) {
+        this.#focus = { row, col };
+        this.#sendIfJoined({ type: 'focus', row, col });
+    }
+
+    blur() {
+        this.#focus = null;
+        this.#sendIfJoined({ type: 'blur' });
+    }
+
+    // ---- internals: the socket
+
+    #open() {
+        const since = this.#state.version;
+        const url = sheetUrl(this.#location, this.#sheet, { name: this.#name, since });
+        const socket = new this.#WebSocket(url);
+        this.#socket = socket;
+        this.#joined = false;
+        // Events of a socket this client has let go of (after a gap or close()) are ignored.
+        socket.onmessage = (event) => socket === this.#socket && this.#receive(event.data);
+        socket.onclose = (event) => socket === this.#socket && this.#closed(event.code, event.reason);
+    }
+
+    /** Let go of the current socket; its late events are ignored. */
+    #drop(code, reason) {
+        const socket = this.#socket;
+        this.#socket = null;
+        this.#joined = false;
+        if (socket && socket.readyState <= 1) { // CONNECTING or OPEN
+            socket.close(code, reason);
+        }
+    }
+
+    #closed(code, reason) {
+        this.#socket = null;
+        this.#joined = false;
+        if (FINAL_CLOSE_CODES.has(code)) {
+            this.#stopped = true;
+            this.#emit('error', { code: 'closed', closeCode: code, message: reason || 'connection closed' });
+            this.#setStatus(Status.CLOSED);
+            return;
+        }
+        if (code === TOO_BIG) {
+            this.#refuseLargestPending();
+        }
+        // 1013 (too slow) names a resume version in its reason; the client resumes from its own last
+        // applied version instead, which is never later than what it really has.
+        this.#reconnectLater();
+    }
+
+    /**
+     * After close 1009 the culprit is, most likely, the largest pending op. Resending it would be closed
+     * again forever, so it is given up and reported like a `too-large` rejection.
+     */
+    #refuseLargestPending() {
+        const size = (op) => JSON.stringify(op).length;
+        const largest = this.pending.reduce((big, op) => (!big || size(op) > size(big) ? op : big), null);
+        if (largest) {
+            this.#onRejected({ type: 'rejected', id: largest.id, code: 'too-large',
+                message: 'the message was larger than the server accepts (close 1009)' });
+        }
+    }
+
+    #reconnectLater() {
+        if (this.#stopped) {
+            return;
+        }
+        this.#setStatus(Status.RECONNECTING);
+        clearTimeout(this.#timer);
+        this.#timer = setTimeout(() => this.#open(), this.#delay(this.#attempt++));
+    }
+
+    /** Versions are missing: resume over a new connection from the last version applied. */
+    #resync() {
+        this.#drop(4000, 'out of sync');
+        this.#reconnectLater();
+    }
+
+    #sendIfJoined(message) {
+        if (this.#joined) {
+            this.#socket.send(JSON.stringify(message));
+        }
+    }
+
+    #submit(op) {
+        const message = { type: op.type, id: this.#idPrefix + '-' + this.#nextId++, ...op };
+        if (!isValidId(message.id)) {
+            throw new Error('invalid op id ' + message.id);
+        }
+        this.#pending.set(message.id, message);
+        this.#sendIfJoined(message); // otherwise it goes out after the next welcome
+        this.#emit('pending', { pending: this.pending });
+        return message.id;
+    }
+
+    // ---- internals: messages from the server
+
+    #receive(data) {
+        let message;
+        try {
+            message = JSON.parse(data);
+        } catch (e) {
+            this.#emit('error', { code: 'bad-server-message', message: String(data).slice(0, 200) });
+            return;
+        }
+        const handler = {
+            welcome: this.#onWelcome, applied: this.#onApplied, rejected: this.#onRejected,
+            presence: this.#onPresence, error: this.#onError,
+        }[message.type];
+        if (handler) {
+            handler.call(this, message);
+        }
+    }
+
+    #onWelcome(welcome) {
+        if (isResumeWelcome(welcome)) {
+            if (welcome.since !== this.#state.version) {
+                // Not what was asked for: start over with a fresh join rather than guess.
+                this.#state = emptyState();
+                this.#resync();
+                return;
+            }
+            this.#state = { ...this.#state, you: welcome.you, users: welcome.users || [] };
+        } else {
+            this.#state = stateFromWelcome(welcome);
+        }
+        this.#joined = true;
+        this.#welcomeVersion = welcome.version;
+        this.#attempt = 0;
+        this.#resend();
+        this.#setStatus(Status.OPEN);
+        this.#emit('state', { state: this.#state, cause: 'welcome' });
+        this.#emit('presence', { users: this.#state.users });
+    }
+
+    /** After a welcome: every unacknowledged op again, same id and content, then the focus. */
+    #resend() {
+        for (const message of this.#pending.values()) {
+            this.#socket.send(JSON.stringify(message));
+        }
+        // A focus on a cell deleted meanwhile would only earn a bad-message error.
+        if (this.#focus && this.#hasCell(this.#focus.row, this.#focus.col)) {
+            this.#socket.send(JSON.stringify({ type: 'focus', ...this.#focus }));
+        }
+    }
+
+    #onApplied(applied) {
+        if (!this.#joined) {
+            return;
+        }
+        const sequence = sequenceOf(this.#state.version, applied);
+        if (sequence === 'gap') {
+            this.#resync();
+            return;
+        }
+        if (sequence === 'apply') {
+            this.#state = applyOp(this.#state, applied.op, applied.version);
+        }
+        const mine = this.#pending.has(applied.id); // a stale re-ack still acknowledges the resent op
+        if (mine) {
+            this.#acknowledge(applied.id, applied.version > this.#welcomeVersion);
+        }
+        if (sequence === 'apply') {
+            this.#emit('state', { state: this.#state, cause: 'applied' });
+            this.#emit('applied', { ...applied, mine });
+        }
+        if (mine) {
+            this.#emit('pending', { pending: this.pending });
+        }
+    }
+
+    /**
+     * Drops the acknowledged op. When the ack is live (newer than the welcome, so the op went through the
+     * server on this connection), also drops every edit sent before it that is still unanswered: the
+     * server handles and answers one connection's ops in the order sent, so such an edit was applied
+     * and its ack coalesced away for this slow reader (a newer message of that cell listed it in
+     * `skipped`). Pending ops are sent and resent in Map order, so "sent before" is "earlier in the Map".
+     */
+    #acknowledge(id, live) {
+        for (const [earlier, op] of this.#pending) {
+            if (earlier === id || !live) {
+                break;
+            }
+            if (op.type === 'edit') {
+                this.#pending.delete(earlier);
+            }
+        }
+        this.#pending.delete(id);
+    }
+
+    #onRejected(rejected) {
+        const op = this.#pending.get(rejected.id) || null;
+        this.#pending.delete(rejected.id);
+        this.#emit('rejected', { ...rejected, op });
+        if (op) {
+            this.#emit('pending', { pending: this.pending });
+        }
+    }
+
+    #onPresence(presence) {
+        this.#state = { ...this.#state, users: presence.users || [] };
+        this.#emit('presence', { users: this.#state.users });
+    }
+
+    #onError(error) {
+        this.#emit('error', { code: error.code, message: error.message });
+    }
+
+    #setStatus(status) {
+        if (status !== this.#status) {
+            this.#status = status;
+            this.#emit('status', { status });
+        }
+    }
+
+    #emit(type, detail) {
+        this.dispatchEvent(new CustomEvent(type, { detail }));
+    }
+}
