@@ -46,7 +46,7 @@ public final class Member {
 
     /** Counts a refusal; true when the client has kept at it long enough to be disconnected. */
     boolean strike() {
-        return strikes.incrementAndGet() > MAX_STRIKES;
+        return strikes.incrementAndGet() >= MAX_STRIKES;
     }
 
     void clearStrikes() {

@@ -164,7 +164,7 @@ public final class Room {
 
     private void welcome(Member member, Long since) {
         List<ServerMessage.User> users = users();
-        if (since != null && log.covers(since, sheet.version())) {
+        if (since != null && log.covers(since, sheet.version()) && replayFits(member, since)) {
             member.outbox().offer(Outgoing.Update.of(Codec.encode(
                     Messages.resumed(sheet.id(), sheet.version(), member.id(), users, since)), since));
             for (OpLog.Entry missed : log.after(since)) {
@@ -175,6 +175,18 @@ public final class Room {
             member.outbox().offer(Outgoing.Update.of(Codec.encode(Messages.welcome(snapshot, member.id(), users)),
                     snapshot.version()));
         }
+    }
+
+    /**
+     * Whether the missed ops fit in half the member's outbox: a larger backlog would overflow it at
+     * once, however fast the client reads, so such a client gets a full welcome instead.
+     */
+    private boolean replayFits(Member member, long since) {
+        long bytes = 0;
+        for (OpLog.Entry missed : log.after(since)) {
+            bytes += 2L * missed.appliedText().length();
+        }
+        return bytes <= member.outbox().maxBytes() / 2;
     }
 
     private void moveFocus(Member member, ServerMessage.Focus focus) {

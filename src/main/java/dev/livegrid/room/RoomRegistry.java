@@ -9,6 +9,7 @@ import dev.livegrid.sheet.Snapshot;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -17,7 +18,8 @@ import java.util.concurrent.Executor;
  * LiveGrid has a durable store, a closed room's sheet and op log are kept here in memory, so a
  * sheet lives as long as the server process.
  * <p>
- * Opening and closing take this registry's lock; they are rare next to ops, which never touch it.
+ * Opening and closing take this registry's lock (never while waiting for a room); they are rare
+ * next to ops, which never touch it.
  */
 public final class RoomRegistry {
 
@@ -27,6 +29,7 @@ public final class RoomRegistry {
     private final Map<String, Room> live = new HashMap<>();
     private final Map<Room, Integer> holders = new HashMap<>();
     private final Map<String, Room.Dormant> dormant = new HashMap<>();
+    private final Map<String, CompletableFuture<Void>> retiring = new HashMap<>();
 
     public RoomRegistry(Settings settings, Executor pool) {
         this.settings = settings;
@@ -38,10 +41,47 @@ public final class RoomRegistry {
      * The room of {@code sheetId}, held until {@link #release}; null when there is no such sheet and
      * {@code create} is false. An unknown valid id is created empty when {@code create} is true.
      */
-    public synchronized Room acquire(String sheetId, boolean create) {
+    public Room acquire(String sheetId, boolean create) {
         if (!Ids.isValid(sheetId)) {
             return null;
         }
+        while (true) {
+            CompletableFuture<Void> retiring;
+            synchronized (this) {
+                retiring = this.retiring.get(sheetId);
+                if (retiring == null) {
+                    return hold(sheetId, create);
+                }
+            }
+            // Wait outside the lock: the retirement takes it to keep the room's state.
+            retiring.join();
+        }
+    }
+
+    /**
+     * Gives a room back. The last release retires it once its queued tasks have run; this never
+     * waits for that, because it may be called on the room's own thread (a session closed by the
+     * room's outbox reports its close on the same thread).
+     */
+    public synchronized void release(Room room) {
+        int left = holders.merge(room, -1, Integer::sum);
+        if (left > 0) {
+            return;
+        }
+        holders.remove(room);
+        live.remove(room.id());
+        CompletableFuture<Void> kept = new CompletableFuture<>();
+        retiring.put(room.id(), kept);
+        room.retire().thenAccept(state -> {
+            synchronized (this) {
+                dormant.put(room.id(), state);
+                retiring.remove(room.id());
+            }
+            kept.complete(null);
+        });
+    }
+
+    private Room hold(String sheetId, boolean create) {
         Room room = live.get(sheetId);
         if (room == null) {
             room = open(sheetId, create);
@@ -54,21 +94,10 @@ public final class RoomRegistry {
         return room;
     }
 
-    /** Gives a room back; the last release closes it once its queued tasks have run. */
-    public synchronized void release(Room room) {
-        int left = holders.merge(room, -1, Integer::sum);
-        if (left > 0) {
-            return;
-        }
-        holders.remove(room);
-        live.remove(room.id());
-        // The room has no holder left, so its queue holds at most a few presence tasks.
-        dormant.put(room.id(), room.retire().join());
-    }
-
     /** Whether the sheet exists (live, kept, or the built-in demo). */
     public synchronized boolean exists(String sheetId) {
-        return live.containsKey(sheetId) || dormant.containsKey(sheetId) || Sheets.DEMO.equals(sheetId);
+        return live.containsKey(sheetId) || dormant.containsKey(sheetId) || retiring.containsKey(sheetId)
+                || Sheets.DEMO.equals(sheetId);
     }
 
     private Room open(String sheetId, boolean create) {

@@ -96,6 +96,11 @@ public final class Outbox {
         drain();
     }
 
+    /** The byte bound of what may wait. */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     /** Items waiting (the one in flight excluded). */
     public synchronized int pending() {
         return queue.size();
@@ -124,8 +129,9 @@ public final class Outbox {
         return queue.size() >= maxItems / 4 || queuedBytes >= maxBytes / 4;
     }
 
+    /** Over a bound with more than one item waiting: a single message, however large, may always go. */
     private boolean overBound() {
-        if (queue.size() <= maxItems && queuedBytes <= maxBytes) {
+        if (queue.size() <= 1 || queue.size() <= maxItems && queuedBytes <= maxBytes) {
             return false;
         }
         removeIf(q -> q instanceof Outgoing.Droppable);

@@ -13,6 +13,10 @@ import org.glassfish.grizzly.memory.ByteBufferArray;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -23,18 +27,29 @@ import java.util.logging.Logger;
  * The connection counts as upgraded once this filter has seen the server write its
  * {@code 101 Switching Protocols}: a client must wait for that answer before sending frames
  * (RFC 6455 §4.1), so every frame it sends is inspected.
+ * <p>
+ * It also ends connections whose close cannot complete. Grizzly closes gracefully: it first writes
+ * everything still queued, so a peer that stopped reading (the slow consumer closed with 1013, the
+ * silent peer closed by the heartbeat) would keep its socket and queued bytes for good. Once the
+ * server has written a close frame on an upgraded connection, or failed it here, the connection
+ * is terminated if it is still open {@code closeGrace} later.
  */
 final class FrameGuardFilter extends BaseFilter {
 
     private static final Logger LOG = Logger.getLogger(FrameGuardFilter.class.getName());
     private static final byte[] SWITCHING_PROTOCOLS = "HTTP/1.1 101 ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte CLOSE_FRAME_START = (byte) 0x88;
 
     private final Attribute<FrameInspector> inspectorOf =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(FrameGuardFilter.class.getName() + ".inspector");
     private final long maxMessageSize;
+    private final ScheduledExecutorService scheduler;
+    private final Duration closeGrace;
 
-    FrameGuardFilter(long maxMessageSize) {
+    FrameGuardFilter(long maxMessageSize, ScheduledExecutorService scheduler, Duration closeGrace) {
         this.maxMessageSize = maxMessageSize;
+        this.scheduler = scheduler;
+        this.closeGrace = closeGrace;
     }
 
     @Override
@@ -54,10 +69,30 @@ final class FrameGuardFilter extends BaseFilter {
     @Override
     public NextAction handleWrite(FilterChainContext ctx) {
         Connection<?> connection = ctx.getConnection();
-        if (inspectorOf.get(connection) == null && ctx.getMessage() instanceof Buffer out && startsWith101(out)) {
-            inspectorOf.set(connection, new FrameInspector(maxMessageSize));
+        if (ctx.getMessage() instanceof Buffer out && out.hasRemaining()) {
+            if (inspectorOf.get(connection) == null) {
+                if (startsWith101(out)) {
+                    inspectorOf.set(connection, new FrameInspector(maxMessageSize));
+                }
+            } else if (out.get(out.position()) == CLOSE_FRAME_START) {
+                // Tyrus writes every frame as one buffer, so a buffer starting 0x88 is a close frame.
+                terminateLater(connection);
+            }
         }
         return ctx.getInvokeAction();
+    }
+
+    private void terminateLater(Connection<?> connection) {
+        try {
+            scheduler.schedule(() -> {
+                if (connection.isOpen()) {
+                    LOG.fine(() -> "terminating " + connection.getPeerAddress() + ": its close did not complete");
+                    connection.terminateSilently();
+                }
+            }, closeGrace.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            connection.terminateSilently(); // the server is stopping
+        }
     }
 
     private static FrameInspector.Violation inspect(FrameInspector inspector, Buffer buffer) {
@@ -77,13 +112,14 @@ final class FrameGuardFilter extends BaseFilter {
         }
     }
 
-    private static void fail(FilterChainContext ctx, FrameInspector.Violation violation) {
+    private void fail(FilterChainContext ctx, FrameInspector.Violation violation) {
         Connection<?> connection = ctx.getConnection();
         LOG.fine(() -> "failing WebSocket " + connection.getPeerAddress() + ": " + violation);
         byte[] reason = violation.reason().getBytes(StandardCharsets.UTF_8);
         ByteBuffer frame = ByteBuffer.allocate(4 + reason.length);
         frame.put((byte) 0x88).put((byte) (2 + reason.length)).putShort((short) violation.closeCode()).put(reason).flip();
         ctx.write(Buffers.wrap(ctx.getMemoryManager(), frame), new CloseAfterWrite(connection));
+        terminateLater(connection);
     }
 
     private static boolean startsWith101(Buffer out) {

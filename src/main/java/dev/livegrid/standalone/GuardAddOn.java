@@ -24,13 +24,13 @@ final class GuardAddOn implements AddOn {
     private final ServerContainer container;
     private final String contextPath;
     private final List<HandshakeCheck> checks;
-    private final long maxMessageSize;
+    private final FrameGuardFilter frameGuard;
 
-    GuardAddOn(ServerContainer container, String contextPath, List<HandshakeCheck> checks, long maxMessageSize) {
+    GuardAddOn(ServerContainer container, String contextPath, List<HandshakeCheck> checks, FrameGuardFilter frameGuard) {
         this.container = container;
         this.contextPath = contextPath;
         this.checks = List.copyOf(checks);
-        this.maxMessageSize = maxMessageSize;
+        this.frameGuard = frameGuard;
     }
 
     @Override
@@ -39,6 +39,6 @@ final class GuardAddOn implements AddOn {
         builder.add(handlers, new GrizzlyServerFilter(container, contextPath));
         builder.add(handlers, new HandshakeFilter(checks));
         int transport = builder.indexOfType(TransportFilter.class);
-        builder.add(transport + 1, new FrameGuardFilter(maxMessageSize));
+        builder.add(transport + 1, frameGuard);
     }
 }

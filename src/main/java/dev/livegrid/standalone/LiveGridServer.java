@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +47,8 @@ public final class LiveGridServer implements AutoCloseable {
     private static final String CONTEXT_PATH = "";
     /** Room for the largest frame header on top of the largest message in Tyrus's frame buffer. */
     private static final int FRAME_HEADER_ALLOWANCE = 14;
+    /** How long a closing WebSocket may take to deliver its close before its socket is cut. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final Settings settings;
     private final HttpServer http;
@@ -70,7 +73,7 @@ public final class LiveGridServer implements AutoCloseable {
         NetworkListener listener = new NetworkListener("livegrid", settings.bind(), settings.port());
         try {
             registerEndpoints(container, context);
-            configure(listener, settings, container);
+            configure(listener, context, container);
             http.addListener(listener);
             http.getServerConfiguration().addHttpHandler(new ApiHttpHandler(
                     new SheetApi(context.rooms(), settings),
@@ -144,7 +147,8 @@ public final class LiveGridServer implements AutoCloseable {
         }
     }
 
-    private static void configure(NetworkListener listener, Settings settings, TyrusServerContainer container) {
+    private static void configure(NetworkListener listener, LiveGridContext context, TyrusServerContainer container) {
+        Settings settings = context.settings();
         List<HandshakeCheck> checks = List.of(
                 new ProtocolCheck(),
                 new OriginCheck(settings.allowedOrigins()),
@@ -155,7 +159,8 @@ public final class LiveGridServer implements AutoCloseable {
         transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());
         // WebSocket sessions stay open while idle; the heartbeat finds the dead ones.
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
-        listener.registerAddOn(new GuardAddOn(container, CONTEXT_PATH, checks, settings.maxMessageSize()));
+        FrameGuardFilter frameGuard = new FrameGuardFilter(settings.maxMessageSize(), context.scheduler(), CLOSE_GRACE);
+        listener.registerAddOn(new GuardAddOn(container, CONTEXT_PATH, checks, frameGuard));
     }
 
     /** Tyrus's server container around its engine, as Tyrus's own Grizzly container builds it. */
