@@ -17,17 +17,20 @@ final class RequestBody {
     /**
      * The body as text.
      *
-     * @param declaredLength the {@code Content-Length}, or -1 when unknown (chunked)
+     * @param declaredLength the {@code Content-Length} (0 when the request has no body), or -1 when unknown
+     *                       (chunked): then the body ends where the stream does
      * @throws ApiFailure 413 when the body is longer than {@code limit} bytes, 400 when it is not UTF-8
      */
     static String read(InputStream in, long declaredLength, int limit) throws IOException, ApiFailure {
         if (declaredLength > limit) {
             throw tooLarge(limit);
         }
+        // Never past the declared length: a server may hand over a body without ever ending the stream.
+        long end = declaredLength >= 0 ? declaredLength : limit + 1L;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.max(0, Math.min(declaredLength, limit)));
         byte[] chunk = new byte[8192];
         int n;
-        while ((n = in.read(chunk, 0, (int) Math.min(chunk.length, limit + 1L - bytes.size()))) > 0) {
+        while (bytes.size() < end && (n = in.read(chunk, 0, (int) Math.min(chunk.length, end - bytes.size()))) > 0) {
             bytes.write(chunk, 0, n);
             if (bytes.size() > limit) {
                 throw tooLarge(limit);

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.regex.Matcher;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -43,7 +45,8 @@ public final class SheetApi {
     /** The {@code by} of every op applied through HTTP (socket users are {@code u-…}, so it never clashes). */
     public static final String BY = "http";
 
-    static final String LEGACY_PATH = "/input-change";
+    private static final Logger LOG = Logger.getLogger(SheetApi.class.getName());
+    private static final String LEGACY_PATH = "/input-change";
     private static final String API_PREFIX = "/api/";
     private static final Pattern OPS = Pattern.compile("/api/sheets/([^/]+)/ops");
     private static final Pattern CSV = Pattern.compile("/api/sheets/([^/]+)\\.csv");
@@ -89,6 +92,9 @@ public final class SheetApi {
             return Optional.of(route(request));
         } catch (ApiFailure failure) {
             return Optional.of(failure.response());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "HTTP API failed on " + request.method() + " " + request.path(), e);
+            return Optional.of(ApiResponse.error(500, "internal-error", "the server failed; see its log"));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.livegrid.standalone;
 
 import dev.livegrid.http.ApiResponse;
 import dev.livegrid.http.SheetApi;
+import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
@@ -14,6 +15,13 @@ import java.util.Optional;
 /**
  * Serves the HTTP API ({@link SheetApi}) on Grizzly and hands every other request to the static
  * handler of {@code webapp/}. Only translates: all of the API's behaviour is in {@link SheetApi}.
+ * <p>
+ * Grizzly's HTTP codec treats the body of any request with an {@code Upgrade} header as a raw stream
+ * that never ends, even when the upgrade is not taken (the JDK's {@code HttpClient} asks for
+ * {@code Upgrade: h2c} by default). So the body is read by its {@code Content-Length} and never to
+ * the end of the stream; a chunked body on such a request cannot be delimited and gets 411. The codec
+ * also leaves {@code Content-Type} out of the responses to such requests, unless told that the request
+ * is plain HTTP after all, which it is once its body has been read.
  */
 final class ApiHttpHandler extends HttpHandler {
 
@@ -28,8 +36,22 @@ final class ApiHttpHandler extends HttpHandler {
     @Override
     public void service(Request request, Response response) throws Exception {
         // The context path is "" standalone, so the request URI (raw, without the query) is the API path.
-        Optional<ApiResponse> answer = api.handle(request.getMethod().getMethodString(), request.getRequestURI(),
-                name -> header(request, name), request.getInputStream(), request.getContentLengthLong());
+        String path = request.getRequestURI();
+        HttpRequestPacket packet = request.getRequest();
+        Optional<ApiResponse> answer;
+        if (packet.isUpgrade() && packet.isChunked() && api.isApiPath(path)) {
+            answer = Optional.of(ApiResponse.error(411, "length-required", "a request with an Upgrade header needs"
+                    + " a Content-Length; send the body whole, or use HTTP/1.1 without Upgrade"));
+        } else {
+            // HTTP/1.1: without Content-Length or chunked coding a request has no body.
+            long length = packet.isChunked() ? -1 : Math.max(0, request.getContentLengthLong());
+            answer = api.handle(request.getMethod().getMethodString(), path, name -> header(request, name),
+                    request.getInputStream(), length);
+        }
+        if (packet.isUpgrade()) {
+            // The upgrade is not taken: without this the codec leaves Content-Type and Date out of the response.
+            packet.setIgnoreContentModifiers(false);
+        }
         if (answer.isEmpty()) {
             others.service(request, response);
         } else {
