@@ -23,13 +23,29 @@ public sealed interface Outgoing {
         return 16;
     }
 
+    /** A whole text message, sent asynchronously. */
+    sealed interface TextMessage extends Outgoing {
+        String text();
+
+        @Override
+        default void send(Session session, SendHandler done) {
+            session.getAsyncRemote().sendText(text(), done);
+        }
+
+        /** Two bytes a character: what the text costs in memory while it waits. */
+        @Override
+        default long size() {
+            return 16L + 2L * text().length();
+        }
+    }
+
     /**
      * A text message carrying a sheet version (a welcome or an applied op). Updates with the same
      * non-null {@code coalesceKey} (one cell) may be merged under backpressure: the newer one is kept,
      * re-encoded by {@code reencode} with the versions it superseded listed as {@code skipped}.
      */
     record Update(String text, long version, String coalesceKey, List<Long> skipped,
-                  Function<List<Long>, String> reencode) implements Outgoing {
+                  Function<List<Long>, String> reencode) implements TextMessage {
 
         public Update {
             skipped = List.copyOf(skipped);
@@ -53,45 +69,17 @@ public sealed interface Outgoing {
         long oldestVersion() {
             return skipped.isEmpty() ? version : skipped.get(0);
         }
-
-        @Override
-        public void send(Session session, SendHandler done) {
-            session.getAsyncRemote().sendText(text, done);
-        }
-
-        @Override
-        public long size() {
-            return 16L + 2L * text.length();
-        }
     }
 
     /**
      * A message only the latest of which matters (presence): a newer one replaces any still queued,
      * and they are the first dropped when the outbox is full.
      */
-    record Droppable(String text) implements Outgoing {
-        @Override
-        public void send(Session session, SendHandler done) {
-            session.getAsyncRemote().sendText(text, done);
-        }
-
-        @Override
-        public long size() {
-            return 16L + 2L * text.length();
-        }
+    record Droppable(String text) implements TextMessage {
     }
 
     /** A whole text message. */
-    record Text(String text) implements Outgoing {
-        @Override
-        public void send(Session session, SendHandler done) {
-            session.getAsyncRemote().sendText(text, done);
-        }
-
-        @Override
-        public long size() {
-            return 16L + 2L * text.length();
-        }
+    record Text(String text) implements TextMessage {
     }
 
     /** A whole binary message. */

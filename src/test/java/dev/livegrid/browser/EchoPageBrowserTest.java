@@ -10,71 +10,42 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** Drives {@code echo.html} in Debian's headless Chromium against a running standalone server. */
 class EchoPageBrowserTest {
 
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final String MARKUP = "<img src=x onerror=alert(1)>";
 
     private static LiveGridServer server;
-    private static Path profile;
+    private static HeadlessChromium browser;
     private static WebDriver driver;
     private static WebDriverWait wait;
 
     @BeforeAll
     static void startServerAndBrowser() throws IOException {
-        for (String executable : new String[] {CHROMIUM, CHROMEDRIVER}) {
-            if (!new File(executable).canExecute()) {
-                fail(executable + " is missing: run .ci/install-test-deps.sh to install Debian's chromium and chromium-driver");
-            }
-        }
         server = LiveGridServer.start(Settings.defaults().withPort(0).withBind("127.0.0.1"));
-        // Both paths are given, so Selenium Manager is never asked to find or download anything.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-        profile = Files.createTempDirectory("livegrid-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER))
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
+        browser = HeadlessChromium.launch();
+        driver = browser.driver();
         wait = new WebDriverWait(driver, Duration.ofSeconds(10), Duration.ofMillis(50));
     }
 
     @AfterAll
     static void stopBrowserAndServer() throws IOException {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
             }
         }
     }

@@ -1,0 +1,72 @@
+package dev.livegrid.browser;
+
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Debian's Chromium, headless, driven through Debian's chromedriver with both paths given, so
+ * Selenium Manager never looks for or downloads anything; each instance has a fresh profile that
+ * {@link #close()} deletes.
+ */
+final class HeadlessChromium implements AutoCloseable {
+
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+    private final Path profile;
+    private final WebDriver driver;
+
+    private HeadlessChromium(Path profile, WebDriver driver) {
+        this.profile = profile;
+        this.driver = driver;
+    }
+
+    /** Starts a browser; fails (never skips) when the Debian packages are missing. */
+    static HeadlessChromium launch() throws IOException {
+        for (String executable : new String[] {CHROMIUM, CHROMEDRIVER}) {
+            if (!new File(executable).canExecute()) {
+                fail(executable + " is missing: run .ci/install-test-deps.sh to install Debian's chromium and chromium-driver");
+            }
+        }
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+        Path profile = Files.createTempDirectory("livegrid-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        // Without the background-networking flags Chromium keeps dialling Google, which this network refuses.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build();
+        return new HeadlessChromium(profile, new ChromeDriver(service, options));
+    }
+
+    WebDriver driver() {
+        return driver;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            driver.quit();
+        } finally {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
+        }
+    }
+}
