@@ -22,6 +22,8 @@ public enum Setting {
     MAX_VALUE_LENGTH("max-value-length", "10000", "characters per cell value; longer is rejected with too-large"),
     OP_WINDOW("op-window", "1000", "applied ops a sheet keeps for resume (since=V) and op-id de-duplication"),
     OP_RATE("op-rate", "50", "ops per second one connection may send (bursts of twice that); more is rate-limited"),
+    DATA_DIR("data-dir", "./data",
+            "directory of the embedded store (livegrid.db, livegrid.lock); memory keeps sheets in memory only"),
     OUTBOX_LIMIT("outbox-limit", "1MiB",
             "bytes queued for one slow sheet viewer before it is closed with 1013 and a resume version");
 

@@ -13,7 +13,11 @@ import java.util.Set;
  */
 public record Settings(int port, String bind, Duration pingInterval, Duration pongTimeout, long maxMessageSize,
                        Set<String> allowedOrigins, boolean createSheets, String legacySheet, int maxRows,
-                       int maxColumns, int maxValueLength, int opWindow, int opRate, long outboxLimit) {
+                       int maxColumns, int maxValueLength, int opWindow, int opRate, long outboxLimit,
+                       String dataDir) {
+
+    /** The {@code data-dir} value that keeps sheets in memory only. */
+    public static final String IN_MEMORY = "memory";
 
     /** Smallest maximum message size: every control frame payload (125 bytes) must fit. */
     public static final long MIN_MESSAGE_SIZE = 125;
@@ -39,6 +43,9 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
         requirePositive(Setting.OP_RATE, opRate);
         if (outboxLimit < 1024) {
             throw new InvalidSettingException(Setting.OUTBOX_LIMIT, String.valueOf(outboxLimit), "at least 1KiB");
+        }
+        if (dataDir == null || dataDir.isBlank()) {
+            throw new InvalidSettingException(Setting.DATA_DIR, String.valueOf(dataDir), "a directory, or memory");
         }
     }
 
@@ -72,7 +79,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 SettingValues.positive(Setting.MAX_VALUE_LENGTH, source.text(Setting.MAX_VALUE_LENGTH), 1_000_000),
                 SettingValues.positive(Setting.OP_WINDOW, source.text(Setting.OP_WINDOW), 1_000_000),
                 SettingValues.positive(Setting.OP_RATE, source.text(Setting.OP_RATE), 1_000_000),
-                SettingValues.size(Setting.OUTBOX_LIMIT, source.text(Setting.OUTBOX_LIMIT), 1024, MAX_MESSAGE_SIZE));
+                SettingValues.size(Setting.OUTBOX_LIMIT, source.text(Setting.OUTBOX_LIMIT), 1024, MAX_MESSAGE_SIZE),
+                source.text(Setting.DATA_DIR).trim());
     }
 
     /**
@@ -97,7 +105,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 pick(changes, Setting.MAX_VALUE_LENGTH, changed.maxValueLength, maxValueLength),
                 pick(changes, Setting.OP_WINDOW, changed.opWindow, opWindow),
                 pick(changes, Setting.OP_RATE, changed.opRate, opRate),
-                pick(changes, Setting.OUTBOX_LIMIT, changed.outboxLimit, outboxLimit));
+                pick(changes, Setting.OUTBOX_LIMIT, changed.outboxLimit, outboxLimit),
+                pick(changes, Setting.DATA_DIR, changed.dataDir, dataDir));
     }
 
     public Settings with(Setting setting, String text) {

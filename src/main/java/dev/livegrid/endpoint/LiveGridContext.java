@@ -5,10 +5,15 @@ import dev.livegrid.heartbeat.Heartbeat;
 import dev.livegrid.room.Member;
 import dev.livegrid.room.RoomRegistry;
 import dev.livegrid.session.Outbox;
+import dev.livegrid.store.SheetStore;
+import dev.livegrid.store.SqliteSheetStore;
+import dev.livegrid.store.StoreException;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.logging.Logger;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -31,6 +36,7 @@ public final class LiveGridContext implements AutoCloseable {
 
     /** Items a session's outbox may hold before it is closed with 1013. */
     public static final int OUTBOX_CAPACITY = 1024;
+    private static final Logger LOG = Logger.getLogger(LiveGridContext.class.getName());
 
     private final Settings settings;
     private final ScheduledExecutorService scheduler;
@@ -40,6 +46,7 @@ public final class LiveGridContext implements AutoCloseable {
     private final RoomRegistry rooms;
 
     public LiveGridContext(Settings settings) {
+        SheetStore store = openStore(settings); // first: a refused store must not leave threads behind
         this.settings = settings;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("livegrid-scheduler"));
         this.blockingSends = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
@@ -49,7 +56,20 @@ public final class LiveGridContext implements AutoCloseable {
         // Unbounded only in appearance: it holds at most one task per room (see Sequencer).
         this.roomPool = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 named("livegrid-room"));
-        this.rooms = new RoomRegistry(settings, roomPool);
+        this.rooms = new RoomRegistry(settings, roomPool, store);
+    }
+
+    /**
+     * The embedded store in the data directory, or in memory when it is {@code memory}.
+     *
+     * @throws StoreException if the directory is used by another server or the file is unusable
+     */
+    private static SheetStore openStore(Settings settings) {
+        SqliteSheetStore store = Settings.IN_MEMORY.equals(settings.dataDir())
+                ? SqliteSheetStore.inMemory()
+                : SqliteSheetStore.open(Path.of(settings.dataDir()));
+        LOG.info(() -> "LiveGrid store: " + store.location());
+        return store;
     }
 
     public RoomRegistry rooms() {
@@ -85,6 +105,7 @@ public final class LiveGridContext implements AutoCloseable {
     @Override
     public void close() {
         heartbeat.close();
+        rooms.close();
         List<ExecutorService> executors = List.of(scheduler, blockingSends, roomPool);
         executors.forEach(ExecutorService::shutdownNow);
         try {

@@ -5,6 +5,7 @@ import dev.livegrid.protocol.MessageDecoder;
 import dev.livegrid.protocol.MessageEncoder;
 import dev.livegrid.room.Member;
 import dev.livegrid.room.Room;
+import dev.livegrid.store.StoreException;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -45,7 +46,13 @@ public class SheetEndpoint {
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, e.getMessage()));
             return;
         }
-        room = context.rooms().acquire(sheetId, context.settings().createSheets());
+        try {
+            room = context.rooms().acquire(sheetId, context.settings().createSheets());
+        } catch (StoreException e) {
+            LOG.severe(() -> "cannot open sheet " + sheetId + ": " + e.getMessage());
+            session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "store unavailable"));
+            return;
+        }
         if (room == null) {
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(NO_SUCH_SHEET), "no sheet " + sheetId));
             return;

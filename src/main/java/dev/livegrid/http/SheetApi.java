@@ -7,6 +7,7 @@ import dev.livegrid.protocol.Codec;
 import dev.livegrid.room.OpResult;
 import dev.livegrid.room.Room;
 import dev.livegrid.room.RoomRegistry;
+import dev.livegrid.store.StoreException;
 import dev.livegrid.sheet.Op;
 import dev.livegrid.sheet.Snapshot;
 
@@ -92,6 +93,9 @@ public final class SheetApi {
             return Optional.of(route(request));
         } catch (ApiFailure failure) {
             return Optional.of(failure.response());
+        } catch (StoreException e) {
+            LOG.log(Level.SEVERE, "HTTP API: the store failed on " + request.method() + " " + request.path(), e);
+            return Optional.of(ApiResponse.error(503, "store-unavailable", "the store could not read: " + e.getMessage()));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "HTTP API failed on " + request.method() + " " + request.path(), e);
             return Optional.of(ApiResponse.error(500, "internal-error", "the server failed; see its log"));

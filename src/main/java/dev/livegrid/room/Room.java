@@ -5,47 +5,89 @@ import dev.livegrid.protocol.Codec;
 import dev.livegrid.protocol.Messages;
 import dev.livegrid.protocol.ServerMessage;
 import dev.livegrid.session.Outgoing;
+import dev.livegrid.sheet.Limits;
 import dev.livegrid.sheet.Op;
 import dev.livegrid.sheet.Outcome;
 import dev.livegrid.sheet.Reason;
 import dev.livegrid.sheet.Rejection;
 import dev.livegrid.sheet.Sheet;
 import dev.livegrid.sheet.Snapshot;
+import dev.livegrid.store.Change;
+import dev.livegrid.store.LoggedOp;
 import jakarta.websocket.CloseReason;
 
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * One live sheet: its members, their presence, and the sequencer that orders every op. Everything
  * that reads or changes the sheet, the op log or the member list runs as a sequencer task, so none of
- * it needs a lock; tasks only offer to outboxes and never block.
+ * it needs a lock; tasks only offer to outboxes or hand changes to the committer, and never block.
  * <p>
- * An applied op is encoded once and the same text is offered to every member's outbox, the author's
- * included (its ack).
+ * Durable before acknowledged: an op is checked and applied to {@code head} at once (so the next op
+ * is checked against it), handed to the {@link Committer}, and only when its commit is reported is it
+ * applied to {@code durable}, logged and broadcast — encoded once, the same text offered to every
+ * member, the author's copy being its ack. Joiners, snapshots and HTTP reads see {@code durable}. A
+ * failed commit rejects every pending op with {@code store-unavailable} and resets {@code head}.
  */
 public final class Room {
 
     /** Tasks a room may have waiting before it refuses more (ops are then rate-limited). */
     static final int QUEUE_CAPACITY = 10_000;
+    /** A snapshot is written after this many ops, which bounds what a restart replays. */
+    static final int SNAPSHOT_EVERY = 500;
 
-    private final Sheet sheet;
+    /** An op applied to {@code head} whose commit has not been reported yet. */
+    private record Pending(long version, String by, String opId, Op request, Op applied, String text,
+                           List<Consumer<OpResult>> answers) {
+    }
+
+    private final Sheet durable;
+    private final Limits limits;
     private final OpLog log;
+    private final int opWindow;
     private final Sequencer sequencer;
+    private final Committer committer;
     private final Map<String, Member> members = new LinkedHashMap<>();
+    private final Deque<Pending> pending = new ArrayDeque<>();
+    private Sheet head;
+    private boolean stored;
+    private boolean initialSnapshotSent;
+    private long snapshotVersion;
     private boolean retired;
+    private CompletableFuture<Void> retirement;
 
-    Room(Sheet sheet, OpLog log, Executor pool) {
-        this.sheet = sheet;
+    /**
+     * @param durable the sheet as committed (or as created, when {@code stored} is false: its first
+     *                commit then writes it as the initial snapshot)
+     */
+    Room(Sheet durable, boolean stored, OpLog log, Limits limits, int opWindow, Executor pool, Committer committer) {
+        this.durable = durable;
+        this.stored = stored;
+        this.snapshotVersion = durable.version();
         this.log = log;
+        this.limits = limits;
+        this.opWindow = opWindow;
         this.sequencer = new Sequencer(pool, QUEUE_CAPACITY);
+        this.committer = committer;
+        this.head = Sheet.of(durable.snapshot(), limits);
+        if (!stored) {
+            // A new sheet is written as created at once, so it exists (and lists) before its first op.
+            committer.submitSnapshot(this, new Change.Snapshotted(durable.snapshot(), 0));
+            initialSnapshotSent = true;
+        }
     }
 
     public String id() {
-        return sheet.id();
+        return durable.id();
     }
 
     /** Adds the member and sends it the sheet: a full welcome, or on resume the ops it missed. */
@@ -85,93 +127,176 @@ public final class Room {
         }
     }
 
-    /** Applies one op on behalf of {@code by} (e.g. from HTTP), ordered and broadcast like socket ops. */
+    /** Applies one op on behalf of {@code by} (e.g. from HTTP), ordered, made durable and broadcast like socket ops. */
     public CompletableFuture<OpResult> submit(String by, String opId, Op request) {
         CompletableFuture<OpResult> result = new CompletableFuture<>();
-        if (!sequencer.submit(() -> result.complete(apply(by, opId, request)))) {
+        if (!sequencer.submit(() -> apply(by, opId, request, result::complete))) {
             result.complete(OpResult.rejected(rejectedText(opId, Reason.RATE_LIMITED, "the sheet is overloaded"),
                     Reason.RATE_LIMITED));
         }
         return result;
     }
 
-    /** A consistent copy of the sheet, taken in sequence with the ops. */
+    /** A consistent copy of the sheet as committed, taken in sequence with the ops. */
     public CompletableFuture<Snapshot> snapshot() {
         CompletableFuture<Snapshot> result = new CompletableFuture<>();
-        if (!sequencer.submit(() -> result.complete(sheet.snapshot()))) {
+        if (!sequencer.submit(() -> result.complete(durable.snapshot()))) {
             result.completeExceptionally(new IllegalStateException("sheet " + id() + " is overloaded"));
         }
         return result;
     }
 
-    /** Ends the room after the tasks already queued; the sheet and its log are handed back for keeping. */
-    CompletableFuture<Dormant> retire() {
-        CompletableFuture<Dormant> result = new CompletableFuture<>();
+    /**
+     * Ends the room: later ops are refused, members are closed with {@code reason} (if not null), and
+     * the future completes once every op handed to the committer has been reported.
+     */
+    CompletableFuture<Void> retire(CloseReason reason) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         sequencer.submitAlways(() -> {
             retired = true;
-            result.complete(new Dormant(sheet, log));
+            if (reason != null) {
+                members.values().forEach(m -> m.outbox().close(reason));
+            }
+            retirement = done;
+            finishRetirementIfIdle();
         });
-        return result;
+        return done;
     }
 
-    /** A closed room's state, kept in memory until it is opened again. */
-    record Dormant(Sheet sheet, OpLog log) {
+    /** Reported by the committer: these versions are durable. Runs them through to everyone. */
+    void committed(List<Long> versions) {
+        sequencer.submitAlways(() -> {
+            stored = true;
+            for (long version : versions) {
+                Pending p = pending.peekFirst();
+                if (p == null || p.version() != version) {
+                    continue; // rejected meanwhile by a failure report
+                }
+                pending.removeFirst();
+                publish(p);
+            }
+            snapshotIfDue();
+            finishRetirementIfIdle();
+        });
+    }
+
+    /** Reported by the committer: a commit failed. Every pending op is rejected and head reset. */
+    void commitFailed(String problem) {
+        sequencer.submitAlways(() -> {
+            for (Pending p : pending) {
+                OpResult rejected = OpResult.rejected(rejectedText(p.opId(), Reason.STORE_UNAVAILABLE,
+                        "the store could not commit: " + problem), Reason.STORE_UNAVAILABLE);
+                p.answers().forEach(answer -> answer.accept(rejected));
+            }
+            pending.clear();
+            initialSnapshotSent = stored;
+            head = Sheet.of(durable.snapshot(), limits);
+            committer.resume(this);
+            finishRetirementIfIdle();
+        });
     }
 
     private void submitFrom(Member member, ClientMessage.OpRequest op) {
-        boolean queued = sequencer.submit(() -> {
-            OpResult result = apply(member.id(), op.id(), op.toOp());
+        Consumer<OpResult> answer = result -> {
             if (!result.applied() || result.duplicate()) {
-                // A broadcast already reached the author as its ack; a rejection or a repeated ack did not.
+                // A broadcast reaches the author as its ack; a rejection or a repeated ack does not.
                 member.outbox().offer(new Outgoing.Text(result.text()));
             }
-        });
-        if (!queued) {
+        };
+        if (!sequencer.submit(() -> apply(member.id(), op.id(), op.toOp(), answer))) {
             refuse(member, rejectedText(op.id(), Reason.RATE_LIMITED, "the sheet is overloaded"));
         }
     }
 
-    private OpResult apply(String by, String opId, Op request) {
+    private void apply(String by, String opId, Op request, Consumer<OpResult> answer) {
         if (retired) {
-            return OpResult.rejected(rejectedText(opId, Reason.INVALID, "the sheet was closed"), Reason.INVALID);
+            answer.accept(OpResult.rejected(rejectedText(opId, Reason.INVALID, "the sheet was closed"), Reason.INVALID));
+            return;
         }
         OpLog.Entry duplicate = log.duplicateOf(opId, request);
         if (duplicate != null) {
-            return OpResult.duplicate(duplicate.appliedText());
+            answer.accept(OpResult.duplicate(duplicate.appliedText()));
+            return;
         }
-        Outcome outcome = sheet.apply(request);
+        for (Pending p : pending) {
+            if (p.opId().equals(opId) && p.request().equals(request)) {
+                p.answers().add(result -> answer.accept(result.applied() ? OpResult.duplicate(result.text()) : result));
+                return;
+            }
+        }
+        if (!committer.reserve()) {
+            answer.accept(OpResult.rejected(rejectedText(opId, Reason.RATE_LIMITED, "the store is behind"),
+                    Reason.RATE_LIMITED));
+            return;
+        }
+        Outcome outcome = head.apply(request);
         if (outcome instanceof Outcome.Rejected r) {
+            committer.release();
             Rejection rejection = r.rejection();
-            return OpResult.rejected(Codec.encode(Messages.rejected(opId, rejection)), rejection.reason());
+            answer.accept(OpResult.rejected(Codec.encode(Messages.rejected(opId, rejection)), rejection.reason()));
+            return;
         }
         Outcome.Applied applied = (Outcome.Applied) outcome;
         String text = Codec.encode(new ServerMessage.Applied(applied.version(), by, opId, applied.op(), null));
-        log.append(new OpLog.Entry(applied.version(), by, opId, request, text));
-        broadcast(applied, by, opId, text);
-        return OpResult.applied(text);
+        List<Consumer<OpResult>> answers = new ArrayList<>(1);
+        answers.add(answer);
+        pending.addLast(new Pending(applied.version(), by, opId, request, applied.op(), text, answers));
+        if (!stored && !initialSnapshotSent) {
+            // A sheet's first commit writes it as created, so its ops have a snapshot to replay on.
+            committer.submitSnapshot(this, new Change.Snapshotted(durable.snapshot(), 0));
+            initialSnapshotSent = true;
+        }
+        committer.submit(this, new Change.Applied(id(), new LoggedOp(applied.version(), by, opId, request, text,
+                Instant.now()), head.rowCount(), head.columnCount()));
     }
 
-    private void broadcast(Outcome.Applied applied, String by, String opId, String text) {
-        String cell = applied.op() instanceof Op.Edit e ? e.row() + "\u0000" + e.col() : null;
-        Outgoing.Update update = new Outgoing.Update(text, applied.version(), cell, List.of(),
-                skipped -> Codec.encode(new ServerMessage.Applied(applied.version(), by, opId, applied.op(), skipped)));
+    /** A durable op: apply it to the durable sheet, log it, broadcast it, answer its author. */
+    private void publish(Pending p) {
+        durable.apply(p.request());
+        log.append(new OpLog.Entry(p.version(), p.by(), p.opId(), p.request(), p.text()));
+        broadcast(p);
+        OpResult applied = OpResult.applied(p.text());
+        p.answers().forEach(answer -> answer.accept(applied));
+    }
+
+    private void broadcast(Pending p) {
+        String cell = p.applied() instanceof Op.Edit e ? e.row() + "\u0000" + e.col() : null;
+        Outgoing.Update update = new Outgoing.Update(p.text(), p.version(), cell, List.of(),
+                skipped -> Codec.encode(new ServerMessage.Applied(p.version(), p.by(), p.opId(), p.applied(), skipped)));
         // The author's copy is its ack, matched by op id: it must never be merged away.
-        Outgoing.Update ack = Outgoing.Update.of(text, applied.version());
+        Outgoing.Update ack = Outgoing.Update.of(p.text(), p.version());
         for (Member m : members.values()) {
-            m.outbox().offer(m.id().equals(by) ? ack : update);
+            m.outbox().offer(m.id().equals(p.by()) ? ack : update);
+        }
+    }
+
+    private void snapshotIfDue() {
+        if (durable.version() - snapshotVersion < SNAPSHOT_EVERY) {
+            return;
+        }
+        snapshotVersion = durable.version();
+        // Keep what a restart replays (after the snapshot) and what resume needs (the last opWindow ops).
+        long keepFrom = Math.min(snapshotVersion + 1, durable.version() - opWindow + 1);
+        committer.submitSnapshot(this, new Change.Snapshotted(durable.snapshot(), keepFrom));
+    }
+
+    private void finishRetirementIfIdle() {
+        boolean written = stored || !initialSnapshotSent;
+        if (retired && retirement != null && pending.isEmpty() && written) {
+            retirement.complete(null);
         }
     }
 
     private void welcome(Member member, Long since) {
         List<ServerMessage.User> users = users();
-        if (since != null && log.covers(since, sheet.version()) && replayFits(member, since)) {
+        if (since != null && log.covers(since, durable.version()) && replayFits(member, since)) {
             member.outbox().offer(Outgoing.Update.of(Codec.encode(
-                    Messages.resumed(sheet.id(), sheet.version(), member.id(), users, since)), since));
+                    Messages.resumed(durable.id(), durable.version(), member.id(), users, since)), since));
             for (OpLog.Entry missed : log.after(since)) {
                 member.outbox().offer(Outgoing.Update.of(missed.appliedText(), missed.version()));
             }
         } else {
-            Snapshot snapshot = sheet.snapshot();
+            Snapshot snapshot = durable.snapshot();
             member.outbox().offer(Outgoing.Update.of(Codec.encode(Messages.welcome(snapshot, member.id(), users)),
                     snapshot.version()));
         }
@@ -193,7 +318,7 @@ public final class Room {
         if (!members.containsKey(member.id())) {
             return;
         }
-        Rejection invalid = focus == null ? null : sheet.checkCell(focus.row(), focus.col());
+        Rejection invalid = focus == null ? null : durable.checkCell(focus.row(), focus.col());
         if (invalid != null) {
             member.outbox().offer(new Outgoing.Text(Codec.encode(Messages.badMessage("focus: " + invalid.message()))));
             return;

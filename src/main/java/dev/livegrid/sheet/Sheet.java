@@ -55,6 +55,10 @@ public final class Sheet {
         return rowOrder.size();
     }
 
+    public int columnCount() {
+        return columns.size();
+    }
+
     /** The id of the row at a 0-based position, or null (only the legacy HTTP edge addresses by index). */
     public String rowIdAt(int index) {
         return index >= 0 && index < rowOrder.size() ? rowOrder.get(index) : null;

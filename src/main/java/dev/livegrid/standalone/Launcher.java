@@ -2,6 +2,7 @@ package dev.livegrid.standalone;
 
 import dev.livegrid.config.InvalidSettingException;
 import dev.livegrid.config.Settings;
+import dev.livegrid.store.StoreException;
 
 import java.time.ZonedDateTime;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +28,14 @@ public final class Launcher {
             System.exit(2);
             return;
         }
-        LiveGridServer server = LiveGridServer.start(settings);
+        LiveGridServer server;
+        try {
+            server = LiveGridServer.start(settings);
+        } catch (StoreException e) {
+            System.err.println("LiveGrid cannot start: " + e.getMessage());
+            System.exit(3);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -48,7 +48,7 @@ public final class LiveGridServer implements AutoCloseable {
     /** Room for the largest frame header on top of the largest message in Tyrus's frame buffer. */
     private static final int FRAME_HEADER_ALLOWANCE = 14;
     /** How long a closing WebSocket may take to deliver its close before its socket is cut. */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(30);
 
     private final Settings settings;
     private final HttpServer http;

@@ -1,5 +1,6 @@
 package dev.livegrid.browser;
 
+import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +32,7 @@ class EchoPageBrowserTest {
 
     @BeforeAll
     static void startServerAndBrowser() throws IOException {
-        server = LiveGridServer.start(Settings.defaults().withPort(0).withBind("127.0.0.1"));
+        server = LiveGridServer.start(TestSettings.loopback());
         browser = HeadlessChromium.launch();
         driver = browser.driver();
         wait = new WebDriverWait(driver, Duration.ofSeconds(10), Duration.ofMillis(50));

@@ -1,5 +1,6 @@
 package dev.livegrid.browser;
 
+import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
 import jakarta.json.Json;
@@ -56,7 +57,7 @@ class SheetPageBrowserTest {
 
     @BeforeAll
     static void startServerAndBrowsers() throws IOException {
-        server = LiveGridServer.start(Settings.defaults().withPort(0).withBind("127.0.0.1"));
+        server = LiveGridServer.start(TestSettings.loopback());
         // Plain HTTP/1.1: the JDK's default offers an h2c upgrade, which Grizzly handles less simply (see HTTP-API.md).
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
         alice = Page.launch("Alice");

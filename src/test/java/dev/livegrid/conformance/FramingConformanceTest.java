@@ -1,5 +1,6 @@
 package dev.livegrid.conformance;
 
+import dev.livegrid.support.TestSettings;
 import static dev.livegrid.conformance.RawWebSocket.BINARY;
 import static dev.livegrid.conformance.RawWebSocket.CONTINUATION;
 import static dev.livegrid.conformance.RawWebSocket.PING;
@@ -38,7 +39,7 @@ class FramingConformanceTest {
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = LiveGridServer.start(Settings.defaults().withPort(0).withBind("127.0.0.1"));
+        server = LiveGridServer.start(TestSettings.loopback());
         port = server.port();
     }
 

@@ -1,5 +1,6 @@
 package dev.livegrid.conformance;
 
+import dev.livegrid.support.TestSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -42,9 +43,9 @@ class HandshakeConformanceTest {
 
     @BeforeAll
     static void startServers() throws IOException {
-        server = LiveGridServer.start(Settings.defaults().withPort(0).withBind("127.0.0.1"));
+        server = LiveGridServer.start(TestSettings.loopback());
         port = server.port();
-        allowListServer = LiveGridServer.start(Settings.defaults().withPort(0).withBind("127.0.0.1")
+        allowListServer = LiveGridServer.start(TestSettings.loopback()
                 .withAllowedOrigins(Set.of(ALLOWED_ORIGIN)));
     }
 

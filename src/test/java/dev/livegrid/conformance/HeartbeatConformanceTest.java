@@ -1,5 +1,6 @@
 package dev.livegrid.conformance;
 
+import dev.livegrid.support.TestSettings;
 import static dev.livegrid.conformance.RawWebSocket.CLOSE;
 import static dev.livegrid.conformance.RawWebSocket.PING;
 import static dev.livegrid.conformance.RawWebSocket.PONG;
@@ -33,7 +34,7 @@ class HeartbeatConformanceTest {
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = LiveGridServer.start(Settings.defaults().withPort(0).withBind("127.0.0.1")
+        server = LiveGridServer.start(TestSettings.loopback()
                 .withHeartbeat(PING_INTERVAL, PONG_TIMEOUT));
         port = server.port();
     }

@@ -1,5 +1,6 @@
 package dev.livegrid.conformance;
 
+import dev.livegrid.support.TestSettings;
 import static dev.livegrid.conformance.RawWebSocket.BINARY;
 import static dev.livegrid.conformance.RawWebSocket.CLOSE;
 import static dev.livegrid.conformance.RawWebSocket.CONTINUATION;
@@ -43,7 +44,7 @@ class ViolationConformanceTest {
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = LiveGridServer.start(Settings.defaults().withPort(0).withBind("127.0.0.1").withMaxMessageSize(MAX));
+        server = LiveGridServer.start(TestSettings.loopback().withMaxMessageSize(MAX));
         port = server.port();
     }
 

@@ -1,5 +1,6 @@
 package dev.livegrid.endpoint;
 
+import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
 import dev.livegrid.support.WsEvents;
@@ -24,7 +25,7 @@ class SheetEndpointTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = LiveGridServer.start(Settings.defaults().withPort(0).withBind("127.0.0.1"));
+        server = LiveGridServer.start(TestSettings.loopback());
     }
 
     @AfterAll

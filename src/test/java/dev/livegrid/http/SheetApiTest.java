@@ -1,5 +1,6 @@
 package dev.livegrid.http;
 
+import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
 import dev.livegrid.support.WsEvents;
@@ -34,7 +35,7 @@ class SheetApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = LiveGridServer.start(Settings.defaults().withPort(0).withBind("127.0.0.1"));
+        server = LiveGridServer.start(TestSettings.loopback());
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package dev.livegrid.http;
 
+import dev.livegrid.store.SqliteSheetStore;
 import dev.livegrid.config.Settings;
 import dev.livegrid.room.RoomRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SheetApiWithoutServerTest {
 
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
-    private final SheetApi api = new SheetApi(new RoomRegistry(Settings.defaults(), pool), Settings.defaults());
+    private final SheetApi api = new SheetApi(new RoomRegistry(Settings.defaults(), pool, SqliteSheetStore.inMemory()), Settings.defaults());
 
     @AfterEach
     void stop() {

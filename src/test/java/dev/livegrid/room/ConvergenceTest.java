@@ -1,5 +1,6 @@
 package dev.livegrid.room;
 
+import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
@@ -44,7 +45,7 @@ class ConvergenceTest {
     @Test
     @Timeout(180)
     void everyClientEndsWithTheServersTableHavingSeenEveryVersionOnce() throws Exception {
-        Settings settings = Settings.defaults().withPort(0).withBind("127.0.0.1")
+        Settings settings = TestSettings.loopback()
                 .with(Map.of(Setting.OP_RATE, "10000"));
         long seed = System.nanoTime();
         List<SheetClient> clients = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.livegrid.room;
 
+import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
@@ -42,7 +43,7 @@ class ResumeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Settings loopback = Settings.defaults().withPort(0).withBind("127.0.0.1");
+        Settings loopback = TestSettings.loopback();
         server = LiveGridServer.start(loopback);
         smallWindow = LiveGridServer.start(loopback.with(Setting.OP_WINDOW, String.valueOf(SMALL_WINDOW)));
     }

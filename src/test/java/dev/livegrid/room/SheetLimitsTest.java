@@ -1,5 +1,6 @@
 package dev.livegrid.room;
 
+import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
@@ -42,7 +43,7 @@ class SheetLimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Settings loopback = Settings.defaults().withPort(0).withBind("127.0.0.1");
+        Settings loopback = TestSettings.loopback();
         server = LiveGridServer.start(loopback.withMaxMessageSize(MAX_MESSAGE).with(Map.of(
                 Setting.MAX_VALUE_LENGTH, String.valueOf(MAX_VALUE),
                 Setting.MAX_ROWS, String.valueOf(MAX_ROWS),

@@ -1,5 +1,6 @@
 package dev.livegrid.room;
 
+import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
@@ -53,7 +54,7 @@ class SlowConsumerTest {
     @Test
     @Timeout(240)
     void aReaderThatStopsIsClosedWithAResumePointWithoutHoldingUpTheOthers() throws Exception {
-        Settings settings = Settings.defaults().withPort(0).withBind("127.0.0.1").with(Map.of(
+        Settings settings = TestSettings.loopback().with(Map.of(
                 Setting.OUTBOX_LIMIT, "16KiB",
                 Setting.OP_RATE, "100000",
                 Setting.OP_WINDOW, "1000000",
@@ -129,7 +130,7 @@ class SlowConsumerTest {
     @Test
     @Timeout(120)
     void aLoneReaderThatStopsIsClosedAndTheServerStaysResponsive() throws Exception {
-        Settings settings = Settings.defaults().withPort(0).withBind("127.0.0.1").with(Map.of(
+        Settings settings = TestSettings.loopback().with(Map.of(
                 Setting.OUTBOX_LIMIT, "16KiB",
                 Setting.MAX_ROWS, "1000000"));
         try (LiveGridServer server = LiveGridServer.start(settings);
@@ -174,7 +175,7 @@ class SlowConsumerTest {
     @Test
     @Timeout(60)
     void aSheetLargerThanTheOutboxLimitCanStillBeJoined() throws Exception {
-        try (LiveGridServer server = LiveGridServer.start(Settings.defaults().withPort(0).withBind("127.0.0.1"));
+        try (LiveGridServer server = LiveGridServer.start(TestSettings.loopback());
              SheetClient writer = SheetClient.join(server.webSocketUri("/sheets/big-sheet"))) {
             writer.sendOp(SheetOps.addColumn("col", "x", null));
             String value = "v".repeat(server.settings().maxValueLength());
@@ -292,7 +293,7 @@ class SlowConsumerTest {
     @Test
     @Timeout(60)
     void opsBeyondTheRateAreRejectedAndTheConnectionStaysUsable() throws Exception {
-        Settings settings = Settings.defaults().withPort(0).withBind("127.0.0.1").with(Setting.OP_RATE, "5");
+        Settings settings = TestSettings.loopback().with(Setting.OP_RATE, "5");
         try (LiveGridServer server = LiveGridServer.start(settings);
              SheetClient c = SheetClient.join(server.webSocketUri("/sheets/rate"))) {
             c.sendOp(SheetOps.addColumn("col", "x", null));
@@ -335,7 +336,7 @@ class SlowConsumerTest {
     @Test
     @Timeout(60)
     void aClientThatKeepsFloodingIsClosedWith1008() throws Exception {
-        Settings settings = Settings.defaults().withPort(0).withBind("127.0.0.1").with(Setting.OP_RATE, "5");
+        Settings settings = TestSettings.loopback().with(Setting.OP_RATE, "5");
         try (LiveGridServer server = LiveGridServer.start(settings);
              SheetClient c = SheetClient.join(server.webSocketUri("/sheets/rate-flood"))) {
             for (int i = 0; i < 100 && sendUnlessClosed(c, SheetOps.addColumn("flood-" + i, "x", null)); i++) {
@@ -350,7 +351,7 @@ class SlowConsumerTest {
     @Test
     @Timeout(60)
     void malformedFramesInARowCloseTheConnectionWith1008() throws Exception {
-        try (LiveGridServer server = LiveGridServer.start(Settings.defaults().withPort(0).withBind("127.0.0.1"));
+        try (LiveGridServer server = LiveGridServer.start(TestSettings.loopback());
              SheetClient c = SheetClient.join(server.webSocketUri("/sheets/garbage"))) {
             // 40 bad frames, one good one, 40 bad: never 50 in a row, so the connection stays.
             for (int i = 0; i < 40; i++) {

@@ -1,5 +1,6 @@
 package dev.livegrid.standalone;
 
+import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Settings;
 import dev.livegrid.support.WsEvents;
 import org.junit.jupiter.api.Test;
@@ -113,7 +114,7 @@ class LiveGridServerTest {
     }
 
     private static Settings loopback() {
-        return Settings.defaults().withPort(0).withBind("127.0.0.1");
+        return TestSettings.loopback();
     }
 
     private static HttpResponse<String> get(LiveGridServer server, String path) throws Exception {

@@ -1,0 +1,162 @@
+package dev.livegrid.room;
+
+import dev.livegrid.store.Change;
+import dev.livegrid.store.SheetStore;
+import dev.livegrid.store.StoreException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Makes applied ops durable before anyone hears of them: one thread takes every change waiting,
+ * from every room, and commits them in one transaction (group commit: one fsync for the batch),
+ * then tells each room which of its versions are durable, or that they failed.
+ * <p>
+ * Sequencers never wait for the disk: they hand changes over and go on; a room's broadcast happens
+ * in its own sequencer when the commit is reported. After a failed commit a room rolls back to its
+ * durable state and calls {@link #resume}; until then its later changes are failed unseen, since
+ * they were applied on top of the failed ones.
+ */
+final class Committer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Committer.class.getName());
+    /** Changes in one transaction at most. */
+    private static final int MAX_BATCH = 2048;
+
+    /** One change and the room to report to; {@code version} is 0 for snapshots. */
+    private record Job(Room room, Change change, long version) {
+    }
+
+    private final SheetStore store;
+    private final Semaphore capacity;
+    private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final Set<Room> failed = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    Committer(SheetStore store, int capacity) {
+        this.store = store;
+        this.capacity = new Semaphore(capacity);
+        this.thread = new Thread(this::run, "livegrid-committer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Reserves room for one op's change; false when the store is that far behind. */
+    boolean reserve() {
+        return capacity.tryAcquire();
+    }
+
+    /** Gives back a reservation that was not used (the op was rejected). */
+    void release() {
+        capacity.release();
+    }
+
+    /** Hands over an applied op's change, for which {@link #reserve} succeeded. */
+    void submit(Room room, Change.Applied change) {
+        queue.add(new Job(room, change, change.op().version()));
+    }
+
+    /** Hands over a snapshot; it takes no reservation (one per many ops). */
+    void submitSnapshot(Room room, Change.Snapshotted change) {
+        queue.add(new Job(room, change, 0));
+    }
+
+    /** The room has rolled back after a failure: its next changes are committed again. */
+    void resume(Room room) {
+        failed.remove(room);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        List<Job> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Job first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    commitTheRest(batch);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "the committer failed unexpectedly", e);
+            } finally {
+                int ops = (int) batch.stream().filter(j -> j.version() > 0).count();
+                capacity.release(ops);
+                batch.clear();
+            }
+        }
+    }
+
+    /** At shutdown: what the rooms handed over is still committed, so nothing acknowledged is lost. */
+    private void commitTheRest(List<Job> batch) {
+        batch.clear();
+        queue.drainTo(batch);
+        if (!batch.isEmpty()) {
+            commit(batch);
+        }
+    }
+
+    private void commit(List<Job> batch) {
+        List<Job> tried = new ArrayList<>(batch.size());
+        List<Job> refused = new ArrayList<>();
+        for (Job job : batch) {
+            (failed.contains(job.room()) ? refused : tried).add(job);
+        }
+        if (!tried.isEmpty()) {
+            try {
+                store.commit(tried.stream().map(Job::change).toList());
+                report(tried, null);
+            } catch (StoreException e) {
+                LOG.log(Level.SEVERE, "commit of " + tried.size() + " changes failed; their ops are rejected"
+                        + " with store-unavailable: " + e.getMessage(), e);
+                tried.forEach(job -> failed.add(job.room()));
+                report(tried, e.getMessage());
+            }
+        }
+        report(refused, "an earlier commit of this sheet failed");
+    }
+
+    /** Tells each room, in order, which of its versions are durable (problem null) or failed. */
+    private static void report(List<Job> jobs, String problem) {
+        Map<Room, List<Long>> versions = new LinkedHashMap<>();
+        for (Job job : jobs) {
+            List<Long> mine = versions.computeIfAbsent(job.room(), r -> new ArrayList<>());
+            if (job.version() > 0) {
+                mine.add(job.version());
+            }
+        }
+        versions.forEach((room, list) -> {
+            if (problem == null) {
+                room.committed(list);
+            } else {
+                room.commitFailed(problem);
+            }
+        });
+    }
+}

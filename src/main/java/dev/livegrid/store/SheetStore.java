@@ -1,0 +1,33 @@
+package dev.livegrid.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where sheets outlive the process: every applied op is committed here before it is acknowledged,
+ * and snapshots bound how much of the op log a restart replays.
+ * <p>
+ * Implementations must make {@link #commit} all-or-nothing and durable when it returns (an embedded
+ * SQLite file by default; a PostgreSQL server later, where the same calls map onto one transaction
+ * per batch). Methods may be called from several threads.
+ */
+public interface SheetStore extends AutoCloseable {
+
+    /** The sheet as last committed: its newest snapshot and the ops it keeps (replay and resume window). */
+    Optional<StoredSheet> load(String sheetId);
+
+    /** Commits every change in one transaction: all are durable when this returns, or none is. */
+    void commit(List<Change> changes);
+
+    /** Every stored sheet, by id. */
+    List<SheetSummary> list();
+
+    /** Removes the sheet and its ops; false if there was none. */
+    boolean delete(String sheetId);
+
+    /** The retained ops of a sheet, oldest first, that wrote the cell or created its row. */
+    List<LoggedOp> history(String sheetId, String row, String col);
+
+    @Override
+    void close();
+}
