@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -22,9 +21,9 @@ import java.util.logging.Logger;
  * then tells each room which of its versions are durable, or that they failed.
  * <p>
  * Sequencers never wait for the disk: they hand changes over and go on; a room's broadcast happens
- * in its own sequencer when the commit is reported. After a failed commit a room rolls back to its
- * durable state and calls {@link #resume}; until then its later changes are failed unseen, since
- * they were applied on top of the failed ones.
+ * in its own sequencer when the commit is reported. Every change carries the room's epoch; a failed
+ * commit fails every later change of the same or an older epoch of that room unseen (they were
+ * applied on top of the failed ones), while the room rolls back and starts a new epoch.
  */
 final class Committer implements AutoCloseable {
 
@@ -32,14 +31,14 @@ final class Committer implements AutoCloseable {
     /** Changes in one transaction at most. */
     private static final int MAX_BATCH = 2048;
 
-    /** One change and the room to report to; {@code version} is 0 for snapshots. */
-    private record Job(Room room, Change change, long version) {
+    /** One change, the room to report to and the room's epoch; {@code version} is 0 for snapshots. */
+    private record Job(Room room, Change change, long version, int epoch) {
     }
 
     private final SheetStore store;
     private final Semaphore capacity;
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
-    private final Set<Room> failed = ConcurrentHashMap.newKeySet();
+    private final Map<Room, Integer> failedEpoch = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -62,18 +61,18 @@ final class Committer implements AutoCloseable {
     }
 
     /** Hands over an applied op's change, for which {@link #reserve} succeeded. */
-    void submit(Room room, Change.Applied change) {
-        queue.add(new Job(room, change, change.op().version()));
+    void submit(Room room, int epoch, Change.Applied change) {
+        queue.add(new Job(room, change, change.op().version(), epoch));
     }
 
     /** Hands over a snapshot; it takes no reservation (one per many ops). */
-    void submitSnapshot(Room room, Change.Snapshotted change) {
-        queue.add(new Job(room, change, 0));
+    void submitSnapshot(Room room, int epoch, Change.Snapshotted change) {
+        queue.add(new Job(room, change, 0, epoch));
     }
 
-    /** The room has rolled back after a failure: its next changes are committed again. */
-    void resume(Room room) {
-        failed.remove(room);
+    /** Forgets a room that has ended. */
+    void forget(Room room) {
+        failedEpoch.remove(room);
     }
 
     @Override
@@ -126,7 +125,8 @@ final class Committer implements AutoCloseable {
         List<Job> tried = new ArrayList<>(batch.size());
         List<Job> refused = new ArrayList<>();
         for (Job job : batch) {
-            (failed.contains(job.room()) ? refused : tried).add(job);
+            boolean stale = job.epoch() <= failedEpoch.getOrDefault(job.room(), -1);
+            (stale ? refused : tried).add(job);
         }
         if (!tried.isEmpty()) {
             try {
@@ -135,7 +135,7 @@ final class Committer implements AutoCloseable {
             } catch (StoreException e) {
                 LOG.log(Level.SEVERE, "commit of " + tried.size() + " changes failed; their ops are rejected"
                         + " with store-unavailable: " + e.getMessage(), e);
-                tried.forEach(job -> failed.add(job.room()));
+                tried.forEach(job -> failedEpoch.merge(job.room(), job.epoch(), Math::max));
                 report(tried, e.getMessage());
             }
         }
@@ -145,17 +145,19 @@ final class Committer implements AutoCloseable {
     /** Tells each room, in order, which of its versions are durable (problem null) or failed. */
     private static void report(List<Job> jobs, String problem) {
         Map<Room, List<Long>> versions = new LinkedHashMap<>();
+        Map<Room, Integer> epochs = new LinkedHashMap<>();
         for (Job job : jobs) {
             List<Long> mine = versions.computeIfAbsent(job.room(), r -> new ArrayList<>());
             if (job.version() > 0) {
                 mine.add(job.version());
             }
+            epochs.merge(job.room(), job.epoch(), Math::max);
         }
         versions.forEach((room, list) -> {
             if (problem == null) {
                 room.committed(list);
             } else {
-                room.commitFailed(problem);
+                room.commitFailed(problem, epochs.get(room));
             }
         });
     }

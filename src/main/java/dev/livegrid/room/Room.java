@@ -61,6 +61,8 @@ public final class Room {
     private Sheet head;
     private boolean stored;
     private boolean initialSnapshotSent;
+    /** Bumped by each rollback; the committer fails changes of a failed epoch without trying them. */
+    private int epoch;
     private long snapshotVersion;
     private boolean retired;
     private CompletableFuture<Void> retirement;
@@ -81,7 +83,7 @@ public final class Room {
         this.head = Sheet.of(durable.snapshot(), limits);
         if (!stored) {
             // A new sheet is written as created at once, so it exists (and lists) before its first op.
-            committer.submitSnapshot(this, new Change.Snapshotted(durable.snapshot(), 0));
+            committer.submitSnapshot(this, epoch, new Change.Snapshotted(durable.snapshot(), 0));
             initialSnapshotSent = true;
         }
     }
@@ -180,9 +182,17 @@ public final class Room {
         });
     }
 
-    /** Reported by the committer: a commit failed. Every pending op is rejected and head reset. */
-    void commitFailed(String problem) {
+    /**
+     * Reported by the committer: a commit of {@code failedEpoch} failed. Every pending op is rejected
+     * (each was applied on top of the failed ones), head is reset to the durable sheet, and a new
+     * epoch begins. A report about an epoch already rolled back is ignored.
+     */
+    void commitFailed(String problem, int failedEpoch) {
         sequencer.submitAlways(() -> {
+            if (failedEpoch != epoch) {
+                return;
+            }
+            epoch++;
             for (Pending p : pending) {
                 OpResult rejected = OpResult.rejected(rejectedText(p.opId(), Reason.STORE_UNAVAILABLE,
                         "the store could not commit: " + problem), Reason.STORE_UNAVAILABLE);
@@ -191,7 +201,6 @@ public final class Room {
             pending.clear();
             initialSnapshotSent = stored;
             head = Sheet.of(durable.snapshot(), limits);
-            committer.resume(this);
             finishRetirementIfIdle();
         });
     }
@@ -243,10 +252,10 @@ public final class Room {
         pending.addLast(new Pending(applied.version(), by, opId, request, applied.op(), text, answers));
         if (!stored && !initialSnapshotSent) {
             // A sheet's first commit writes it as created, so its ops have a snapshot to replay on.
-            committer.submitSnapshot(this, new Change.Snapshotted(durable.snapshot(), 0));
+            committer.submitSnapshot(this, epoch, new Change.Snapshotted(durable.snapshot(), 0));
             initialSnapshotSent = true;
         }
-        committer.submit(this, new Change.Applied(id(), new LoggedOp(applied.version(), by, opId, request, text,
+        committer.submit(this, epoch, new Change.Applied(id(), new LoggedOp(applied.version(), by, opId, request, text,
                 Instant.now()), head.rowCount(), head.columnCount()));
     }
 
@@ -277,12 +286,13 @@ public final class Room {
         snapshotVersion = durable.version();
         // Keep what a restart replays (after the snapshot) and what resume needs (the last opWindow ops).
         long keepFrom = Math.min(snapshotVersion + 1, durable.version() - opWindow + 1);
-        committer.submitSnapshot(this, new Change.Snapshotted(durable.snapshot(), keepFrom));
+        committer.submitSnapshot(this, epoch, new Change.Snapshotted(durable.snapshot(), keepFrom));
     }
 
     private void finishRetirementIfIdle() {
         boolean written = stored || !initialSnapshotSent;
         if (retired && retirement != null && pending.isEmpty() && written) {
+            committer.forget(this);
             retirement.complete(null);
         }
     }
