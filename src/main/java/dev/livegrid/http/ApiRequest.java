@@ -12,21 +12,39 @@ import java.util.TreeMap;
  * @param path    the path relative to the application root, without the query and not decoded, e.g.
  *                {@code /api/sheets/demo} (standalone the request URI; in a WAR the URI minus the
  *                context path)
+ * @param query   the query as sent, after the {@code ?} and not decoded, e.g. {@code row=r1&col=c2};
+ *                empty when there is none
  * @param headers a case-insensitive header lookup
  * @param body    the request body decoded as UTF-8; empty when there is none
  */
-public record ApiRequest(String method, String path, Headers headers, String body) {
+public record ApiRequest(String method, String path, String query, Headers headers, String body) {
 
     public ApiRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(headers, "headers");
+        query = query == null ? "" : query;
         body = body == null ? "" : body;
+    }
+
+    /** A request without a query. */
+    public ApiRequest(String method, String path, Headers headers, String body) {
+        this(method, path, "", headers, body);
     }
 
     /** A request with headers from a map (names in any case), for tests and simple callers. */
     public static ApiRequest of(String method, String path, Map<String, String> headers, String body) {
         return new ApiRequest(method, path, Headers.of(headers), body);
+    }
+
+    /**
+     * A request for a target as in a request line, {@code path?query} (the query is split off at the
+     * first {@code ?}), with headers from a map, for tests and simple callers.
+     */
+    public static ApiRequest ofTarget(String method, String target, Map<String, String> headers, String body) {
+        int q = target.indexOf('?');
+        return q < 0 ? of(method, target, headers, body)
+                : new ApiRequest(method, target.substring(0, q), target.substring(q + 1), Headers.of(headers), body);
     }
 
     /** The header's value (repeated headers joined with commas), or null. */

@@ -7,6 +7,8 @@ import dev.livegrid.protocol.Codec;
 import dev.livegrid.room.OpResult;
 import dev.livegrid.room.Room;
 import dev.livegrid.room.RoomRegistry;
+import dev.livegrid.sheet.Ids;
+import dev.livegrid.store.LoggedOp;
 import dev.livegrid.store.StoreException;
 import dev.livegrid.sheet.Op;
 import dev.livegrid.sheet.Snapshot;
@@ -14,6 +16,8 @@ import dev.livegrid.sheet.Snapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,8 +35,9 @@ import java.util.regex.Pattern;
  * The HTTP API (docs/HTTP-API.md): routes a request and answers it through the rooms, so an op sent
  * by HTTP is ordered and broadcast exactly like one sent on a socket. Transport-neutral: an adapter
  * turns its server's request into an {@link ApiRequest} (or calls {@link #handle(String, String,
- * ApiRequest.Headers, InputStream, long)} with the raw body) and writes the {@link ApiResponse} back;
- * an empty answer means the path is not the API's, for the adapter to serve otherwise (static files).
+ * String, ApiRequest.Headers, InputStream, long)} with the raw query and body) and writes the
+ * {@link ApiResponse} back; an empty answer means the path is not the API's, for the adapter to serve
+ * otherwise (static files). An adapter must pass the query: the history call reads its cell from it.
  * <p>
  * Requests wait for their room's sequencer (at most {@link #WAIT}) on the calling thread; room tasks
  * never block, so the wait is short unless the sheet is overloaded (then 503).
@@ -49,7 +54,9 @@ public final class SheetApi {
     private static final Logger LOG = Logger.getLogger(SheetApi.class.getName());
     private static final String LEGACY_PATH = "/input-change";
     private static final String API_PREFIX = "/api/";
+    private static final String SHEETS = "/api/sheets";
     private static final Pattern OPS = Pattern.compile("/api/sheets/([^/]+)/ops");
+    private static final Pattern HISTORY = Pattern.compile("/api/sheets/([^/]+)/history");
     private static final Pattern CSV = Pattern.compile("/api/sheets/([^/]+)\\.csv");
     private static final Pattern SHEET = Pattern.compile("/api/sheets/([^/]+)");
 
@@ -69,16 +76,27 @@ public final class SheetApi {
     }
 
     /**
-     * Answers a request whose body is still a stream: reads it (at most {@link #MAX_BODY_BYTES}, as
-     * UTF-8) only when the path is the API's. {@code declaredLength} is the {@code Content-Length}, or -1.
+     * Answers a request without a query whose body is still a stream; see {@link #handle(String, String,
+     * String, ApiRequest.Headers, InputStream, long)}.
      */
     public Optional<ApiResponse> handle(String method, String path, ApiRequest.Headers headers, InputStream body,
                                         long declaredLength) throws IOException {
+        return handle(method, path, null, headers, body, declaredLength);
+    }
+
+    /**
+     * Answers a request whose body is still a stream: reads it (at most {@link #MAX_BODY_BYTES}, as
+     * UTF-8) only when the path is the API's. {@code query} is the raw query after the {@code ?} (null
+     * or empty for none); {@code declaredLength} is the {@code Content-Length}, or -1.
+     */
+    public Optional<ApiResponse> handle(String method, String path, String query, ApiRequest.Headers headers,
+                                        InputStream body, long declaredLength) throws IOException {
         if (!isApiPath(path)) {
             return Optional.empty();
         }
         try {
-            return handle(new ApiRequest(method, path, headers, RequestBody.read(body, declaredLength, MAX_BODY_BYTES)));
+            return handle(new ApiRequest(method, path, query, headers,
+                    RequestBody.read(body, declaredLength, MAX_BODY_BYTES)));
         } catch (ApiFailure failure) {
             return Optional.of(failure.response());
         }
@@ -108,17 +126,24 @@ public final class SheetApi {
         if (path.equals(LEGACY_PATH)) {
             requireMethod(request, "POST");
             return inputChange(request);
+        } else if (path.equals(SHEETS)) {
+            requireMethod(request, "GET");
+            return list();
         } else if ((m = OPS.matcher(path)).matches()) {
             requireMethod(request, "POST");
             return op(request, m.group(1));
+        } else if ((m = HISTORY.matcher(path)).matches()) {
+            requireMethod(request, "GET");
+            return history(request, m.group(1));
         } else if ((m = CSV.matcher(path)).matches()) {
             requireMethod(request, "GET");
             return sheet(request, m.group(1), s -> new ApiResponse(200,
                     Map.of("Content-Disposition", "attachment; filename=\"" + s.sheet() + ".csv\""),
                     SheetViews.csv(s), ApiResponse.CSV));
         } else if ((m = SHEET.matcher(path)).matches()) {
-            requireMethod(request, "GET");
-            return sheet(request, m.group(1), s -> ApiResponse.json(200, Codec.toJson(SheetViews.json(s))));
+            requireMethod(request, "GET", "DELETE");
+            return request.method().equals("DELETE") ? delete(request, m.group(1))
+                    : sheet(request, m.group(1), s -> ApiResponse.json(200, Codec.toJson(SheetViews.json(s))));
         }
         throw ApiFailure.of(404, "not-found", "no API at " + path);
     }
@@ -131,6 +156,48 @@ public final class SheetApi {
                 ? new ApiResponse(304, Map.of(), null, null)
                 : view.apply(snapshot);
         return response.withHeader("ETag", tag).withHeader("Cache-Control", "no-cache");
+    }
+
+    /** {@code GET /api/sheets}: every stored sheet, by id. */
+    private ApiResponse list() {
+        return ApiResponse.json(200, Codec.toJson(AdminViews.list(rooms.store().list())))
+                .withHeader("Cache-Control", "no-cache");
+    }
+
+    /**
+     * {@code DELETE /api/sheets/{id}}: closes the sheet's sockets with 4004 and removes it from the store.
+     * The room is acquired first, like any request's: that waits for a room of the sheet that is still
+     * retiring (its last commits land before the sheet is removed, not after), answers 404 exactly
+     * when a GET would, and deletes the room it holds, whose release is then a no-op.
+     */
+    private ApiResponse delete(ApiRequest request, String id) throws ApiFailure {
+        requireAllowedOrigin(request);
+        if (!inRoom(id, room -> rooms.delete(id))) {
+            throw noSuchSheet(id);
+        }
+        return new ApiResponse(204, Map.of(), null, null);
+    }
+
+    /** {@code GET /api/sheets/{id}/history?row=…&col=…}: the cell's values in the retained op log, oldest first. */
+    private ApiResponse history(ApiRequest request, String id) throws ApiFailure {
+        QueryParameters query = QueryParameters.parse(request.query());
+        String row = requireId(query, "row");
+        String col = requireId(query, "col");
+        List<LoggedOp> ops = inRoom(id, room -> rooms.store().history(id, row, col)).stream()
+                .sorted(Comparator.comparingLong(LoggedOp::version)).toList();
+        return ApiResponse.json(200, Codec.toJson(AdminViews.history(id, row, col, ops)))
+                .withHeader("Cache-Control", "no-cache");
+    }
+
+    private static String requireId(QueryParameters query, String name) throws ApiFailure {
+        String value = query.single(name);
+        if (value == null) {
+            throw ApiFailure.of(400, "bad-query", "the query needs \"" + name + "\", e.g. ?row=r1&col=c2");
+        }
+        if (!Ids.isValid(value)) {
+            throw ApiFailure.of(400, "bad-query", "\"" + name + "\" must be an id of 1-64 characters [A-Za-z0-9_-]");
+        }
+        return value;
     }
 
     /** {@code POST /api/sheets/{id}/ops}: one client op, exactly as on the socket. */
@@ -165,7 +232,7 @@ public final class SheetApi {
     private <T> T inRoom(String sheetId, RoomTask<T> task) throws ApiFailure {
         Room room = rooms.acquire(sheetId, false);
         if (room == null) {
-            throw ApiFailure.of(404, "no-such-sheet", "no sheet '" + sheetId + "'");
+            throw noSuchSheet(sheetId);
         }
         try {
             return task.run(room);
@@ -186,10 +253,16 @@ public final class SheetApi {
         }
     }
 
-    private static void requireMethod(ApiRequest request, String method) throws ApiFailure {
-        if (!request.method().equals(method)) {
+    private static ApiFailure noSuchSheet(String sheetId) {
+        return ApiFailure.of(404, "no-such-sheet", "no sheet '" + sheetId + "'");
+    }
+
+    private static void requireMethod(ApiRequest request, String... methods) throws ApiFailure {
+        if (!List.of(methods).contains(request.method())) {
+            String allowed = String.join(", ", methods);
             throw new ApiFailure(ApiResponse.error(405, "method-not-allowed",
-                    request.method() + " is not allowed here; use " + method).withHeader("Allow", method));
+                    request.method() + " is not allowed here; use " + String.join(" or ", methods))
+                    .withHeader("Allow", allowed));
         }
     }
 

@@ -114,9 +114,17 @@ public final class RoomRegistry implements AutoCloseable {
         }
         Room room;
         CompletableFuture<Void> deleted = new CompletableFuture<>();
-        synchronized (this) {
-            room = live.remove(sheetId);
-            retiring.put(sheetId, deleted);
+        while (true) {
+            CompletableFuture<Void> earlier;
+            synchronized (this) {
+                earlier = retiring.get(sheetId);
+                if (earlier == null) {
+                    room = live.remove(sheetId);
+                    retiring.put(sheetId, deleted);
+                    break;
+                }
+            }
+            earlier.join(); // a room still finishing its commits: let it, then delete
         }
         try {
             if (room != null) {

@@ -221,7 +221,7 @@ class SheetApiTest {
         assertEquals("not-found", json(expect(404, get("/api/nothing/here"))).getString("code"));
         assertEquals("not-found", json(expect(404, get("/api/sheets/demo/"))).getString("code"));
         HttpResponse<String> postSnapshot = expect(405, post("/api/sheets/demo", "{}"));
-        assertEquals("GET", postSnapshot.headers().firstValue("Allow").orElseThrow());
+        assertEquals("GET, DELETE", postSnapshot.headers().firstValue("Allow").orElseThrow());
         assertEquals("method-not-allowed", json(postSnapshot).getString("code"));
         assertEquals("POST", expect(405, get("/api/sheets/demo/ops")).headers().firstValue("Allow").orElseThrow());
         assertEquals("POST", expect(405, get("/input-change")).headers().firstValue("Allow").orElseThrow());
