@@ -195,7 +195,8 @@ public final class Room {
             epoch++;
             for (Pending p : pending) {
                 OpResult rejected = OpResult.rejected(rejectedText(p.opId(), Reason.STORE_UNAVAILABLE,
-                        "the store could not commit: " + problem), Reason.STORE_UNAVAILABLE);
+                        "the store could not commit it (the server log says why); nothing of it was applied"),
+                        Reason.STORE_UNAVAILABLE);
                 p.answers().forEach(answer -> answer.accept(rejected));
             }
             pending.clear();

@@ -26,8 +26,8 @@ import java.util.concurrent.Executor;
  * retired when its last holder (a connection or an HTTP request) releases it and its pending commits
  * are reported.
  * <p>
- * Opening and closing take this registry's lock (never while waiting for a room); they are rare
- * next to ops, which never touch it.
+ * Opening and closing take this registry's lock only to look up and record rooms — never while a
+ * room finishes or a sheet is read from the store — and ops never touch it.
  */
 public final class RoomRegistry implements AutoCloseable {
 
@@ -42,6 +42,7 @@ public final class RoomRegistry implements AutoCloseable {
     private final Map<String, Room> live = new HashMap<>();
     private final Map<Room, Integer> holders = new HashMap<>();
     private final Map<String, CompletableFuture<Void>> retiring = new HashMap<>();
+    private final Map<String, CompletableFuture<Void>> opening = new HashMap<>();
 
     public RoomRegistry(Settings settings, Executor pool, SheetStore store) {
         this.settings = settings;
@@ -66,15 +67,42 @@ public final class RoomRegistry implements AutoCloseable {
             return null;
         }
         while (true) {
-            CompletableFuture<Void> retiring;
+            CompletableFuture<Void> busy;
+            CompletableFuture<Void> mine = new CompletableFuture<>();
             synchronized (this) {
-                retiring = this.retiring.get(sheetId);
-                if (retiring == null) {
-                    return hold(sheetId, create);
+                busy = retiring.containsKey(sheetId) ? retiring.get(sheetId) : opening.get(sheetId);
+                if (busy == null) {
+                    Room room = live.get(sheetId);
+                    if (room != null) {
+                        holders.merge(room, 1, Integer::sum);
+                        return room;
+                    }
+                    opening.put(sheetId, mine);
                 }
             }
-            // Wait outside the lock: a retiring room finishes its commits first.
-            retiring.join();
+            if (busy == null) {
+                return openHeld(sheetId, create, mine);
+            }
+            // Wait outside the lock: a retiring room finishes its commits, an opening one its load.
+            busy.join();
+        }
+    }
+
+    /** Loads the sheet without holding the lock (a store read may wait behind a slow commit), then holds it. */
+    private Room openHeld(String sheetId, boolean create, CompletableFuture<Void> opened) {
+        Room room = null;
+        try {
+            room = open(sheetId, create);
+            return room;
+        } finally {
+            synchronized (this) {
+                opening.remove(sheetId);
+                if (room != null) {
+                    live.put(sheetId, room);
+                    holders.merge(room, 1, Integer::sum);
+                }
+            }
+            opened.complete(null);
         }
     }
 
@@ -117,7 +145,7 @@ public final class RoomRegistry implements AutoCloseable {
         while (true) {
             CompletableFuture<Void> earlier;
             synchronized (this) {
-                earlier = retiring.get(sheetId);
+                earlier = retiring.containsKey(sheetId) ? retiring.get(sheetId) : opening.get(sheetId);
                 if (earlier == null) {
                     room = live.remove(sheetId);
                     retiring.put(sheetId, deleted);
@@ -145,19 +173,6 @@ public final class RoomRegistry implements AutoCloseable {
     public void close() {
         committer.close();
         store.close();
-    }
-
-    private Room hold(String sheetId, boolean create) {
-        Room room = live.get(sheetId);
-        if (room == null) {
-            room = open(sheetId, create);
-            if (room == null) {
-                return null;
-            }
-            live.put(sheetId, room);
-        }
-        holders.merge(room, 1, Integer::sum);
-        return room;
     }
 
     private Room open(String sheetId, boolean create) {

@@ -25,7 +25,7 @@ public interface SheetStore extends AutoCloseable {
     /** Removes the sheet and its ops; false if there was none. */
     boolean delete(String sheetId);
 
-    /** The retained ops of a sheet, oldest first, that wrote the cell or created its row. */
+    /** The retained ops of a sheet, oldest first, that wrote the cell: its edits, and the insert of its row with a value for it. */
     List<LoggedOp> history(String sheetId, String row, String col);
 
     @Override

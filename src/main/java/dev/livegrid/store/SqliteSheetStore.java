@@ -76,9 +76,13 @@ public final class SqliteSheetStore implements SheetStore {
         return where;
     }
 
+    /** Marks the file as LiveGrid's ("LGRD"), so another application's SQLite file is refused. */
+    private static final int APPLICATION_ID = 0x4C475244;
+
     private static Connection connect(String url) throws SQLException {
         Connection db = DriverManager.getConnection(url);
         try (Statement s = db.createStatement()) {
+            claim(s);
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
             s.execute("PRAGMA busy_timeout=5000");
@@ -92,6 +96,26 @@ public final class SqliteSheetStore implements SheetStore {
             throw e;
         }
         return db;
+    }
+
+    /** Stamps a new, empty database as LiveGrid's, or checks that an existing one is. */
+    private static void claim(Statement s) throws SQLException {
+        int id;
+        int tables;
+        try (ResultSet r = s.executeQuery("PRAGMA application_id")) {
+            id = r.next() ? r.getInt(1) : 0;
+        }
+        try (ResultSet r = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
+            tables = r.next() ? r.getInt(1) : 0;
+        }
+        if (id == APPLICATION_ID) {
+            return;
+        }
+        if (tables > 0 || id != 0) {
+            throw new SQLException("the file belongs to another application (it is a SQLite database without"
+                    + " LiveGrid's application id)");
+        }
+        s.execute("PRAGMA application_id = " + APPLICATION_ID);
     }
 
     @Override
@@ -112,8 +136,7 @@ public final class SqliteSheetStore implements SheetStore {
     @Override
     public synchronized void commit(List<Change> changes) {
         try {
-            db.setAutoCommit(false);
-            try {
+            inTransaction(() -> {
                 for (Change change : changes) {
                     if (change instanceof Change.Applied applied) {
                         write(applied);
@@ -121,15 +144,48 @@ public final class SqliteSheetStore implements SheetStore {
                         write((Change.Snapshotted) change);
                     }
                 }
-                db.commit();
-            } catch (SQLException | RuntimeException e) {
-                db.rollback();
-                throw e;
-            } finally {
-                db.setAutoCommit(true);
-            }
+                return null;
+            });
         } catch (SQLException | RuntimeException e) {
             throw failure("commit " + changes.size() + " changes", e);
+        }
+    }
+
+    /** What a transaction does; SQL errors abort it. */
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs the work in one transaction. On a full disk or an I/O error SQLite has already rolled
+     * back by itself, so the rollback and the return to auto-commit may fail too: their errors are
+     * attached to the original one, which is what gets reported.
+     */
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        db.setAutoCommit(false);
+        SQLException failure = null;
+        try {
+            T result = work.run();
+            db.commit();
+            return result;
+        } catch (SQLException e) {
+            failure = e;
+            try {
+                db.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            try {
+                db.setAutoCommit(true);
+            } catch (SQLException restore) {
+                if (failure != null) {
+                    failure.addSuppressed(restore);
+                } else {
+                    throw restore;
+                }
+            }
         }
     }
 
@@ -152,20 +208,12 @@ public final class SqliteSheetStore implements SheetStore {
     public synchronized boolean delete(String sheetId) {
         try (PreparedStatement ops = db.prepareStatement("DELETE FROM ops WHERE sheet = ?");
              PreparedStatement sheet = db.prepareStatement("DELETE FROM sheets WHERE id = ?")) {
-            db.setAutoCommit(false);
-            try {
+            return inTransaction(() -> {
                 ops.setString(1, sheetId);
                 ops.executeUpdate();
                 sheet.setString(1, sheetId);
-                boolean existed = sheet.executeUpdate() > 0;
-                db.commit();
-                return existed;
-            } catch (SQLException e) {
-                db.rollback();
-                throw e;
-            } finally {
-                db.setAutoCommit(true);
-            }
+                return sheet.executeUpdate() > 0;
+            });
         } catch (SQLException e) {
             throw failure("delete sheet " + sheetId, e);
         }
