@@ -1,7 +1,5 @@
 package dev.livegrid.guard;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,26 +51,12 @@ public record Handshake(String method, String protocol, String path, String quer
         return headerHasToken("Upgrade", "websocket") || header("Sec-WebSocket-Key") != null;
     }
 
-    /** The decoded query parameters in order; a parameter without {@code =} has the value "". */
+    /**
+     * The decoded query parameters in order; a parameter without {@code =} has the value "".
+     *
+     * @throws IllegalArgumentException on a malformed percent escape (the checks answer it with 400)
+     */
     public Map<String, List<String>> parameters() {
-        Map<String, List<String>> parameters = new LinkedHashMap<>();
-        for (String pair : query.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            parameters.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
-        }
-        return parameters;
-    }
-
-    private static String decode(String text) {
-        try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return text;
-        }
+        return QueryString.parse(query);
     }
 }

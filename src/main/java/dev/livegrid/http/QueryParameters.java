@@ -1,15 +1,13 @@
 package dev.livegrid.http;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
+import dev.livegrid.guard.QueryString;
+
 import java.util.List;
 import java.util.Map;
 
 /**
- * A request's query as {@code application/x-www-form-urlencoded} parameters: {@code name=value}
- * pairs joined by {@code &}, percent-decoded as UTF-8, {@code +} read as a space.
+ * A request's query parameters (see {@link QueryString}), with the HTTP API's answers to a
+ * malformed or repeated one.
  */
 final class QueryParameters {
 
@@ -21,17 +19,11 @@ final class QueryParameters {
 
     /** @throws ApiFailure 400 {@code bad-query} when the query has a malformed percent escape */
     static QueryParameters parse(String query) throws ApiFailure {
-        Map<String, List<String>> values = new HashMap<>();
-        for (String pair : query.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            values.computeIfAbsent(name, n -> new ArrayList<>(1)).add(value);
+        try {
+            return new QueryParameters(QueryString.parse(query));
+        } catch (IllegalArgumentException e) {
+            throw ApiFailure.of(400, "bad-query", "the query has a malformed percent escape");
         }
-        return new QueryParameters(values);
     }
 
     /**
@@ -50,11 +42,4 @@ final class QueryParameters {
         return given.get(0);
     }
 
-    private static String decode(String text) throws ApiFailure {
-        try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw ApiFailure.of(400, "bad-query", "the query has a malformed percent escape");
-        }
-    }
 }

@@ -94,6 +94,14 @@ class HandshakeChecksTest {
                 h.parameters());
     }
 
+    @Test
+    void malformedPercentEscapeInTheQueryIsAnError() {
+        Handshake h = new Handshake("GET", "HTTP/1.1", "/echo", "delay=%zz", Map.of());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                h::parameters);
+        assertTrue(e.getMessage().contains("malformed percent escape"), e.getMessage());
+    }
+
     private static Builder valid() {
         return new Builder().header("Host", "localhost:8080").header("Upgrade", "websocket")
                 .header("Connection", "Upgrade").header("Sec-WebSocket-Version", "13")
