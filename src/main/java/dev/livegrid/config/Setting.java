@@ -24,6 +24,8 @@ public enum Setting {
     OP_RATE("op-rate", "50", "ops per second one connection may send (bursts of twice that); more is rate-limited"),
     DATA_DIR("data-dir", "./data",
             "directory of the embedded store (livegrid.db, livegrid.lock); memory keeps sheets in memory only"),
+    DATA_SOURCE("data-source", "",
+            "JNDI name of a DataSource to store sheets in instead (WAR only, e.g. java:comp/DefaultDataSource); empty uses data-dir"),
     OUTBOX_LIMIT("outbox-limit", "1MiB",
             "bytes queued for one slow sheet viewer before it is closed with 1013 and a resume version");
 

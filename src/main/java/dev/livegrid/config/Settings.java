@@ -14,7 +14,7 @@ import java.util.Set;
 public record Settings(int port, String bind, Duration pingInterval, Duration pongTimeout, long maxMessageSize,
                        Set<String> allowedOrigins, boolean createSheets, String legacySheet, int maxRows,
                        int maxColumns, int maxValueLength, int opWindow, int opRate, long outboxLimit,
-                       String dataDir) {
+                       String dataDir, String dataSource) {
 
     /** The {@code data-dir} value that keeps sheets in memory only. */
     public static final String IN_MEMORY = "memory";
@@ -47,6 +47,7 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
         if (dataDir == null || dataDir.isBlank()) {
             throw new InvalidSettingException(Setting.DATA_DIR, String.valueOf(dataDir), "a directory, or memory");
         }
+        dataSource = dataSource == null ? "" : dataSource.trim();
     }
 
     /** Every setting at its default. */
@@ -63,7 +64,16 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
 
     /** Reads every setting from the given property and environment maps (properties win). */
     public static Settings from(Map<String, String> properties, Map<String, String> environment) {
-        SettingSource source = new SettingSource(properties, environment);
+        return from(properties, environment, Map.of());
+    }
+
+    /**
+     * Reads every setting from system properties, then environment variables, then the deployment's
+     * own values (servlet context parameters named like the properties, e.g. {@code livegrid.op-rate}).
+     */
+    public static Settings from(Map<String, String> properties, Map<String, String> environment,
+                                Map<String, String> deployment) {
+        SettingSource source = new SettingSource(properties, environment, deployment);
         return new Settings(
                 SettingValues.port(Setting.PORT, source.text(Setting.PORT)),
                 source.text(Setting.BIND).trim(),
@@ -80,7 +90,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 SettingValues.positive(Setting.OP_WINDOW, source.text(Setting.OP_WINDOW), 1_000_000),
                 SettingValues.positive(Setting.OP_RATE, source.text(Setting.OP_RATE), 1_000_000),
                 SettingValues.size(Setting.OUTBOX_LIMIT, source.text(Setting.OUTBOX_LIMIT), 1024, MAX_MESSAGE_SIZE),
-                source.text(Setting.DATA_DIR).trim());
+                source.text(Setting.DATA_DIR).trim(),
+                source.text(Setting.DATA_SOURCE).trim());
     }
 
     /**
@@ -106,7 +117,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 pick(changes, Setting.OP_WINDOW, changed.opWindow, opWindow),
                 pick(changes, Setting.OP_RATE, changed.opRate, opRate),
                 pick(changes, Setting.OUTBOX_LIMIT, changed.outboxLimit, outboxLimit),
-                pick(changes, Setting.DATA_DIR, changed.dataDir, dataDir));
+                pick(changes, Setting.DATA_DIR, changed.dataDir, dataDir),
+                pick(changes, Setting.DATA_SOURCE, changed.dataSource, dataSource));
     }
 
     public Settings with(Setting setting, String text) {
@@ -132,6 +144,11 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
 
     public Settings withAllowedOrigins(Set<String> newAllowedOrigins) {
         return with(Setting.ALLOWED_ORIGINS, String.join(",", newAllowedOrigins));
+    }
+
+    /** Whether the store is the DataSource named by {@code data-source} rather than the embedded one. */
+    public boolean usesDataSource() {
+        return !dataSource.isEmpty();
     }
 
     /** One line for the start-up log. */
