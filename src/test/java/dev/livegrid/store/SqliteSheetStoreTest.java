@@ -2,19 +2,14 @@ package dev.livegrid.store;
 
 import dev.livegrid.protocol.ClientMessage;
 import dev.livegrid.protocol.Codec;
-import dev.livegrid.sheet.Limits;
+import dev.livegrid.protocol.OpJson;
+import dev.livegrid.protocol.SnapshotJson;
 import dev.livegrid.sheet.Op;
-import dev.livegrid.sheet.Outcome;
-import dev.livegrid.sheet.Sheet;
 import dev.livegrid.sheet.Snapshot;
 import dev.livegrid.durability.TinyDisk;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -24,340 +19,42 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link SqliteSheetStore} on its own, in a real data directory ({@code open}) and in memory: what a
- * commit writes comes back from {@code load} exactly (snapshot, then ops in version order, every
- * field of each op), snapshots compact the op log, listings and history read it, a commit is all or
- * nothing, and the data directory is refused to a second user and when its file is not a database.
+ * {@link SqliteSheetStore} in a real data directory: the {@link SheetStoreContract} (the in-memory
+ * store runs it in {@link SqliteInMemorySheetStoreTest}), and what only the embedded store does —
+ * the file survives a close, it is in WAL mode, the data directory is refused to a second user and
+ * when its file is not a LiveGrid database, and a full disk fails a commit without losing anything.
  */
-@Timeout(60)
-class SqliteSheetStoreTest {
-
-    /** The two ways to get a store; both must behave the same for everything but surviving a close. */
-    enum Kind { FILE, MEMORY }
+class SqliteSheetStoreTest extends SheetStoreContract {
 
     @TempDir
     Path dir;
 
-    private final List<SheetStore> opened = new ArrayList<>();
-
-    @AfterEach
-    void closeStores() {
-        opened.forEach(SheetStore::close);
+    @Override
+    protected SheetStore newStore() {
+        return SqliteSheetStore.open(dir);
     }
 
-    private SheetStore store(Kind kind) {
-        SheetStore store = kind == Kind.FILE ? SqliteSheetStore.open(dir) : SqliteSheetStore.inMemory();
-        opened.add(store);
-        return store;
+    @Override
+    protected String location(SheetStore store) {
+        return ((SqliteSheetStore) store).location();
     }
 
     private SqliteSheetStore openFile() {
-        SqliteSheetStore store = SqliteSheetStore.open(dir);
-        opened.add(store);
-        return store;
-    }
-
-    // ---- commit and load ----
-
-    @ParameterizedTest
-    @EnumSource(Kind.class)
-    void loadGivesTheSnapshotAndEveryCommittedOpInVersionOrderWithAllItsFields(Kind kind) {
-        SheetStore store = store(kind);
-        OpWriter w = OpWriter.empty("s1");
-        Snapshot created = w.snapshot();
-        List<Change> first = new ArrayList<>();
-        first.add(w.created());
-        first.add(w.apply("u-alice", "a1", new Op.AddColumn(null, "名称 \"quoted\"", null)));          // v1 c1
-        first.add(w.apply("u-alice", "a2", new Op.AddColumn(null, "age", "c1")));                      // v2 c2
-        first.add(w.apply("u-bob", "b1", new Op.InsertRow(null, null, Map.of("c1", "小明"))));         // v3 r3
-        store.commit(first);
-        // Later commits, one op each, as group commit may also do.
-        store.commit(List.of(w.apply("u-bob", "b2", new Op.Edit("r3", "c2", "18", 0L))));              // v4, base 0
-        Map<String, String> cells = new LinkedHashMap<>();
-        cells.put("c2", "17");
-        cells.put("c1", null);
-        store.commit(List.of(w.apply("http", "h1", new Op.InsertRow(null, "r3", cells))));             // v5 r5
-        store.commit(List.of(w.apply("u-alice", "a3", new Op.Edit("r5", "c1", null, null))));         // v6, empties
-        store.commit(List.of(w.apply("u-alice", "a4", new Op.RenameColumn("c2", "年龄"))));             // v7
-        store.commit(List.of(w.apply("u-bob", "b3", new Op.Edit("r3", "c1", "line\nbreak\t\"x\"\\ 😀", 3L)))); // v8
-        store.commit(List.of(w.apply("u-bob", "b4", new Op.DeleteRow("r5"))));                         // v9
-        store.commit(List.of(w.apply("u-alice", "a5", new Op.DeleteColumn("c2"))));                    // v10
-
-        StoredSheet stored = store.load("s1").orElseThrow();
-
-        assertEquals(created, stored.snapshot(), "the snapshot as written when the sheet was created");
-        assertEquals(w.logged(), stored.ops(), "every op, in version order, with request (base included),"
-                + " applied text, author, op id and time");
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), stored.ops().stream().map(LoggedOp::version).toList());
-        assertEquals(new Op.Edit("r3", "c2", "18", 0L), stored.ops().get(3).request(), "base 0 is kept, not dropped");
-        assertEquals(cells, ((Op.InsertRow) stored.ops().get(4).request()).cells(), "a null cell is kept as null");
-        assertTrue(((Op.InsertRow) stored.ops().get(4).request()).cells().containsKey("c1"));
-        assertEquals(new Op.Edit("r3", "c1", "line\nbreak\t\"x\"\\ 😀", 3L), stored.ops().get(7).request());
-        assertEquals(w.snapshot(), replay(stored), "snapshot + replayed requests = the sheet as it was");
-    }
-
-    @ParameterizedTest
-    @EnumSource(Kind.class)
-    void aSheetNeverCommittedIsNotThere(Kind kind) {
-        SheetStore store = store(kind);
-        assertEquals(Optional.empty(), store.load("nothing"));
-        assertEquals(List.of(), store.list());
-        assertEquals(List.of(), store.history("nothing", "r1", "c1"));
-        assertFalse(store.delete("nothing"));
-    }
-
-    @ParameterizedTest
-    @EnumSource(Kind.class)
-    void aSnapshotReplacesTheOldOneAndItsKeepFromDropsOnlyOlderOps(Kind kind) {
-        SheetStore store = store(kind);
-        OpWriter w = OpWriter.empty("compact");
-        store.commit(List.of(w.created(), w.apply("u-a", "o1", new Op.AddColumn(null, "A", null))));
-        store.commit(List.of(w.apply("u-a", "o2", new Op.InsertRow(null, null, Map.of("c1", "x")))));
-        for (int i = 3; i <= 8; i++) {
-            store.commit(List.of(w.apply("u-a", "o" + i, new Op.Edit("r2", "c1", "v" + i, null))));
-        }
-        Snapshot atEight = w.snapshot();
-        // As a room does: a snapshot at v8 that keeps ops from v6 on (the resume window), in the same
-        // transaction as ops after it.
-        store.commit(List.of(w.snapshotKeepingFrom(6), w.apply("u-a", "o9", new Op.Edit("r2", "c1", "v9", null))));
-        store.commit(List.of(w.apply("u-a", "o10", new Op.Edit("r2", "c1", "v10", null))));
-
-        StoredSheet stored = store.load("compact").orElseThrow();
-        assertEquals(atEight, stored.snapshot(), "the newest snapshot");
-        assertEquals(w.loggedFrom(6), stored.ops(), "ops 6..10 kept (6..8 for resume, 9..10 to replay)");
-        assertEquals(w.snapshot(), replay(stored));
-        SheetSummary summary = store.list().get(0);
-        assertEquals(10, summary.version(), "the snapshot does not move the sheet's version back");
-
-        // A second snapshot that keeps everything after it.
-        store.commit(List.of(w.snapshotKeepingFrom(11)));
-        StoredSheet again = store.load("compact").orElseThrow();
-        assertEquals(w.snapshot(), again.snapshot());
-        assertEquals(List.of(), again.ops());
-        assertEquals(10, store.list().get(0).version());
-    }
-
-    @ParameterizedTest
-    @EnumSource(Kind.class)
-    void listShowsEverySheetByIdWithVersionSizeAndLastChange(Kind kind) {
-        SheetStore store = store(kind);
-        OpWriter b = OpWriter.empty("b-sheet");
-        OpWriter a = OpWriter.empty("a-sheet");
-        OpWriter empty = OpWriter.empty("c-empty");
-        Instant before = Instant.now().minusSeconds(1);
-        store.commit(List.of(b.created(), a.created(), empty.created(),
-                b.apply("u-1", "1", new Op.AddColumn(null, "A", null)),
-                b.apply("u-1", "2", new Op.AddColumn(null, "B", "c1")),
-                b.apply("u-1", "3", new Op.InsertRow(null, null, Map.of())),
-                a.apply("u-2", "1", new Op.AddColumn(null, "A", null))));
-        store.commit(List.of(b.apply("u-1", "4", new Op.InsertRow(null, "r3", Map.of("c2", "y"))),
-                b.apply("u-1", "5", new Op.DeleteColumn("c1"))));
-        Instant after = Instant.now().plusSeconds(1);
-
-        List<SheetSummary> list = store.list();
-
-        assertEquals(List.of("a-sheet", "b-sheet", "c-empty"), list.stream().map(SheetSummary::id).toList());
-        SheetSummary sa = list.get(0);
-        SheetSummary sb = list.get(1);
-        SheetSummary sc = list.get(2);
-        assertEquals(new SheetSummary("a-sheet", 1, 0, 1, a.at(1).at()), sa);
-        assertEquals(new SheetSummary("b-sheet", 5, 2, 1, b.at(5).at()), sb, "version, rows and columns after v5");
-        assertEquals(0, sc.version());
-        assertEquals(0, sc.rows());
-        assertEquals(0, sc.columns());
-        assertTrue(!sc.updated().isBefore(before) && !sc.updated().isAfter(after),
-                "a sheet without ops was updated when it was created: " + sc.updated());
-    }
-
-    @ParameterizedTest
-    @EnumSource(Kind.class)
-    void deleteRemovesTheSheetAndItsOpsOnlyAndTheIdCanBeUsedAgain(Kind kind) {
-        SheetStore store = store(kind);
-        OpWriter gone = OpWriter.empty("gone");
-        OpWriter kept = OpWriter.empty("kept");
-        store.commit(List.of(gone.created(), kept.created(),
-                gone.apply("u-1", "1", new Op.AddColumn(null, "A", null)),
-                gone.apply("u-1", "2", new Op.InsertRow(null, null, Map.of("c1", "v"))),
-                kept.apply("u-1", "1", new Op.AddColumn(null, "K", null))));
-
-        assertTrue(store.delete("gone"));
-
-        assertEquals(Optional.empty(), store.load("gone"));
-        assertEquals(List.of("kept"), store.list().stream().map(SheetSummary::id).toList());
-        assertEquals(List.of(), store.history("gone", "r2", "c1"));
-        assertEquals(kept.logged(), store.load("kept").orElseThrow().ops(), "the other sheet is untouched");
-        assertFalse(store.delete("gone"), "a second delete finds nothing");
-
-        // A sheet created anew under the same id starts from version 0 with no leftovers.
-        OpWriter again = OpWriter.empty("gone");
-        store.commit(List.of(again.created(), again.apply("u-2", "1", new Op.AddColumn(null, "New", null))));
-        StoredSheet stored = store.load("gone").orElseThrow();
-        assertEquals(again.logged(), stored.ops());
-        assertEquals(again.snapshot(), replay(stored));
-    }
-
-    @ParameterizedTest
-    @EnumSource(Kind.class)
-    void historyListsTheEditsOfTheCellAndTheInsertThatCreatedItsRowOldestFirst(Kind kind) {
-        SheetStore store = store(kind);
-        OpWriter w = OpWriter.empty("hist");
-        OpWriter other = OpWriter.empty("other");
-        store.commit(List.of(w.created(), other.created(),
-                w.apply("u-a", "1", new Op.AddColumn(null, "A", null)),              // v1 c1
-                w.apply("u-a", "2", new Op.AddColumn(null, "B", "c1")),              // v2 c2
-                w.apply("u-b", "3", new Op.InsertRow(null, null, Map.of("c1", "first", "c2", "x"))), // v3 r3
-                w.apply("u-b", "4", new Op.InsertRow(null, "r3", Map.of("c1", "other row"))),       // v4 r4
-                other.apply("u-a", "1", new Op.AddColumn(null, "A", null)),
-                other.apply("u-a", "2", new Op.InsertRow(null, null, Map.of("c1", "elsewhere")))));
-        store.commit(List.of(
-                w.apply("u-a", "5", new Op.Edit("r3", "c1", "second", 3L)),       // v5: the cell
-                w.apply("u-a", "6", new Op.Edit("r3", "c2", "y", null)),          // v6: same row, other column
-                w.apply("u-b", "7", new Op.Edit("r4", "c1", "z", null)),          // v7: same column, other row
-                w.apply("u-b", "8", new Op.RenameColumn("c1", "A2")),             // v8: the column, not the cell
-                w.apply("http", "9", new Op.Edit("r3", "c1", null, null))));      // v9: the cell, emptied
-
-        List<LoggedOp> history = store.history("hist", "r3", "c1");
-
-        assertEquals(List.of(w.at(3), w.at(5), w.at(9)), history,
-                "the insertRow that created r3 (writing c1), then every edit of r3/c1, in order");
-        assertEquals(List.of(w.at(4), w.at(7)), store.history("hist", "r4", "c1"));
-        assertEquals(List.of(w.at(3), w.at(6)), store.history("hist", "r3", "c2"));
-        assertEquals(List.of(), store.history("hist", "r99", "c1"));
-
-        // Only retained ops: after a snapshot that keeps v6 on, the insert and first edit are gone.
-        store.commit(List.of(w.snapshotKeepingFrom(6)));
-        assertEquals(List.of(w.at(9)), store.history("hist", "r3", "c1"));
-    }
-
-    @ParameterizedTest
-    @EnumSource(Kind.class)
-    void anInsertThatCreatedTheRowWithoutAValueForTheColumnIsNotInItsHistory(Kind kind) {
-        SheetStore store = store(kind);
-        OpWriter w = OpWriter.empty("hist2");
-        Map<String, String> emptied = new LinkedHashMap<>();
-        emptied.put("c2", null);
-        store.commit(List.of(w.created(),
-                w.apply("u-a", "1", new Op.AddColumn(null, "A", null)),              // v1 c1
-                w.apply("u-a", "2", new Op.AddColumn(null, "B", "c1")),              // v2 c2
-                w.apply("u-b", "3", new Op.InsertRow(null, null, Map.of("c2", "only B"))), // v3 r3, no c1
-                w.apply("u-a", "4", new Op.Edit("r3", "c1", "now", null)),          // v4
-                w.apply("u-b", "5", new Op.InsertRow(null, null, emptied))));        // v5 r5, c2 written as null
-
-        // docs/HTTP-API.md: an entry is an edit of the cell, or the insertRow that created the row
-        // with a value for that column (null included: it wrote the cell empty).
-        assertEquals(List.of(w.at(4)), store.history("hist2", "r3", "c1"));
-        assertEquals(List.of(w.at(3)), store.history("hist2", "r3", "c2"));
-        assertEquals(List.of(w.at(5)), store.history("hist2", "r5", "c2"));
-        assertEquals(List.of(), store.history("hist2", "r5", "c1"));
-    }
-
-    // ---- all or nothing ----
-
-    @ParameterizedTest
-    @EnumSource(Kind.class)
-    void aCommitWithADuplicateVersionFailsAndLeavesNothingOfTheBatch(Kind kind) {
-        SheetStore store = store(kind);
-        OpWriter w = OpWriter.empty("atomic");
-        store.commit(List.of(w.created(), w.apply("u-a", "1", new Op.AddColumn(null, "A", null)),
-                w.apply("u-a", "2", new Op.InsertRow(null, null, Map.of("c1", "kept")))));
-        List<SheetSummary> listedBefore = store.list();
-
-        OpWriter fresh = OpWriter.empty("fresh");
-        Change.Applied three = w.apply("u-a", "3", new Op.Edit("r2", "c1", "lost", null));
-        Change.Applied four = w.apply("u-a", "4", new Op.AddColumn(null, "B", "c1"));
-        List<Change> batch = List.of(fresh.created(), three, four,
-                fresh.apply("u-b", "1", new Op.AddColumn(null, "X", null)),
-                w.snapshotKeepingFrom(3),
-                four); // (atomic, 4) a second time
-
-        StoreException failure = assertThrows(StoreException.class, () -> store.commit(batch));
-
-        assertNotNull(failure.getMessage());
-        assertTrue(failure.getMessage().contains("could not commit"), failure.getMessage());
-        StoredSheet stored = store.load("atomic").orElseThrow();
-        assertEquals(w.loggedFrom(1).subList(0, 2), stored.ops(), "ops 3 and 4 of the failed batch are not there");
-        assertEquals(0, stored.snapshot().version(), "nor is the batch's snapshot (and nothing was compacted)");
-        assertEquals(Optional.empty(), store.load("fresh"), "nor the sheet the batch created");
-        assertEquals(listedBefore, store.list(), "the listing is as before: version 2, same size and time");
-
-        // The store goes on: the same versions commit now.
-        store.commit(List.of(three, four));
-        assertEquals(4, store.load("atomic").orElseThrow().ops().size());
-        assertEquals(4, store.list().get(0).version());
-    }
-
-    @ParameterizedTest
-    @EnumSource(Kind.class)
-    void anOpOfASheetWithoutSnapshotIsRefusedAndNotWritten(Kind kind) {
-        SheetStore store = store(kind);
-        OpWriter w = OpWriter.empty("orphan");
-        Change.Snapshotted created = w.created();
-        Change.Applied op = w.apply("u-a", "1", new Op.AddColumn(null, "A", null));
-
-        StoreException failure = assertThrows(StoreException.class, () -> store.commit(List.of(op)));
-
-        assertTrue(failure.getMessage().contains("orphan"), failure.getMessage());
-        assertEquals(Optional.empty(), store.load("orphan"));
-        assertEquals(List.of(), store.list());
-        // The op row was rolled back too: the same version commits once the sheet exists.
-        store.commit(List.of(created, op));
-        assertEquals(List.of(op.op()), store.load("orphan").orElseThrow().ops());
-    }
-
-    @ParameterizedTest
-    @EnumSource(Kind.class)
-    void commitsFromSeveralThreadsAreAllKept(Kind kind) throws Exception {
-        SheetStore store = store(kind);
-        int sheets = 4;
-        int ops = 200;
-        ExecutorService pool = Executors.newFixedThreadPool(sheets);
-        try {
-            List<Future<OpWriter>> writers = new ArrayList<>();
-            for (int s = 0; s < sheets; s++) {
-                String id = "t" + s;
-                writers.add(pool.submit(() -> {
-                    OpWriter w = OpWriter.empty(id);
-                    store.commit(List.of(w.created(), w.apply("u", "0", new Op.AddColumn(null, "A", null)),
-                            w.apply("u", "1", new Op.InsertRow(null, null, Map.of()))));
-                    for (int i = 2; i < ops; i++) {
-                        store.commit(List.of(w.apply("u", "e" + i, new Op.Edit("r2", "c1", id + "-" + i, null))));
-                        if (i % 50 == 0) {
-                            store.list();
-                            store.load(id);
-                        }
-                    }
-                    return w;
-                }));
-            }
-            for (Future<OpWriter> f : writers) {
-                OpWriter w = f.get(30, TimeUnit.SECONDS);
-                StoredSheet stored = store.load(w.id()).orElseThrow();
-                assertEquals(w.logged(), stored.ops());
-                assertEquals(w.snapshot(), replay(stored));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        return opened(SqliteSheetStore.open(dir));
     }
 
     // ---- the data directory ----
@@ -430,6 +127,65 @@ class SqliteSheetStoreTest {
         assertEquals(w.logged(), reloaded);
     }
 
+    /** The file format of the first release, written here by hand so a change to the store cannot move it. */
+    private static final List<String> ORIGINAL_SCHEMA = List.of("""
+            CREATE TABLE sheets (
+              id TEXT PRIMARY KEY, version INTEGER NOT NULL, snapshot_version INTEGER NOT NULL,
+              snapshot TEXT NOT NULL, rows INTEGER NOT NULL, columns INTEGER NOT NULL,
+              created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)""", """
+            CREATE TABLE ops (
+              sheet TEXT NOT NULL, version INTEGER NOT NULL, author TEXT NOT NULL, op_id TEXT NOT NULL,
+              request TEXT NOT NULL, applied TEXT NOT NULL, at INTEGER NOT NULL,
+              PRIMARY KEY (sheet, version)) WITHOUT ROWID""");
+
+    @Test
+    void aFileOfTheFirstReleaseOpensAndIsWrittenInItsFormat() throws Exception {
+        OpWriter w = OpWriter.empty("old");
+        Snapshot created = w.snapshot();
+        Change.Applied one = w.apply("u-a", "1", new Op.AddColumn(null, "A", null));
+        Change.Applied two = w.apply("u-a", "2", new Op.InsertRow(null, null, Map.of("c1", "x")));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("livegrid.db"));
+             Statement s = c.createStatement()) {
+            s.execute("PRAGMA application_id = " + 0x4C475244);
+            s.execute("PRAGMA journal_mode=WAL");
+            for (String create : ORIGINAL_SCHEMA) {
+                s.execute(create);
+            }
+            s.execute("INSERT INTO sheets VALUES ('old', 2, 0, '" + SnapshotJson.write(created).replace("'", "''")
+                    + "', 1, 1, 1714557600000, " + two.op().at().toEpochMilli() + ")");
+            for (Change.Applied op : List.of(one, two)) {
+                s.execute("INSERT INTO ops VALUES ('old', " + op.op().version() + ", 'u-a', '" + op.op().opId() + "', '"
+                        + OpJson.write(op.op().request()).replace("'", "''") + "', '"
+                        + op.op().appliedText().replace("'", "''") + "', " + op.op().at().toEpochMilli() + ")");
+            }
+        }
+        SqliteSheetStore store = openFile();
+
+        assertEquals(new StoredSheet(created, w.logged()), store.load("old").orElseThrow());
+        store.commit(List.of(w.apply("u-b", "3", new Op.Edit("r2", "c1", "y", 2L)), w.snapshotKeepingFrom(2)));
+        store.close();
+
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("livegrid.db"));
+             Statement s = c.createStatement()) {
+            assertEquals(List.of(ORIGINAL_SCHEMA.get(1), ORIGINAL_SCHEMA.get(0)),
+                    column(s, "SELECT sql FROM sqlite_master WHERE type = 'table' ORDER BY name"), "no table added or changed");
+            assertEquals(List.of("3|3|1|1"), column(s, "SELECT version || '|' || snapshot_version || '|' || rows || '|'"
+                    + " || columns FROM sheets"));
+            assertEquals(List.of(SnapshotJson.write(w.snapshot())), column(s, "SELECT snapshot FROM sheets"));
+            assertEquals(List.of("2|u-a", "3|u-b"), column(s, "SELECT version || '|' || author FROM ops ORDER BY version"));
+        }
+    }
+
+    private static List<String> column(Statement s, String query) throws Exception {
+        List<String> values = new ArrayList<>();
+        try (var r = s.executeQuery(query)) {
+            while (r.next()) {
+                values.add(r.getString(1));
+            }
+        }
+        return values;
+    }
+
     @Test
     void theStoreIsInWalModeWithFullSync() throws Exception {
         SqliteSheetStore store = openFile();
@@ -450,7 +206,7 @@ class SqliteSheetStoreTest {
         OpWriter w = OpWriter.empty("one");
         first.commit(List.of(w.created()));
 
-        StoreException refused = assertThrows(StoreException.class, () -> opened.add(SqliteSheetStore.open(dir)));
+        StoreException refused = assertThrows(StoreException.class, () -> opened(SqliteSheetStore.open(dir)));
 
         String message = refused.getMessage();
         assertTrue(message.contains(dir.toAbsolutePath().toString()), "names the directory: " + message);
@@ -470,7 +226,7 @@ class SqliteSheetStoreTest {
             BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("open", out.readLine(), "the other process opened the store");
 
-            StoreException refused = assertThrows(StoreException.class, () -> opened.add(SqliteSheetStore.open(dir)));
+            StoreException refused = assertThrows(StoreException.class, () -> opened(SqliteSheetStore.open(dir)));
             assertTrue(refused.getMessage().contains(dir.toAbsolutePath().toString()), refused.getMessage());
             assertTrue(refused.getMessage().contains("another LiveGrid server"), refused.getMessage());
 
@@ -494,7 +250,7 @@ class SqliteSheetStoreTest {
         }
         Files.write(file, garbage);
 
-        StoreException refused = assertThrows(StoreException.class, () -> opened.add(SqliteSheetStore.open(dir)));
+        StoreException refused = assertThrows(StoreException.class, () -> opened(SqliteSheetStore.open(dir)));
 
         String message = refused.getMessage();
         assertTrue(message.contains(file.toAbsolutePath().toString()), "names the file: " + message);
@@ -521,7 +277,7 @@ class SqliteSheetStoreTest {
         byte[] all = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(all, 50)); // half of the 100-byte header
 
-        StoreException refused = assertThrows(StoreException.class, () -> opened.add(SqliteSheetStore.open(dir)));
+        StoreException refused = assertThrows(StoreException.class, () -> opened(SqliteSheetStore.open(dir)));
 
         assertTrue(refused.getMessage().contains(file.toAbsolutePath().toString()), refused.getMessage());
     }
@@ -535,7 +291,7 @@ class SqliteSheetStoreTest {
             s.execute("INSERT INTO sheets VALUES ('budget', 'finance')");
         }
 
-        StoreException refused = assertThrows(StoreException.class, () -> opened.add(SqliteSheetStore.open(dir)),
+        StoreException refused = assertThrows(StoreException.class, () -> opened(SqliteSheetStore.open(dir)),
                 "docs/ARCHITECTURE.md: a file that is not a LiveGrid database is refused at start-up"
                         + " rather than served half-working");
 
@@ -570,32 +326,5 @@ class SqliteSheetStoreTest {
                 store.close();
             }
         }
-    }
-
-    /** Every message of an exception and its causes and suppressed ones. */
-    private static String chain(Throwable t) {
-        StringBuilder out = new StringBuilder();
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            out.append(c.getClass().getSimpleName()).append(": ").append(c.getMessage()).append(" | ");
-            for (Throwable s : c.getSuppressed()) {
-                out.append("suppressed ").append(s.getClass().getSimpleName()).append(": ").append(s.getMessage()).append(" | ");
-            }
-        }
-        return out.toString();
-    }
-
-    // ---- helpers ----
-
-    /** The stored snapshot with every stored op after it replayed, as a restart does. */
-    private static Snapshot replay(StoredSheet stored) {
-        Sheet sheet = Sheet.of(stored.snapshot(), Limits.DEFAULT);
-        for (LoggedOp op : stored.ops()) {
-            if (op.version() > sheet.version()) {
-                Outcome outcome = sheet.apply(op.request());
-                assertTrue(outcome instanceof Outcome.Applied a && a.version() == op.version(),
-                        "op " + op.version() + " replays: " + outcome);
-            }
-        }
-        return sheet.snapshot();
     }
 }

@@ -1,0 +1,346 @@
+package dev.livegrid.store;
+
+import dev.livegrid.protocol.OpJson;
+import dev.livegrid.protocol.SnapshotJson;
+import dev.livegrid.sheet.Op;
+import dev.livegrid.sheet.Snapshot;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The two tables a store keeps sheets in — one row per sheet (its newest snapshot, version, size)
+ * and one per retained op — and every statement on them, written once in SQL that SQLite, H2 and
+ * PostgreSQL all run. {@link SqliteSheetStore} and {@link DataSourceSheetStore} differ only in where
+ * a connection comes from and in how the tables are created and claimed; what a commit, load,
+ * listing, delete or history does is here, so the two cannot drift apart. The tables' names are a
+ * parameter because SQLite's file format keeps its original {@code sheets}/{@code ops} with columns
+ * {@code rows}/{@code columns}, while a shared database gets prefixed tables and column names that
+ * are not SQL keywords.
+ * <p>
+ * Each operation borrows a connection, runs as one transaction (auto-commit off, restored after)
+ * and gives the connection back. Not thread-safe: the stores call it under their own lock.
+ */
+final class SheetTables {
+
+    /** Table and column names: the only thing that differs between the stores' schemas. */
+    record Names(String sheets, String ops, String rows, String columns) {
+        /** SQLite's file format since the first release: existing {@code livegrid.db} files use these. */
+        static final Names SQLITE = new Names("sheets", "ops", "rows", "columns");
+        /** Tables in a database shared with other applications (H2, PostgreSQL). */
+        static final Names SHARED = new Names("livegrid_sheets", "livegrid_ops", "row_count", "column_count");
+    }
+
+    /** Lends a connection for one operation and takes it back. */
+    interface Connections {
+        Connection borrow() throws SQLException;
+
+        /** Returns the connection; never throws (a pool discards a connection it cannot close). */
+        void giveBack(Connection connection);
+    }
+
+    /** What a transaction does; SQL errors abort it. */
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private final Connections connections;
+    private final String where;
+    private final String selectSnapshot;
+    private final String selectOps;
+    private final String selectSheets;
+    private final String insertOp;
+    private final String advanceSheet;
+    private final String replaceSnapshot;
+    private final String insertSheet;
+    private final String compact;
+    private final String deleteOps;
+    private final String deleteSheet;
+
+    SheetTables(Names names, Connections connections, String where) {
+        this.connections = connections;
+        this.where = where;
+        String sheets = names.sheets();
+        String ops = names.ops();
+        selectSnapshot = "SELECT snapshot FROM " + sheets + " WHERE id = ?";
+        selectOps = "SELECT version, author, op_id, request, applied, at FROM " + ops
+                + " WHERE sheet = ? ORDER BY version";
+        selectSheets = "SELECT id, version, " + names.rows() + ", " + names.columns() + ", updated_at FROM " + sheets;
+        insertOp = "INSERT INTO " + ops + " (sheet, version, author, op_id, request, applied, at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+        advanceSheet = "UPDATE " + sheets + " SET version = ?, " + names.rows() + " = ?, " + names.columns()
+                + " = ?, updated_at = ? WHERE id = ?";
+        // An upsert written as UPDATE, then INSERT if no row was there: ON CONFLICT, MERGE and MAX(a, b)
+        // are each spelled differently (or missing) in one of the databases.
+        replaceSnapshot = "UPDATE " + sheets + " SET version = CASE WHEN version > ? THEN version ELSE ? END,"
+                + " snapshot_version = ?, snapshot = ? WHERE id = ?";
+        insertSheet = "INSERT INTO " + sheets + " (id, version, snapshot_version, snapshot, " + names.rows() + ", "
+                + names.columns() + ", created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        compact = "DELETE FROM " + ops + " WHERE sheet = ? AND version < ?";
+        deleteOps = "DELETE FROM " + ops + " WHERE sheet = ?";
+        deleteSheet = "DELETE FROM " + sheets + " WHERE id = ?";
+    }
+
+    /** Where the data lives, for logs and error messages. */
+    String where() {
+        return where;
+    }
+
+    Optional<StoredSheet> load(String sheetId) {
+        try {
+            return transaction(c -> {
+                try (PreparedStatement q = c.prepareStatement(selectSnapshot)) {
+                    q.setString(1, sheetId);
+                    try (ResultSet r = q.executeQuery()) {
+                        if (!r.next()) {
+                            return Optional.empty();
+                        }
+                        return Optional.of(new StoredSheet(SnapshotJson.read(r.getString(1)), ops(c, sheetId)));
+                    }
+                }
+            });
+        } catch (SQLException | RuntimeException e) {
+            throw failure("read sheet " + sheetId, e);
+        }
+    }
+
+    void commit(List<Change> changes) {
+        try {
+            transaction(c -> {
+                try (Writes writes = new Writes(c)) {
+                    for (Change change : changes) {
+                        if (change instanceof Change.Applied applied) {
+                            writes.write(applied);
+                        } else {
+                            writes.write((Change.Snapshotted) change);
+                        }
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            throw failure("commit " + changes.size() + " changes", e);
+        }
+    }
+
+    /** Every sheet, by id in code-point order (the same on every database, whatever its collation). */
+    List<SheetSummary> list() {
+        try {
+            return transaction(c -> {
+                List<SheetSummary> sheets = new ArrayList<>();
+                try (PreparedStatement q = c.prepareStatement(selectSheets); ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        sheets.add(new SheetSummary(r.getString(1), r.getLong(2), r.getInt(3), r.getInt(4),
+                                Instant.ofEpochMilli(r.getLong(5))));
+                    }
+                }
+                sheets.sort(Comparator.comparing(SheetSummary::id));
+                return sheets;
+            });
+        } catch (SQLException e) {
+            throw failure("list sheets", e);
+        }
+    }
+
+    boolean delete(String sheetId) {
+        try {
+            return transaction(c -> {
+                try (PreparedStatement ops = c.prepareStatement(deleteOps);
+                     PreparedStatement sheet = c.prepareStatement(deleteSheet)) {
+                    ops.setString(1, sheetId);
+                    ops.executeUpdate();
+                    sheet.setString(1, sheetId);
+                    return sheet.executeUpdate() > 0;
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("delete sheet " + sheetId, e);
+        }
+    }
+
+    List<LoggedOp> history(String sheetId, String row, String col) {
+        try {
+            List<LoggedOp> touching = new ArrayList<>();
+            for (LoggedOp op : transaction(c -> ops(c, sheetId))) {
+                Op applied = OpJson.readApplied(op.appliedText());
+                boolean edit = applied instanceof Op.Edit e && e.row().equals(row) && e.col().equals(col);
+                boolean insert = applied instanceof Op.InsertRow r && row.equals(r.row()) && r.cells().containsKey(col);
+                if (edit || insert) {
+                    touching.add(op);
+                }
+            }
+            return touching;
+        } catch (SQLException | RuntimeException e) {
+            throw failure("read the history of sheet " + sheetId, e);
+        }
+    }
+
+    /**
+     * Runs the work in one transaction on a borrowed connection, and gives the connection back in
+     * the state it was lent. On a full disk or an I/O error SQLite has already rolled back by
+     * itself, so the rollback and the return to auto-commit may fail too: their errors are attached
+     * to the original one, which is what gets reported.
+     */
+    <T> T transaction(Work<T> work) throws SQLException {
+        Connection c = connections.borrow();
+        try {
+            boolean autoCommit = c.getAutoCommit();
+            if (autoCommit) {
+                c.setAutoCommit(false);
+            }
+            Exception failure = null;
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                failure = e;
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            } finally {
+                if (autoCommit) {
+                    restoreAutoCommit(c, failure);
+                }
+            }
+        } finally {
+            connections.giveBack(c);
+        }
+    }
+
+    private static void restoreAutoCommit(Connection c, Exception failure) throws SQLException {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException restore) {
+            if (failure != null) {
+                failure.addSuppressed(restore);
+            } else {
+                throw restore;
+            }
+        }
+    }
+
+    StoreException failure(String what, Exception e) {
+        return new StoreException("the store (" + where + ") could not " + what + ": " + e.getMessage(), e);
+    }
+
+    private List<LoggedOp> ops(Connection c, String sheetId) throws SQLException {
+        List<LoggedOp> ops = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(selectOps)) {
+            q.setString(1, sheetId);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    ops.add(new LoggedOp(r.getLong(1), r.getString(2), r.getString(3), OpJson.read(r.getString(4)),
+                            r.getString(5), Instant.ofEpochMilli(r.getLong(6))));
+                }
+            }
+        }
+        return ops;
+    }
+
+    /** The statements of one commit, prepared once for all its changes. */
+    private final class Writes implements AutoCloseable {
+
+        private final List<PreparedStatement> prepared = new ArrayList<>();
+        private final PreparedStatement insertOp;
+        private final PreparedStatement advanceSheet;
+        private final PreparedStatement replaceSnapshot;
+        private final PreparedStatement insertSheet;
+        private final PreparedStatement compact;
+
+        Writes(Connection c) throws SQLException {
+            try {
+                insertOp = prepare(c, SheetTables.this.insertOp);
+                advanceSheet = prepare(c, SheetTables.this.advanceSheet);
+                replaceSnapshot = prepare(c, SheetTables.this.replaceSnapshot);
+                insertSheet = prepare(c, SheetTables.this.insertSheet);
+                compact = prepare(c, SheetTables.this.compact);
+            } catch (SQLException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+            PreparedStatement statement = c.prepareStatement(sql);
+            prepared.add(statement);
+            return statement;
+        }
+
+        void write(Change.Applied change) throws SQLException {
+            LoggedOp op = change.op();
+            insertOp.setString(1, change.sheetId());
+            insertOp.setLong(2, op.version());
+            insertOp.setString(3, op.by());
+            insertOp.setString(4, op.opId());
+            insertOp.setString(5, OpJson.write(op.request()));
+            insertOp.setString(6, op.appliedText());
+            insertOp.setLong(7, op.at().toEpochMilli());
+            insertOp.executeUpdate();
+            advanceSheet.setLong(1, op.version());
+            advanceSheet.setInt(2, change.rows());
+            advanceSheet.setInt(3, change.columns());
+            advanceSheet.setLong(4, op.at().toEpochMilli());
+            advanceSheet.setString(5, change.sheetId());
+            if (advanceSheet.executeUpdate() != 1) {
+                throw new SQLException("sheet " + change.sheetId() + " has no snapshot to apply op "
+                        + op.version() + " on");
+            }
+        }
+
+        /** Replaces the sheet's snapshot (never moving its version back), or creates the sheet; then compacts. */
+        void write(Change.Snapshotted change) throws SQLException {
+            Snapshot snapshot = change.snapshot();
+            String text = SnapshotJson.write(snapshot);
+            replaceSnapshot.setLong(1, snapshot.version());
+            replaceSnapshot.setLong(2, snapshot.version());
+            replaceSnapshot.setLong(3, snapshot.version());
+            replaceSnapshot.setString(4, text);
+            replaceSnapshot.setString(5, snapshot.sheet());
+            if (replaceSnapshot.executeUpdate() == 0) {
+                long now = System.currentTimeMillis();
+                insertSheet.setString(1, snapshot.sheet());
+                insertSheet.setLong(2, snapshot.version());
+                insertSheet.setLong(3, snapshot.version());
+                insertSheet.setString(4, text);
+                insertSheet.setInt(5, snapshot.rows().size());
+                insertSheet.setInt(6, snapshot.columns().size());
+                insertSheet.setLong(7, now);
+                insertSheet.setLong(8, now);
+                insertSheet.executeUpdate();
+            }
+            compact.setString(1, snapshot.sheet());
+            compact.setLong(2, change.keepFrom());
+            compact.executeUpdate();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            SQLException failure = null;
+            for (PreparedStatement statement : prepared) {
+                try {
+                    statement.close();
+                } catch (SQLException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+}
