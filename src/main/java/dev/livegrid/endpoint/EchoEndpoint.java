@@ -23,10 +23,12 @@ public class EchoEndpoint {
     private static final Logger LOG = Logger.getLogger(EchoEndpoint.class.getName());
 
     private final LiveGridContext context;
+    private final MessageSizeLimit sizeLimit;
     private EchoSession echo;
 
     public EchoEndpoint(LiveGridContext context) {
         this.context = context;
+        this.sizeLimit = new MessageSizeLimit(context.settings().maxMessageSize());
     }
 
     @OnOpen
@@ -35,13 +37,21 @@ public class EchoEndpoint {
     }
 
     @OnMessage
-    public void text(String message) {
-        echo.reply(message);
+    public void text(String message, Session session) {
+        if (sizeLimit.exceeds(message)) {
+            sizeLimit.close(session);
+        } else {
+            echo.reply(message);
+        }
     }
 
     @OnMessage
-    public void binary(ByteBuffer message) {
-        echo.reply(copyOf(message));
+    public void binary(ByteBuffer message, Session session) {
+        if (sizeLimit.exceeds(message)) {
+            sizeLimit.close(session);
+        } else {
+            echo.reply(copyOf(message));
+        }
     }
 
     @OnMessage

@@ -12,12 +12,31 @@ import java.util.concurrent.Callable;
  * configurator (once per endpoint class and server) from the annotation. A server therefore
  * registers its endpoints inside {@link #registering}: the configurator created during that call
  * captures the context of that server, so several servers can run in one JVM (as tests do).
+ * <p>
+ * Inside a Jakarta EE server the container scans and registers the endpoints itself, on threads
+ * and at moments of its choosing, so the WAR's listener {@linkplain #deploy publishes} its context
+ * instead. The WAR's classes belong to its own class loader, so this is one context per deployment,
+ * and a redeploy starts from a fresh class.
  */
 public final class LiveGridConfigurator extends ServerEndpointConfig.Configurator {
 
     private static final ThreadLocal<LiveGridContext> REGISTERING = new ThreadLocal<>();
 
-    private final LiveGridContext context = REGISTERING.get();
+    private static volatile LiveGridContext deployed;
+
+    private final LiveGridContext registered = REGISTERING.get();
+
+    /** Makes {@code context} the one of this deployment (WAR); endpoints opened from now on use it. */
+    public static void deploy(LiveGridContext context) {
+        deployed = context;
+    }
+
+    /** Withdraws the deployment's context (WAR undeploy): later connections are refused, not served by a closed context. */
+    public static void undeploy(LiveGridContext context) {
+        if (deployed == context) {
+            deployed = null;
+        }
+    }
 
     /** Runs {@code registration} (e.g. {@code container.addEndpoint(...)}) on behalf of {@code context}. */
     public static <T> T registering(LiveGridContext context, Callable<T> registration) throws Exception {
@@ -31,9 +50,11 @@ public final class LiveGridConfigurator extends ServerEndpointConfig.Configurato
 
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
+        LiveGridContext context = registered != null ? registered : deployed;
         if (context == null) {
             throw new InstantiationException("LiveGrid endpoint " + endpointClass.getName()
-                    + " was registered outside LiveGridConfigurator.registering: no LiveGridContext to give it");
+                    + " has no LiveGridContext: it was registered outside LiveGridConfigurator.registering,"
+                    + " or the WAR's LiveGridDeployment listener has not started (or has stopped)");
         }
         try {
             return endpointClass.getConstructor(LiveGridContext.class).newInstance(context);

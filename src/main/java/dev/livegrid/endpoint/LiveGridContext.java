@@ -1,5 +1,7 @@
 package dev.livegrid.endpoint;
 
+import dev.livegrid.config.InvalidSettingException;
+import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
 import dev.livegrid.heartbeat.Heartbeat;
 import dev.livegrid.room.Member;
@@ -40,15 +42,30 @@ public final class LiveGridContext implements AutoCloseable {
 
     private final Settings settings;
     private final ScheduledExecutorService scheduler;
+    private final boolean ownsScheduler;
     private final ExecutorService blockingSends;
     private final Heartbeat heartbeat;
     private final ExecutorService roomPool;
     private final RoomRegistry rooms;
 
+    /** A context with the embedded store of {@code settings} and executors of its own (standalone, tests). */
     public LiveGridContext(Settings settings) {
-        SheetStore store = openStore(settings); // first: a refused store must not leave threads behind
+        // The store first: a refused store must not leave threads behind.
+        this(settings, openStore(settings), null);
+    }
+
+    /**
+     * A context on the given store, which it closes with itself. With a {@code containerScheduler}
+     * (a Jakarta EE server's managed scheduled executor) the heartbeat and timers run there and
+     * {@link #close()} cancels LiveGrid's tasks but leaves the executor to the container; with null
+     * LiveGrid starts and stops a scheduler of its own.
+     */
+    public LiveGridContext(Settings settings, SheetStore store, ScheduledExecutorService containerScheduler) {
         this.settings = settings;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(named("livegrid-scheduler"));
+        this.ownsScheduler = containerScheduler == null;
+        this.scheduler = ownsScheduler
+                ? Executors.newSingleThreadScheduledExecutor(named("livegrid-scheduler"))
+                : containerScheduler;
         this.blockingSends = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(1024), named("livegrid-fragment-sender"));
         this.heartbeat = new Heartbeat(scheduler, settings.pingInterval(), settings.pongTimeout());
@@ -64,7 +81,12 @@ public final class LiveGridContext implements AutoCloseable {
      *
      * @throws StoreException if the directory is used by another server or the file is unusable
      */
-    private static SheetStore openStore(Settings settings) {
+    public static SqliteSheetStore openStore(Settings settings) {
+        if (settings.usesDataSource()) {
+            throw new InvalidSettingException(Setting.DATA_SOURCE, settings.dataSource(),
+                    "empty outside a Jakarta EE server: a DataSource is looked up in the server's JNDI;"
+                            + " the standalone server keeps sheets in data-dir");
+        }
         SqliteSheetStore store = Settings.IN_MEMORY.equals(settings.dataDir())
                 ? SqliteSheetStore.inMemory()
                 : SqliteSheetStore.open(Path.of(settings.dataDir()));
@@ -101,12 +123,19 @@ public final class LiveGridContext implements AutoCloseable {
         return heartbeat;
     }
 
-    /** Stops the heartbeat and every executor, waiting briefly for running tasks. */
+    /**
+     * Stops the heartbeat, the rooms (closing the store) and every executor LiveGrid started, waiting
+     * briefly for running tasks. A container's scheduler is left running: the heartbeat's own task is
+     * cancelled, and an echo reply still delayed on it (at most the echo delay limit) finds its
+     * session closed and does nothing.
+     */
     @Override
     public void close() {
         heartbeat.close();
         rooms.close();
-        List<ExecutorService> executors = List.of(scheduler, blockingSends, roomPool);
+        List<ExecutorService> executors = ownsScheduler
+                ? List.of(scheduler, blockingSends, roomPool)
+                : List.of(blockingSends, roomPool);
         executors.forEach(ExecutorService::shutdownNow);
         try {
             for (ExecutorService executor : executors) {

@@ -19,9 +19,13 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.util.logging.Logger;
 
-/** {@code /sheets/{sheetId}}: joins the sheet's room and hands it every decoded message. */
-@ServerEndpoint(value = SheetEndpoint.PATH, decoders = MessageDecoder.class, encoders = MessageEncoder.class,
-        configurator = LiveGridConfigurator.class)
+/**
+ * {@code /sheets/{sheetId}}: joins the sheet's room and hands it every decoded message.
+ * <p>
+ * Text is decoded here rather than by a registered decoder so that its size is checked first
+ * (see {@link MessageSizeLimit}); {@link MessageDecoder} is the same JSON-B decoder either way.
+ */
+@ServerEndpoint(value = SheetEndpoint.PATH, encoders = MessageEncoder.class, configurator = LiveGridConfigurator.class)
 public class SheetEndpoint {
 
     public static final String PATH = "/sheets/{sheetId}";
@@ -30,15 +34,21 @@ public class SheetEndpoint {
     private static final Logger LOG = Logger.getLogger(SheetEndpoint.class.getName());
 
     private final LiveGridContext context;
+    private final MessageDecoder decoder = new MessageDecoder();
+    private final MessageSizeLimit sizeLimit;
     private Room room;
     private Member member;
 
     public SheetEndpoint(LiveGridContext context) {
         this.context = context;
+        this.sizeLimit = new MessageSizeLimit(context.settings().maxMessageSize());
     }
 
     @OnOpen
     public void open(Session session, @PathParam("sheetId") String sheetId) throws IOException {
+        // Standalone, the frame guard closes larger messages with 1009 before they are read; inside a
+        // Jakarta EE server this limit is the one that does.
+        session.setMaxTextMessageBufferSize((int) context.settings().maxMessageSize());
         SheetJoin join;
         try {
             join = SheetJoin.parse(sheetId, session.getRequestParameterMap());
@@ -62,7 +72,12 @@ public class SheetEndpoint {
     }
 
     @OnMessage
-    public void message(ClientMessage message) {
+    public void message(String text, Session session) {
+        if (sizeLimit.exceeds(text)) {
+            sizeLimit.close(session);
+            return;
+        }
+        ClientMessage message = decoder.decode(text);
         room.receive(member, message);
     }
 

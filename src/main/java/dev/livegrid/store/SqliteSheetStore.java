@@ -2,10 +2,10 @@ package dev.livegrid.store;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.List;
 import java.util.Optional;
 
@@ -87,7 +87,9 @@ public final class SqliteSheetStore implements SheetStore {
     private static final int APPLICATION_ID = 0x4C475244;
 
     private static Connection connect(String url) throws SQLException {
-        Connection db = DriverManager.getConnection(url);
+        // The driver itself, not DriverManager: inside a WAR the driver is in the application's class
+        // loader, which DriverManager (loaded by the JDK) does not search ("No suitable driver").
+        Connection db = org.sqlite.JDBC.createConnection(url, new Properties());
         try (Statement s = db.createStatement()) {
             claim(s);
             s.execute("PRAGMA journal_mode=WAL");

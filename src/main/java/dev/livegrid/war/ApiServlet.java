@@ -1,0 +1,60 @@
+package dev.livegrid.war;
+
+import dev.livegrid.http.ApiResponse;
+import dev.livegrid.http.SheetApi;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
+import java.util.Optional;
+
+/**
+ * Serves the HTTP API ({@link SheetApi}) inside a servlet container, under the context root. Only
+ * translates: every status, header and body comes from {@link SheetApi}, exactly as standalone.
+ */
+final class ApiServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient SheetApi api;
+
+    ApiServlet(SheetApi api) {
+        this.api = api;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        // The API's paths are relative to the application and not decoded, as the request URI is.
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        Optional<ApiResponse> answer = api.handle(request.getMethod(), path, request.getQueryString(),
+                name -> header(request, name), request.getInputStream(), request.getContentLengthLong());
+        write(answer.orElseGet(() -> ApiResponse.error(404, "not-found", "no API resource at " + path)), response);
+    }
+
+    private static String header(HttpServletRequest request, String name) {
+        Enumeration<String> values = request.getHeaders(name);
+        if (values == null || !values.hasMoreElements()) {
+            return null;
+        }
+        StringBuilder joined = new StringBuilder(values.nextElement());
+        while (values.hasMoreElements()) {
+            joined.append(',').append(values.nextElement());
+        }
+        return joined.toString();
+    }
+
+    private static void write(ApiResponse answer, HttpServletResponse response) throws IOException {
+        response.setStatus(answer.status());
+        answer.headers().forEach(response::setHeader);
+        if (answer.body() == null) {
+            return;
+        }
+        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+        response.setContentType(answer.contentType());
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.livegrid.war;
+
+import dev.livegrid.guard.Handshake;
+import dev.livegrid.guard.HandshakeCheck;
+import dev.livegrid.guard.Refusal;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Applies LiveGrid's handshake checks (Origin, endpoint parameters, protocol) to WebSocket upgrade
+ * requests in a servlet container, answering a refused one with its HTTP status and a plain-text
+ * reason, as the standalone server does. It only sees the requests the container lets filters see
+ * before its own WebSocket upgrade: docs/DEPLOYMENT.md lists where that differs.
+ */
+final class HandshakeGuard implements Filter {
+
+    private final List<HandshakeCheck> checks;
+
+    HandshakeGuard(List<HandshakeCheck> checks) {
+        this.checks = List.copyOf(checks);
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse answer) {
+            Handshake handshake = handshakeOf(http);
+            if (handshake.asksForWebSocket()) {
+                Optional<Refusal> refusal = checks.stream().map(c -> c.check(handshake))
+                        .flatMap(Optional::stream).findFirst();
+                if (refusal.isPresent()) {
+                    refuse(refusal.get(), answer);
+                    return;
+                }
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static void refuse(Refusal refusal, HttpServletResponse response) throws IOException {
+        response.setStatus(refusal.status());
+        refusal.headers().forEach(response::setHeader);
+        byte[] body = (refusal.message() + "\n").getBytes(StandardCharsets.UTF_8);
+        response.setContentType("text/plain;charset=utf-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private static Handshake handshakeOf(HttpServletRequest request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            headers.put(name, Collections.list(request.getHeaders(name)));
+        }
+        return new Handshake(request.getMethod(), request.getProtocol(), request.getRequestURI(),
+                request.getQueryString(), headers);
+    }
+}

@@ -1,0 +1,361 @@
+package dev.livegrid.deploy;
+
+import dev.livegrid.support.SheetClient;
+import dev.livegrid.support.SheetOps;
+import dev.livegrid.support.WsEvents;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The one suite every server that deploys {@code target/livegrid.war} must pass: pages, the echo
+ * endpoint with its heartbeat, sheets over WebSockets (order, conflicts, resume), the HTTP API, the
+ * size limit and the Origin check. A subclass starts its server once for the class; where a server
+ * behaves differently from standalone, the subclass overrides the one expectation that differs and
+ * says why (docs/DEPLOYMENT.md lists the differences).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+abstract class DeployedWarContract {
+
+    /** Small enough that the oversize test is quick, and set the same way as an operator would. */
+    static final int MAX_MESSAGE_SIZE = 64 * 1024;
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    DeployedServer server;
+    Path work;
+
+    /** Starts the server with the WAR deployed and these LiveGrid settings as environment variables. */
+    abstract DeployedServer start(Path war, Path work, Map<String, String> environment) throws Exception;
+
+    /** Environment of the server; subclasses may add (e.g. a DataSource). */
+    Map<String, String> environment(Path work) {
+        return Map.of(
+                "LIVEGRID_PING_INTERVAL", "1s",
+                "LIVEGRID_PONG_TIMEOUT", "10s",
+                "LIVEGRID_MAX_MESSAGE_SIZE", String.valueOf(MAX_MESSAGE_SIZE),
+                "LIVEGRID_DATA_DIR", work.resolve("data").toString());
+    }
+
+    /** The WAR under test: {@code target/livegrid.war} for Jakarta EE servers. */
+    Path war() {
+        return Path.of(System.getProperty("livegrid.war", "target/livegrid.war")).toAbsolutePath();
+    }
+
+    /** Whether the server offers {@code java:comp/DefaultManagedScheduledExecutorService} (Jakarta EE: yes). */
+    boolean hasManagedScheduler() {
+        return true;
+    }
+
+    @BeforeAll
+    void startServer() throws Exception {
+        Path war = war();
+        assertTrue(Files.isRegularFile(war), "run `mvn package` first: no " + war);
+        Path buildDir = Path.of(System.getProperty("livegrid.war", "target/livegrid.war")).toAbsolutePath().getParent();
+        work = Files.createDirectories(buildDir.resolve("deploy-it")
+                .resolve(getClass().getSimpleName() + "-" + System.currentTimeMillis()));
+        server = start(war, work, environment(work));
+        System.out.printf("%s: WAR answering after %.1f s at %s%n", server.name(),
+                server.bootTime().toMillis() / 1000.0, server.base());
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    // ---- pages ----
+
+    @Test
+    void pagesAndScriptsAreServedUnderTheContextRoot() throws Exception {
+        HttpResponse<String> index = get(server.base());
+        assertEquals(200, index.statusCode(), "GET " + server.base());
+        assertTrue(index.body().contains("js/sheet-page.js"), "the welcome page is the table editor: " + index.body());
+        HttpResponse<String> echo = get(server.base().resolve("echo.html"));
+        assertEquals(200, echo.statusCode());
+        assertTrue(echo.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        HttpResponse<String> script = get(server.base().resolve("js/livegrid.js"));
+        assertEquals(200, script.statusCode());
+        assertTrue(script.body().contains("export"), "the ES module is served whole");
+    }
+
+    // ---- echo ----
+
+    @Test
+    void echoReturnsTextAndBinaryUnchanged() throws Exception {
+        WsEvents events = new WsEvents();
+        WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(server.webSocket("echo"), events).join();
+        ws.sendText("héllo, 世界", true).join();
+        assertEquals("héllo, 世界", events.nextText());
+        byte[] bytes = {0, 1, 2, (byte) 0xff, 42};
+        ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
+        assertArrayEquals(bytes, events.nextBinary());
+        ws.sendClose(1000, "bye").join();
+    }
+
+    @Test
+    void heartbeatPingsArriveAndAnsweredSessionsStayOpen() throws Exception {
+        WsEvents events = new WsEvents();
+        WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(server.webSocket("echo"), events).join();
+        // ping-interval is 1s: two pings within a few seconds; the JDK client answers each with a pong.
+        assertEquals("ping", events.next().kind());
+        assertEquals("ping", events.next().kind());
+        ws.sendText("still here", true).join();
+        assertEquals("still here", events.nextIgnoringPings().data());
+        ws.sendClose(1000, "").join();
+    }
+
+    @Test
+    void heartbeatRunsOnTheServersManagedSchedulerWhenThereIsOne() throws Exception {
+        String where = hasManagedScheduler() ? "java:comp/DefaultManagedScheduledExecutorService" : "LiveGrid's own scheduler";
+        assertTrue(server.process().log().contains("heartbeat on " + where),
+                "LiveGrid logs where its heartbeat runs\n" + server.process().logTail());
+        List<String> threads = server.process().threadNames();
+        assertEquals(!hasManagedScheduler(), threads.stream().anyMatch(n -> n.startsWith("livegrid-scheduler")),
+                "a scheduler of LiveGrid's own only without a managed one: " + threads);
+    }
+
+    // ---- sheets ----
+
+    @Test
+    void twoClientsSeeEachOthersEditsInVersionOrder() throws Exception {
+        URI uri = server.webSocket("sheets/order-" + System.nanoTime() + "?name=Alice");
+        try (SheetClient alice = SheetClient.join(uri);
+             SheetClient bob = SheetClient.join(URI.create(uri.toString().replace("Alice", "Bob")))) {
+            String col = appliedOp(alice, SheetOps.addColumn("a1", "name", null)).getString("col");
+            String row = appliedOp(bob, SheetOps.insertRow("b1", null, Map.of(col, "first"))).getString("row");
+            for (int i = 0; i < 10; i++) {
+                (i % 2 == 0 ? alice : bob).sendOp(SheetOps.edit("e" + i, row, col, "v" + i, null));
+            }
+            alice.awaitAllAnswered(WAIT);
+            bob.awaitAllAnswered(WAIT);
+            alice.awaitVersion(12, WAIT);
+            bob.awaitVersion(12, WAIT);
+            List<Long> expected = new ArrayList<>();
+            for (long v = 1; v <= 12; v++) {
+                expected.add(v);
+            }
+            assertEquals(expected, alice.appliedSeen(), "every version once, in order");
+            assertEquals(expected, bob.appliedSeen(), "every version once, in order");
+            assertEquals(alice.table(), bob.table(), "both tables converge");
+        }
+    }
+
+    @Test
+    void compareAndSetLosesToAnEarlierWriter() throws Exception {
+        URI uri = server.webSocket("sheets/cas-" + System.nanoTime());
+        try (SheetClient alice = SheetClient.join(uri); SheetClient bob = SheetClient.join(uri)) {
+            String col = appliedOp(alice, SheetOps.addColumn("c", "n", null)).getString("col");
+            JsonObject insert = applied(alice, SheetOps.insertRow("r", null, Map.of(col, "0")));
+            String row = insert.getJsonObject("op").getString("row");
+            long base = insert.getJsonNumber("version").longValue();
+            bob.awaitVersion(base, WAIT);
+            applied(alice, SheetOps.edit("a", row, col, "alice", base));
+            bob.sendOp(SheetOps.edit("b", row, col, "bob", base));
+            JsonObject rejected = bob.next("rejected");
+            assertEquals("conflict", rejected.getString("code"), rejected.toString());
+            assertEquals("alice", rejected.getJsonObject("current").getString("value"), rejected.toString());
+        }
+    }
+
+    @Test
+    void resumeWithSinceSendsOnlyWhatWasMissed() throws Exception {
+        URI uri = server.webSocket("sheets/resume-" + System.nanoTime());
+        try (SheetClient writer = SheetClient.join(uri)) {
+            String col = appliedOp(writer, SheetOps.addColumn("c", "n", null)).getString("col");
+            String row = appliedOp(writer, SheetOps.insertRow("r", null, Map.of(col, "0"))).getString("row");
+            long seen;
+            try (SheetClient reader = SheetClient.join(uri)) {
+                seen = reader.welcomeVersion();
+            }
+            applied(writer, SheetOps.edit("missed-1", row, col, "1", null));
+            applied(writer, SheetOps.edit("missed-2", row, col, "2", null));
+            try (SheetClient back = new SheetClient().connect(URI.create(uri + "?since=" + seen))) {
+                JsonObject welcome = back.awaitWelcome();
+                assertEquals(seen, welcome.getJsonNumber("since").longValue(), welcome.toString());
+                assertFalse(welcome.containsKey("rows"), "a resume welcome carries no table: " + welcome);
+                assertEquals("missed-1", back.next("applied").getString("id"));
+                assertEquals("missed-2", back.next("applied").getString("id"));
+            }
+        }
+    }
+
+    // ---- HTTP API ----
+
+    @Test
+    void httpSnapshotCsvAndPostedOpsAgreeWithTheSocket() throws Exception {
+        String sheet = "http-" + System.nanoTime();
+        try (SheetClient viewer = SheetClient.join(server.webSocket("sheets/" + sheet))) {
+            String col = appliedOp(viewer, SheetOps.addColumn("c", "name", null)).getString("col");
+            String row = appliedOp(viewer, SheetOps.insertRow("r", null, Map.of(col, "a,b"))).getString("row");
+
+            HttpResponse<String> snapshot = get(server.base().resolve("api/sheets/" + sheet));
+            assertEquals(200, snapshot.statusCode(), snapshot.body());
+            assertMediaType("application/json", snapshot);
+            assertEquals("\"2\"", snapshot.headers().firstValue("ETag").orElse(null));
+            JsonObject json = Json.createReader(new StringReader(snapshot.body())).readObject();
+            assertEquals(2, json.getJsonNumber("version").longValue());
+            HttpResponse<String> unchanged = HTTP.send(HttpRequest.newBuilder(server.base().resolve("api/sheets/" + sheet))
+                    .header("If-None-Match", "\"2\"").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(304, unchanged.statusCode());
+
+            HttpResponse<String> csv = get(server.base().resolve("api/sheets/" + sheet + ".csv"));
+            assertEquals(200, csv.statusCode());
+            assertMediaType("text/csv", csv);
+            assertEquals("name\r\n\"a,b\"\r\n", csv.body());
+
+            HttpResponse<String> posted = post("api/sheets/" + sheet + "/ops", SheetOps.edit("h1", row, col, "posted", 2L));
+            assertEquals(200, posted.statusCode(), posted.body());
+            JsonObject applied = viewer.next("applied");
+            assertEquals(Json.createReader(new StringReader(posted.body())).readObject(), applied,
+                    "the response is the applied message the sockets got");
+            assertEquals("h1", applied.getString("id"));
+            assertEquals("http", applied.getString("by"));
+            assertEquals(3, applied.getJsonNumber("version").longValue());
+
+            HttpResponse<String> conflict = post("api/sheets/" + sheet + "/ops", SheetOps.edit("h2", row, col, "late", 2L));
+            assertEquals(409, conflict.statusCode(), conflict.body());
+            assertTrue(conflict.body().contains("\"code\":\"conflict\""), conflict.body());
+
+            HttpResponse<String> missing = get(server.base().resolve("api/sheets/no-such-" + System.nanoTime()));
+            assertEquals(404, missing.statusCode());
+            assertMediaType("application/json", missing);
+
+            HttpResponse<String> listing = get(server.base().resolve("api/sheets"));
+            assertEquals(200, listing.statusCode());
+            assertTrue(listing.body().contains("\"" + sheet + "\""), "the store lists the sheet: " + listing.body());
+        }
+    }
+
+    // ---- limits and refusals ----
+
+    @Test
+    void aMessageOverTheLimitClosesWith1009() throws Exception {
+        WsEvents events = new WsEvents();
+        WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(server.webSocket("echo"), events).join();
+        ws.sendText("x".repeat(MAX_MESSAGE_SIZE + 1), true).join();
+        String close = awaitClose(events);
+        assertTrue(close.startsWith(oversizeCloseCode() + " "), "echo: closed with " + close);
+
+        try (SheetClient sheet = SheetClient.join(server.webSocket("sheets/big-" + System.nanoTime()))) {
+            sheet.send("x".repeat(MAX_MESSAGE_SIZE + 1));
+            SheetClient.Closed closed = sheet.awaitClose(WAIT);
+            assertEquals(oversizeCloseCode(), closed.code(), "sheet: closed with " + closed);
+        }
+    }
+
+    /** 1009 "message too big" (RFC 6455 §7.4.1), as standalone. */
+    int oversizeCloseCode() {
+        return 1009;
+    }
+
+    @Test
+    void aForeignOriginIsRefusedAndTheOwnOriginAccepted() throws Exception {
+        URI sheet = server.webSocket("sheets/origin-" + System.nanoTime());
+        assertEquals(403, refusedStatus(sheet, "http://evil.example"));
+        assertEquals(403, refusedStatus(server.webSocket("echo"), "http://evil.example"));
+        String own = "http://" + server.base().getRawAuthority();
+        WebSocket ws = HTTP.newWebSocketBuilder().header("Origin", own).buildAsync(server.webSocket("echo"),
+                new WsEvents()).get(10, TimeUnit.SECONDS);
+        ws.abort();
+    }
+
+    // ---- helpers ----
+
+    static HttpResponse<String> get(URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String relative, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(server.base().resolve(relative))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The media type, as standalone sends it: servers may respell the parameters ({@code ;charset=UTF-8}). */
+    static void assertMediaType(String expected, HttpResponse<?> response) {
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        assertTrue(type.toLowerCase().replace(" ", "").startsWith(expected + ";charset=utf-8"),
+                "Content-Type " + type + " is " + expected + " in UTF-8");
+    }
+
+    /** Sends the op and returns its applied message (failing on anything else). */
+    static JsonObject applied(SheetClient client, String op) throws Exception {
+        client.sendOp(op);
+        String id = Json.createReader(new StringReader(op)).readObject().getString("id");
+        while (true) {
+            JsonObject m = client.next("applied");
+            if (id.equals(m.getString("id", null))) {
+                return m;
+            }
+        }
+    }
+
+    static JsonObject appliedOp(SheetClient client, String op) throws Exception {
+        return applied(client, op).getJsonObject("op");
+    }
+
+    /** The close ("code reason") that ends the connection; fails if none comes within {@link #WAIT}. */
+    static String awaitClose(WsEvents events) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            assertTrue(System.nanoTime() < deadline, "the connection was not closed within " + WAIT);
+            WsEvents.Event event = events.next();
+            if (event.kind().equals("ping")) {
+                continue;
+            }
+            if (event.kind().equals("close")) {
+                return (String) event.data();
+            }
+            if (event.kind().equals("error")) {
+                return "error " + event.data();
+            }
+            throw new AssertionError("expected the connection to close, got " + event);
+        }
+    }
+
+    static int refusedStatus(URI uri, String origin) throws Exception {
+        try {
+            WebSocket ws = HTTP.newWebSocketBuilder().header("Origin", origin).buildAsync(uri, new WsEvents())
+                    .get(10, TimeUnit.SECONDS);
+            ws.abort();
+            throw new AssertionError("the handshake to " + uri + " from Origin " + origin + " was accepted");
+        } catch (ExecutionException | CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+}
