@@ -84,10 +84,8 @@ public final class LiveGridDeployment implements ServletContextListener {
 
     private static SheetStore openStore(Settings settings) {
         if (settings.usesDataSource()) {
-            DataSourceSheetStore store = DataSourceSheetStore.open(
-                    ContainerResources.dataSource(settings.dataSource()), settings.dataSource());
-            store.warnings().forEach(LOG::warning);
-            return store;
+            // Logs its own warnings (e.g. an H2 database that delays writes or lives in memory).
+            return DataSourceSheetStore.open(ContainerResources.dataSource(settings.dataSource()), settings.dataSource());
         }
         return LiveGridContext.openStore(settings);
     }
