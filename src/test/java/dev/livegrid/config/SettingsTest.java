@@ -13,6 +13,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +81,27 @@ class SettingsTest {
     void wildcardOriginIsAccepted() {
         Settings s = Settings.from(Map.of(), Map.of("LIVEGRID_ALLOWED_ORIGINS", "*"));
         assertEquals(Set.of("*"), s.allowedOrigins());
+    }
+
+    @Test
+    void deploymentValuesComeAfterPropertiesAndEnvironmentButBeforeDefaults() {
+        Map<String, String> deployment = Map.of("livegrid.op-rate", "7", "livegrid.op-window", "70",
+                "livegrid.max-rows", "700", "livegrid.data-source", "java:comp/DefaultDataSource");
+        Settings s = Settings.from(Map.of("livegrid.op-rate", "5"), Map.of("LIVEGRID_OP_WINDOW", "50"), deployment);
+        assertEquals(5, s.opRate(), "a system property wins");
+        assertEquals(50, s.opWindow(), "then the environment");
+        assertEquals(700, s.maxRows(), "then the context parameter");
+        assertEquals(100, s.maxColumns(), "then the default");
+        assertEquals("java:comp/DefaultDataSource", s.dataSource());
+        assertTrue(s.usesDataSource());
+        assertFalse(Settings.defaults().usesDataSource(), "the embedded store by default");
+    }
+
+    @Test
+    void aBadDeploymentValueIsNamedLikeAnyOther() {
+        InvalidSettingException e = assertThrows(InvalidSettingException.class,
+                () -> Settings.from(Map.of(), Map.of(), Map.of("livegrid.op-rate", "fast")));
+        assertTrue(e.getMessage().contains("livegrid.op-rate (LIVEGRID_OP_RATE) = 'fast'"), e.getMessage());
     }
 
     @Test

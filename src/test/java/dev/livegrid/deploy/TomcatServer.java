@@ -31,6 +31,32 @@ final class TomcatServer implements DeployedServer {
     }
 
     static TomcatServer start(Path war, Path work, Map<String, String> environment) throws Exception {
+        long started = System.nanoTime();
+        int port = ServerProcess.freePort();
+        ServerProcess process = launch(war, work, environment, port);
+        URI base = URI.create("http://127.0.0.1:" + port + "/livegrid/");
+        try {
+            process.awaitOk(base.resolve("api/sheets"), ServerProcess.BOOT_DEADLINE, DEPLOYMENT_FAILED);
+        } catch (Throwable e) {
+            process.close();
+            throw e;
+        }
+        return new TomcatServer(process, base, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Starts Tomcat with a WAR that must fail to start, and returns the server's log once it has. */
+    static String failedDeploymentLog(Path war, Path work, Map<String, String> environment) throws Exception {
+        try (ServerProcess process = launch(war, work, environment, ServerProcess.freePort())) {
+            process.awaitTrue("Tomcat reports the failed deployment", ServerProcess.BOOT_DEADLINE,
+                    () -> process.log().contains(DEPLOYMENT_FAILED));
+            return process.log();
+        }
+    }
+
+    /** What Tomcat logs when a web application's listener throws at start-up. */
+    private static final String DEPLOYMENT_FAILED = "One or more listeners failed to start";
+
+    private static ServerProcess launch(Path war, Path work, Map<String, String> environment, int port) throws Exception {
         Path home = Path.of(System.getProperty("livegrid.tomcatHome", "target/servers/tomcat")).toAbsolutePath();
         assertTrue(Files.isRegularFile(home.resolve("bin/catalina.sh")),
                 "no Tomcat at " + home + ": run `mvn verify`, which downloads and unpacks it");
@@ -50,24 +76,13 @@ final class TomcatServer implements DeployedServer {
             Files.createDirectories(catalinaBase.resolve(dir));
         }
         Files.copy(war, catalinaBase.resolve("webapps/livegrid.war"));
-        int port = ServerProcess.freePort();
         Map<String, String> env = new HashMap<>(environment);
         env.put("CATALINA_HOME", home.toString());
         env.put("CATALINA_BASE", catalinaBase.toString());
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("CATALINA_OPTS", "-Dlivegrid.it.port=" + port);
-        long started = System.nanoTime();
-        ServerProcess process = ServerProcess.start("Tomcat",
-                List.of("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run"),
+        return ServerProcess.start("Tomcat", List.of("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run"),
                 work, work.resolve("tomcat.log"), env);
-        URI base = URI.create("http://127.0.0.1:" + port + "/livegrid/");
-        try {
-            process.awaitOk(base.resolve("api/sheets"), ServerProcess.BOOT_DEADLINE, "One or more listeners failed to start");
-        } catch (Throwable e) {
-            process.close();
-            throw e;
-        }
-        return new TomcatServer(process, base, Duration.ofNanos(System.nanoTime() - started));
     }
 
     @Override

@@ -40,6 +40,15 @@ class LiveGridServerTest {
     }
 
     @Test
+    void aDataSourceIsRefusedOutsideAJakartaServer() {
+        dev.livegrid.config.InvalidSettingException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.livegrid.config.InvalidSettingException.class, () -> LiveGridServer.start(
+                        loopback().with(dev.livegrid.config.Setting.DATA_SOURCE, "java:comp/DefaultDataSource")));
+        assertTrue(e.getMessage().contains("livegrid.data-source (LIVEGRID_DATA_SOURCE)"), e.getMessage());
+        assertTrue(e.getMessage().contains("standalone server keeps sheets in data-dir"), e.getMessage());
+    }
+
+    @Test
     void pagesAndWebSocketShareOnePort() throws Exception {
         try (LiveGridServer server = LiveGridServer.start(loopback())) {
             assertEquals(200, get(server, "").statusCode());

@@ -1,0 +1,64 @@
+package dev.livegrid.deploy;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the two packaged WARs hold: web resources at the root, LiveGrid's classes without the
+ * standalone launcher, and in {@code WEB-INF/lib} only what no server provides — no Jakarta API in
+ * the Jakarta EE WAR; the JSON-B/JSON-P APIs and implementations added in the servlet-container WAR.
+ */
+class WarContentsIT {
+
+    @Test
+    void jakartaEeWarCarriesNoServerProvidedJar() throws IOException {
+        List<String> entries = entries(Path.of(System.getProperty("livegrid.war", "target/livegrid.war")));
+        assertEquals(List.of("WEB-INF/lib/sqlite-jdbc-3.54.1.0.jar"), libs(entries),
+                "only the embedded store's driver: every Jakarta API and runtime is the server's");
+        assertCommonLayout(entries);
+    }
+
+    @Test
+    void servletContainerWarAddsJsonBindingAndNothingElse() throws IOException {
+        List<String> entries = entries(Path.of(System.getProperty("livegrid.servletWar", "target/servlet/livegrid.war")));
+        List<String> libs = libs(entries).stream().map(l -> l.replaceAll("-[0-9][^/]*\\.jar$", "")).sorted().toList();
+        assertEquals(List.of("WEB-INF/lib/jakarta.json-api", "WEB-INF/lib/jakarta.json.bind-api",
+                "WEB-INF/lib/parsson", "WEB-INF/lib/sqlite-jdbc", "WEB-INF/lib/yasson"), libs);
+        assertCommonLayout(entries);
+    }
+
+    private static void assertCommonLayout(List<String> entries) {
+        for (String page : List.of("index.html", "echo.html", "js/livegrid.js", "js/sheet-page.js")) {
+            assertTrue(entries.contains(page), "web resource " + page + " at the WAR's root");
+        }
+        assertTrue(entries.contains("WEB-INF/classes/dev/livegrid/war/LiveGridDeployment.class"));
+        assertTrue(entries.contains("WEB-INF/classes/dev/livegrid/endpoint/SheetEndpoint.class"));
+        assertFalse(entries.stream().anyMatch(e -> e.startsWith("WEB-INF/classes/dev/livegrid/standalone/")),
+                "the standalone launcher stays out");
+        assertFalse(entries.stream().anyMatch(e -> e.startsWith("WEB-INF/classes/webapp/")),
+                "webapp/ is not copied onto the classpath in a WAR");
+        assertFalse(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib/(jakarta\\.(websocket|servlet)|tyrus|grizzly).*")),
+                "no WebSocket or servlet runtime of our own");
+    }
+
+    private static List<String> libs(List<String> entries) {
+        return entries.stream().filter(e -> e.startsWith("WEB-INF/lib/") && e.endsWith(".jar")).sorted().toList();
+    }
+
+    private static List<String> entries(Path war) throws IOException {
+        assertTrue(Files.isRegularFile(war), "run `mvn package` first: no " + war);
+        try (ZipFile zip = new ZipFile(war.toFile())) {
+            return zip.stream().map(ZipEntry::getName).toList();
+        }
+    }
+}
