@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Selenium Manager never looks for or downloads anything; each instance has a fresh profile that
  * {@link #close()} deletes.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     private static final String CHROMIUM = "/usr/bin/chromium";
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
@@ -33,7 +33,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Starts a browser; fails (never skips) when the Debian packages are missing. */
-    static HeadlessChromium launch() throws IOException {
+    public static HeadlessChromium launch() throws IOException {
         for (String executable : new String[] {CHROMIUM, CHROMEDRIVER}) {
             if (!new File(executable).canExecute()) {
                 fail(executable + " is missing: run .ci/install-test-deps.sh to install Debian's chromium and chromium-driver");
@@ -55,7 +55,7 @@ final class HeadlessChromium implements AutoCloseable {
         return new HeadlessChromium(profile, new ChromeDriver(service, options));
     }
 
-    WebDriver driver() {
+    public WebDriver driver() {
         return driver;
     }
 
