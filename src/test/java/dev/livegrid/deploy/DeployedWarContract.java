@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,9 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The one suite every server that deploys {@code target/livegrid.war} must pass: pages, the echo
  * endpoint with its heartbeat, sheets over WebSockets (order, conflicts, resume), the HTTP API, the
- * size limit and the Origin check. A subclass starts its server once for the class; where a server
- * behaves differently from standalone, the subclass overrides the one expectation that differs and
- * says why (docs/DEPLOYMENT.md lists the differences).
+ * size limit and the Origin check, and protocol edge cases sent over a plain socket (refused
+ * handshakes, frames that break RFC 6455, API response headers). A subclass starts its server once
+ * for the class; where a server behaves differently from standalone, the subclass overrides the one
+ * expectation that differs and says why (docs/DEPLOYMENT.md lists the differences).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -291,7 +294,315 @@ abstract class DeployedWarContract {
         ws.abort();
     }
 
+    // ---- edge cases on the wire ----
+    //
+    // Each test sends bytes a well-behaved client never would over a plain socket (WireClient) and
+    // compares what the server does with what standalone does: the expectation methods return
+    // standalone's answer; a server whose own WebSocket implementation answers otherwise overrides
+    // the method with what it does (docs/DEPLOYMENT.md lists these differences).
+
+    @WireTest
+    void anUnsupportedVersionIsRefusedWith426NamingVersion13() throws Exception {
+        assertEquals(unsupportedVersionAnswer(), handshakeAnswer("echo",
+                h -> h.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8")));
+    }
+
+    /** LiveGrid's ProtocolCheck: 426 with {@code Sec-WebSocket-Version: 13} (RFC 6455 §4.4). */
+    String unsupportedVersionAnswer() {
+        return "426 'Unsupported Sec-WebSocket-Version '8'; this server speaks 13.' Sec-WebSocket-Version: 13";
+    }
+
+    @WireTest
+    void aMissingKeyIsRefusedWith400() throws Exception {
+        assertEquals(missingKeyAnswer(), handshakeAnswer("echo", h -> h.replaceFirst("Sec-WebSocket-Key: [^\\r]*\\r\\n", "")));
+    }
+
+    String missingKeyAnswer() {
+        return "400 'Missing header 'Sec-WebSocket-Key'.'";
+    }
+
+    @WireTest
+    void aPostUpgradeIsRefusedWith405() throws Exception {
+        assertEquals(postUpgradeAnswer(), handshakeAnswer("echo",
+                h -> h.replaceFirst("^GET ", "POST ").replace("\r\n\r\n", "\r\nContent-Length: 0\r\n\r\n")));
+    }
+
+    String postUpgradeAnswer() {
+        return "405 'A WebSocket upgrade must use GET, not POST.' Allow: GET";
+    }
+
+    @WireTest
+    void anInvalidEchoParameterIsRefusedWith400() throws Exception {
+        assertEquals("400 'Parameter 'delay' must be milliseconds from 0 to 60000, not 'abc'.'",
+                handshakeAnswer("echo?delay=abc", h -> h));
+    }
+
+    @WireTest
+    void anInvalidSheetIdOrSinceIsRefusedWith400() throws Exception {
+        assertEquals("400 'A sheet id is 1-64 characters [A-Za-z0-9_-], not 'bad.id'.'",
+                handshakeAnswer("sheets/bad.id", h -> h));
+        assertEquals("400 'Parameter 'since' must be a sheet version (0 or more), not '-1'.'",
+                handshakeAnswer("sheets/fine?since=-1", h -> h));
+    }
+
+    @WireTest
+    void aRefusedHandshakeEndsTheConnection() throws Exception {
+        String echo = server.base().getRawPath() + "echo";
+        List<String> seen = new ArrayList<>();
+        List<WireClient.Answer> answers = new ArrayList<>();
+        for (java.util.function.UnaryOperator<String> refused : List.<java.util.function.UnaryOperator<String>>of(
+                h -> h.replace(echo + " ", echo + "?delay=abc "),
+                h -> h.replace("\r\n\r\n", "\r\nOrigin: http://evil.example\r\n\r\n"),
+                h -> h.replaceFirst("^GET ", "POST ").replace("\r\n\r\n", "\r\nContent-Length: 0\r\n\r\n"),
+                h -> h.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8"))) {
+            try (WireClient wire = WireClient.connect(server.base())) {
+                WireClient.Answer answer = wire.exchange(refused.apply(wire.upgrade(echo)));
+                seen.add(answer.status() + (wire.closedByServer() ? " closed" : " kept open"));
+                answers.add(answer);
+            }
+        }
+        assertEquals(refusedHandshakeConnections(), String.join(", ", seen), answers::toString);
+    }
+
+    /** Standalone sends {@code Connection: close} with every refusal and closes the connection. */
+    String refusedHandshakeConnections() {
+        return "400 closed, 403 closed, 405 closed, 426 closed";
+    }
+
+    @WireTest
+    void anUnmaskedClientFrame() throws Exception {
+        assertEquals(unmaskedFrameOutcome(), echoOutcome(w -> w.frame(true, 0, WireClient.TEXT, false, utf8("hello"))));
+    }
+
+    /** RFC 6455 §5.1: a server must fail the connection on an unmasked frame; standalone with 1002. */
+    String unmaskedFrameOutcome() {
+        return "close 1002";
+    }
+
+    @WireTest
+    void aReservedOpcode() throws Exception {
+        assertEquals(reservedOpcodeOutcome(), echoOutcome(w -> w.frame(true, 0x3, utf8("x"))));
+    }
+
+    String reservedOpcodeOutcome() {
+        return "close 1002";
+    }
+
+    @WireTest
+    void anRsvBitWithoutAnExtension() throws Exception {
+        assertEquals(rsvBitOutcome(), echoOutcome(w -> w.frame(true, 4, WireClient.TEXT, true, utf8("hello"))));
+    }
+
+    String rsvBitOutcome() {
+        return "close 1002";
+    }
+
+    @WireTest
+    void invalidUtf8InATextFrame() throws Exception {
+        assertEquals(invalidUtf8Outcome(), echoOutcome(w -> w.frame(true, WireClient.TEXT,
+                new byte[]{'o', 'k', ' ', (byte) 0xC3, 0x28})));
+    }
+
+    String invalidUtf8Outcome() {
+        return "close 1007";
+    }
+
+    @WireTest
+    void aContinuationWithoutAStart() throws Exception {
+        assertEquals(orphanContinuationOutcome(), echoOutcome(w -> w.frame(true, WireClient.CONTINUATION, utf8("orphan"))));
+    }
+
+    String orphanContinuationOutcome() {
+        return "close 1002";
+    }
+
+    @WireTest
+    void aPingOver125Bytes() throws Exception {
+        assertEquals(longPingOutcome(), echoOutcome(w -> w.frame(true, WireClient.PING, new byte[126])));
+    }
+
+    String longPingOutcome() {
+        return "close 1002";
+    }
+
+    @WireTest
+    void fragmentsOfATextTogetherOverTheLimit() throws Exception {
+        byte[] first = utf8("x".repeat(40_000));
+        byte[] rest = utf8("y".repeat(MAX_MESSAGE_SIZE - first.length + 1));
+        assertEquals(fragmentsOverTheLimitOutcome(), echoOutcome(w -> concat(w.frame(false, WireClient.TEXT, first),
+                w.frame(true, WireClient.CONTINUATION, rest))));
+    }
+
+    String fragmentsOverTheLimitOutcome() {
+        return "close 1009";
+    }
+
+    @WireTest
+    void aCloseWithCode1005() throws Exception {
+        assertEquals(close1005Outcome(), echoOutcome(w -> w.frame(true, WireClient.CLOSE, WireClient.closePayload(1005, "x"))));
+    }
+
+    /** RFC 6455 §7.4.1: 1005 must not be sent; standalone fails the connection with 1002. */
+    String close1005Outcome() {
+        return "close 1002";
+    }
+
+    @WireTest
+    void aCloseWithCode999() throws Exception {
+        assertEquals(close999Outcome(), echoOutcome(w -> w.frame(true, WireClient.CLOSE, WireClient.closePayload(999, "x"))));
+    }
+
+    String close999Outcome() {
+        return "close 1002";
+    }
+
+    @WireTest
+    void aFrameHeaderDeclaringMoreThanTheLimit() throws Exception {
+        assertEquals(declaredOverLimitOutcome(), echoOutcome(w -> w.header(WireClient.BINARY, Long.MAX_VALUE)));
+    }
+
+    /** Standalone answers from the header alone, before any payload: 1009. */
+    String declaredOverLimitOutcome() {
+        return "close 1009";
+    }
+
+    @WireTest
+    void aNewDataFrameInsideAFragmentedMessage() throws Exception {
+        assertEquals(interleavedDataFrameOutcome(), echoOutcome(w -> concat(w.frame(false, WireClient.TEXT, utf8("first")),
+                w.frame(true, WireClient.TEXT, utf8("intruder")))));
+    }
+
+    String interleavedDataFrameOutcome() {
+        return "close 1002";
+    }
+
+    @WireTest
+    void aCloseWithAOneBytePayload() throws Exception {
+        assertEquals(oneByteCloseOutcome(), echoOutcome(w -> w.frame(true, WireClient.CLOSE, new byte[]{0x03})));
+    }
+
+    String oneByteCloseOutcome() {
+        return "close 1002";
+    }
+
+    @WireTest
+    void aCloseWithAnInvalidUtf8Reason() throws Exception {
+        byte[] payload = concat(WireClient.closePayload(1000, "by"), new byte[]{(byte) 0xC3, 0x28});
+        assertEquals(invalidCloseReasonOutcome(), echoOutcome(w -> w.frame(true, WireClient.CLOSE, payload)));
+    }
+
+    String invalidCloseReasonOutcome() {
+        return "close 1007";
+    }
+
+    @WireTest
+    void jsonAndCsvContentTypesAreSpelledAsStandalone() throws Exception {
+        String sheet = "types-" + System.nanoTime();
+        try (SheetClient viewer = SheetClient.join(server.webSocket("sheets/" + sheet))) {
+            appliedOp(viewer, SheetOps.addColumn("c", "n", null));
+        }
+        String json = rawGet("api/sheets").header("Content-Type");
+        String csv = rawGet("api/sheets/" + sheet + ".csv").header("Content-Type");
+        assertAll(() -> assertEquals(jsonContentType(), json), () -> assertEquals(csvContentType(), csv));
+    }
+
+    /** As SheetApi writes it, as standalone sends it. */
+    String jsonContentType() {
+        return "application/json; charset=utf-8";
+    }
+
+    String csvContentType() {
+        return "text/csv; charset=utf-8";
+    }
+
+    @WireTest
+    void aBodyOverOneMebibyteIs413AndEndsTheConnection() throws Exception {
+        int length = 1024 * 1024 + 1;
+        try (WireClient wire = WireClient.connect(server.base())) {
+            wire.write(("POST " + server.base().getRawPath() + "api/sheets/big-" + System.nanoTime() + "/ops HTTP/1.1\r\n"
+                    + "Host: " + server.base().getRawAuthority() + "\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + "Content-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            // The API refuses by Content-Length, so the answer may come before the body; the body is
+            // sent (as a client would) only to a server still reading it.
+            byte[] body = new byte[length];
+            java.util.Arrays.fill(body, (byte) ' ');
+            wire.writeTolerantly(body);
+            WireClient.Answer answer = wire.readAnswer();
+            String outcome = answer.status() + " Connection: " + answer.header("Connection")
+                    + (wire.closedByServer() ? ", then closed" : ", then kept open");
+            assertEquals(tooLargeOutcome(), outcome, answer::toString);
+        }
+    }
+
+    /** The API's 413 (as JSON) says {@code Connection: close}, and standalone closes. */
+    String tooLargeOutcome() {
+        return "413 Connection: close, then closed";
+    }
+
     // ---- helpers ----
+
+    /** Sends the default upgrade request for the path below the root, as {@code edit} changes it, and describes the answer. */
+    String handshakeAnswer(String relative, java.util.function.UnaryOperator<String> edit) throws Exception {
+        try (WireClient wire = WireClient.connect(server.base())) {
+            WireClient.Answer answer = wire.exchange(edit.apply(wire.upgrade(server.base().getRawPath() + relative)));
+            return describe(answer);
+        }
+    }
+
+    /**
+     * A refusal in words: the status, then LiveGrid's plain-text reason in quotes (or the server's own
+     * body's type and size), then the headers that matter for it.
+     */
+    static String describe(WireClient.Answer answer) {
+        if (answer.status() == 101) {
+            return "101 upgraded";
+        }
+        String type = answer.header("Content-Type");
+        boolean liveGrids = type != null && type.toLowerCase().replace(" ", "").equals("text/plain;charset=utf-8")
+                && answer.body().endsWith("\n") && answer.body().indexOf('\n') == answer.body().length() - 1;
+        StringBuilder text = new StringBuilder().append(answer.status()).append(' ');
+        text.append(liveGrids ? "'" + answer.body().strip() + "'"
+                : "(server's own body: " + type + ", " + answer.body().length() + " chars)");
+        for (String header : new String[]{"Sec-WebSocket-Version", "Allow"}) {
+            if (answer.header(header) != null) {
+                text.append(' ').append(header).append(": ").append(answer.header(header));
+            }
+        }
+        return text.toString();
+    }
+
+    /** On a fresh /echo connection: sends the bytes and describes what the server does ({@link WireClient#outcome()}). */
+    String echoOutcome(Bytes bytes) throws Exception {
+        try (WireClient wire = WireClient.open(server.base(), server.base().getRawPath() + "echo")) {
+            wire.writeTolerantly(bytes.of(wire));
+            return wire.outcome();
+        }
+    }
+
+    /** The bytes to send, made with the client's frame encoder. */
+    interface Bytes {
+        byte[] of(WireClient wire);
+    }
+
+    /** A GET over a plain socket: headers exactly as the server spells them. */
+    WireClient.Answer rawGet(String relative) throws Exception {
+        try (WireClient wire = WireClient.connect(server.base())) {
+            WireClient.Answer answer = wire.exchange("GET " + server.base().getRawPath() + relative + " HTTP/1.1\r\n"
+                    + "Host: " + server.base().getRawAuthority() + "\r\nConnection: close\r\n\r\n");
+            assertEquals(200, answer.status(), answer::toString);
+            return answer;
+        }
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        return ByteBuffer.allocate(a.length + b.length).put(a).put(b).array();
+    }
+
 
     static HttpResponse<String> get(URI uri) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());

@@ -20,6 +20,43 @@ class TomcatIT extends DeployedWarContract {
         return false;
     }
 
+    /** Tomcat rewrites the Content-Type SheetApi sets as {@code application/json;charset=utf-8}, without the space. */
+    @Override
+    String jsonContentType() {
+        return "application/json;charset=utf-8";
+    }
+
+    /** As {@link #jsonContentType()}: {@code text/csv;charset=utf-8}. */
+    @Override
+    String csvContentType() {
+        return "text/csv;charset=utf-8";
+    }
+
+    /**
+     * LiveGrid's handshake guard answers as standalone but, as a servlet filter, does not ask for the
+     * connection to be closed; Tomcat closes it after a 400 (one of the statuses it always drops the
+     * connection on) and keeps it alive after 403, 405 and 426.
+     */
+    @Override
+    String refusedHandshakeConnections() {
+        return "400 closed, 403 kept open, 405 kept open, 426 kept open";
+    }
+
+    /**
+     * Tomcat waits for the payload a frame header announces instead of refusing a declared length over
+     * max-message-size at once: a header declaring 2^63-1 bytes gets no answer (only heartbeat pings).
+     */
+    @Override
+    String declaredOverLimitOutcome() {
+        return "silence";
+    }
+
+    /** Tomcat fails a close frame whose reason is not UTF-8 with 1002 (protocol error), not 1007. */
+    @Override
+    String invalidCloseReasonOutcome() {
+        return "close 1002";
+    }
+
     @Override
     DeployedServer start(Path war, Path work, Map<String, String> environment) throws Exception {
         return TomcatServer.start(war, work, environment);

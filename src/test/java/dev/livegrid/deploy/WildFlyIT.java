@@ -28,6 +28,36 @@ class WildFlyIT extends DeployedWarContract {
         return wildFly;
     }
 
+    /** Undertow rewrites the Content-Type SheetApi sets as {@code application/json;charset=utf-8}, without the space. */
+    @Override
+    String jsonContentType() {
+        return "application/json;charset=utf-8";
+    }
+
+    /** As {@link #jsonContentType()}: {@code text/csv;charset=utf-8}. */
+    @Override
+    String csvContentType() {
+        return "text/csv;charset=utf-8";
+    }
+
+    /**
+     * LiveGrid's handshake guard answers as standalone but, as a servlet filter, does not ask for the
+     * connection to be closed; Undertow keeps it alive ({@code Connection: keep-alive}) after every refusal.
+     */
+    @Override
+    String refusedHandshakeConnections() {
+        return "400 kept open, 403 kept open, 405 kept open, 426 kept open";
+    }
+
+    /**
+     * Undertow waits for the payload a frame header announces instead of refusing a declared length over
+     * max-message-size at once: a header declaring 2^63-1 bytes gets no answer (only heartbeat pings).
+     */
+    @Override
+    String declaredOverLimitOutcome() {
+        return "silence";
+    }
+
     @Test
     void undeployLeavesNoThreadAndRedeployFindsTheSheets() throws Exception {
         String sheet = "redeploy-" + System.nanoTime();
