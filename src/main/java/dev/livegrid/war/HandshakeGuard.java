@@ -53,6 +53,8 @@ final class HandshakeGuard implements Filter {
     private static void refuse(Refusal refusal, HttpServletResponse response) throws IOException {
         response.setStatus(refusal.status());
         refusal.headers().forEach(response::setHeader);
+        // As standalone: a refused upgrade ends the connection (servers keep it open otherwise).
+        response.setHeader("Connection", "close");
         byte[] body = (refusal.message() + "\n").getBytes(StandardCharsets.UTF_8);
         response.setContentType("text/plain;charset=utf-8");
         response.setContentLength(body.length);

@@ -1,5 +1,11 @@
 package dev.livegrid.deploy;
 
+import dev.livegrid.browser.HeadlessChromium;
+import dev.livegrid.standalone.LiveGridServer;
+import dev.livegrid.support.TestSettings;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import dev.livegrid.support.SheetClient;
 import dev.livegrid.support.SheetOps;
 import dev.livegrid.support.WsEvents;
@@ -258,6 +264,41 @@ abstract class DeployedWarContract {
             HttpResponse<String> listing = get(server.base().resolve("api/sheets"));
             assertEquals(200, listing.statusCode());
             assertTrue(listing.body().contains("\"" + sheet + "\""), "the store lists the sheet: " + listing.body());
+        }
+    }
+
+    @Test
+    void theHttpApiAnswersExactlyAsTheStandaloneServer() throws Exception {
+        String sheet = "parity-" + System.nanoTime();
+        // The sheet is created by a join on both (HTTP never creates one); then the same requests in turn.
+        try (LiveGridServer standalone = LiveGridServer.start(TestSettings.loopback().withMaxMessageSize(MAX_MESSAGE_SIZE));
+             SheetClient here = SheetClient.join(server.webSocket("sheets/" + sheet));
+             SheetClient there = SheetClient.join(standalone.webSocketUri("/sheets/" + sheet))) {
+            HttpParity.assertSameAnswers(standalone.baseUri(), server.base(), HttpParity.exchanges(sheet));
+        }
+    }
+
+    // ---- the page in a browser ----
+
+    @Test
+    void theTableEditorWorksUnderTheContextRoot() throws Exception {
+        String sheet = "page-" + System.nanoTime();
+        try (HeadlessChromium browser = HeadlessChromium.launch();
+             SheetClient writer = SheetClient.join(server.webSocket("sheets/" + sheet)).keepPresence(true)) {
+            WebDriver page = browser.driver();
+            // Relative URLs all the way: the page finds its socket at /livegrid/sheets/{sheet}.
+            page.get(server.base().resolve("index.html?sheet=" + sheet + "&name=Carol").toString());
+            WebDriverWait wait = new WebDriverWait(page, WAIT);
+            wait.until(d -> "open".equals(d.findElement(By.id("status")).getAttribute("data-status")));
+            JsonObject presence;
+            do {
+                presence = writer.next("presence");
+            } while (!presence.toString().contains("\"Carol\""));
+            String col = appliedOp(writer, SheetOps.addColumn("c", "name", null)).getString("col");
+            String row = appliedOp(writer, SheetOps.insertRow("r", null, Map.of(col, "from a socket"))).getString("row");
+            By cell = By.cssSelector("td[data-row='" + row + "'][data-col='" + col + "'] .cell-value");
+            wait.withMessage(() -> "the page shows the socket's edit; it shows: " + page.findElement(By.id("grid")).getText())
+                    .until(d -> d.findElements(cell).stream().anyMatch(e -> e.getText().equals("from a socket")));
         }
     }
 

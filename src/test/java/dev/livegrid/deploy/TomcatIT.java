@@ -32,15 +32,6 @@ class TomcatIT extends DeployedWarContract {
         return "text/csv;charset=utf-8";
     }
 
-    /**
-     * LiveGrid's handshake guard answers as standalone but, as a servlet filter, does not ask for the
-     * connection to be closed; Tomcat closes it after a 400 (one of the statuses it always drops the
-     * connection on) and keeps it alive after 403, 405 and 426.
-     */
-    @Override
-    String refusedHandshakeConnections() {
-        return "400 closed, 403 kept open, 405 kept open, 426 kept open";
-    }
 
     /**
      * Tomcat waits for the payload a frame header announces instead of refusing a declared length over

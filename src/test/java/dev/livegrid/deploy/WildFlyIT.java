@@ -40,14 +40,6 @@ class WildFlyIT extends DeployedWarContract {
         return "text/csv;charset=utf-8";
     }
 
-    /**
-     * LiveGrid's handshake guard answers as standalone but, as a servlet filter, does not ask for the
-     * connection to be closed; Undertow keeps it alive ({@code Connection: keep-alive}) after every refusal.
-     */
-    @Override
-    String refusedHandshakeConnections() {
-        return "400 kept open, 403 kept open, 405 kept open, 426 kept open";
-    }
 
     /**
      * Undertow waits for the payload a frame header announces instead of refusing a declared length over
