@@ -119,6 +119,15 @@ abstract class DeployedWarContract {
         assertTrue(script.body().contains("export"), "the ES module is served whole");
     }
 
+    @Test
+    void theServerListensOnLoopbackOnly() throws Exception {
+        List<java.net.InetSocketAddress> listening = ListeningSockets.of(server.process().jvm().pid());
+        assertTrue(listening.stream().anyMatch(a -> a.getPort() == server.base().getPort()),
+                "the HTTP port is among the listeners: " + listening);
+        assertTrue(listening.stream().allMatch(a -> a.getAddress().isLoopbackAddress()),
+                "every port the server opened is on 127.0.0.1 (Payara's Hazelcast included): " + listening);
+    }
+
     // ---- echo ----
 
     @Test

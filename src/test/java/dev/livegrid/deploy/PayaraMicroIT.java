@@ -1,13 +1,23 @@
 package dev.livegrid.deploy;
 
+import org.junit.jupiter.api.Test;
+
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The shared deployment suite on Payara Micro (Tyrus inside, like standalone), with the store in
  * the server's default DataSource ({@code java:comp/DefaultDataSource}, H2) instead of the
  * embedded SQLite file: the one WAR covers both stores across the two servers.
+ * <p>
+ * Payara's default pool opens its H2 file with {@code AUTO_SERVER=TRUE}, which starts an H2 TCP
+ * server on every interface, and with H2's default write delay; the pre-boot commands
+ * ({@code src/test/resources/deploy/payara-preboot.asadmin}) replace its URL, as docs/DEPLOYMENT.md
+ * tells Payara users to, and {@code theServerListensOnLoopbackOnly} would catch the open port.
  */
 class PayaraMicroIT extends DeployedWarContract {
 
@@ -36,6 +46,13 @@ class PayaraMicroIT extends DeployedWarContract {
     @Override
     String declaredOverLimitOutcome() {
         return "silence";
+    }
+
+    @Test
+    void theDefaultDataSourceHoldsTheSheetsWithoutDurabilityWarnings() {
+        String log = server.process().log();
+        assertTrue(log.contains("LiveGrid started at /livegrid/ (store DataSource java:comp/DefaultDataSource"), log);
+        assertFalse(log.contains("the store (DataSource"), "the pool's URL was made durable (WRITE_DELAY=0)");
     }
 
     @Override
