@@ -1,24 +1,52 @@
 #!/usr/bin/env bash
-# Installs what the tests need: Debian's chromium and chromium-driver (browser tests), and the npm
-# packages of package-lock.json (dclint and yaml for src/test/js/compose.test.js) into ./node_modules.
-# Idempotent: apt does nothing but print versions when both are already there; npm ci reinstalls
+# Installs what the tests need: Debian's chromium and chromium-driver (browser tests), Debian's
+# postgresql (server binaries for the throwaway clusters of LocalPostgres: the DataSource store's
+# contract and WildFlyPostgresIT), and the npm packages of package-lock.json (dclint and yaml for
+# src/test/js/compose.test.js) into ./node_modules.
+# Idempotent: apt is not run at all when the packages are already there; npm ci reinstalls
 # exactly the locked versions each time (a second or two from npm's cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+packages=()
 if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
+    packages+=(chromium chromium-driver)
+fi
+# The tests start their own clusters (initdb + pg_ctl as the package's postgres user when run as
+# root); they need the binaries of /usr/lib/postgresql/<major>/bin, never the system's service.
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' > /dev/null || ! id postgres > /dev/null 2>&1; then
+    packages+=(postgresql)
+fi
+
+if (( ${#packages[@]} > 0 )); then
     sudo=()
     if [[ "$(id -u)" -ne 0 ]]; then
         sudo=(sudo)
     fi
+    # Keep the package's post-install script from starting the system's PostgreSQL service: a
+    # policy-rc.d that refuses every start (101), only for this install and only if there is none.
+    policy=/usr/sbin/policy-rc.d
+    own_policy=false
+    if [[ ! -e "$policy" ]]; then
+        printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" > /dev/null
+        "${sudo[@]}" chmod 755 "$policy"
+        own_policy=true
+        trap '"${sudo[@]}" rm -f "$policy"' EXIT
+    fi
     export DEBIAN_FRONTEND=noninteractive
     "${sudo[@]}" apt-get update -q
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -q --no-install-recommends chromium chromium-driver
+        apt-get install -y -q --no-install-recommends "${packages[@]}"
+    if [[ "$own_policy" == true ]]; then
+        "${sudo[@]}" rm -f "$policy"
+        trap - EXIT
+    fi
 fi
 
 /usr/bin/chromium --version
 /usr/bin/chromedriver --version
+postgres_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+"$postgres_bin/postgres" --version
 
 # Exactly package-lock.json, nothing else; no audit or funding requests, errors only.
 npm ci --no-audit --no-fund --loglevel=error

@@ -1,33 +1,65 @@
 package dev.livegrid.store;
 
+import dev.livegrid.support.LocalPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.logging.Logger;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
- * The {@link SheetStoreContract} for {@link DataSourceSheetStore} on a real PostgreSQL server, run
- * only when one is given (its tables {@code livegrid_sheets} and {@code livegrid_ops} are dropped
- * before each test) and its JDBC driver is on the test class path, which the build does not carry:
+ * The {@link SheetStoreContract} for {@link DataSourceSheetStore} on a real PostgreSQL server: by
+ * default a throwaway cluster of Debian's PostgreSQL ({@link LocalPostgres}, one for the class; a
+ * missing {@code postgresql} package fails the test, see {@code .ci/install-test-deps.sh}), or a
+ * server of your own named by a JDBC URL (its tables {@code livegrid_sheets} and {@code livegrid_ops}
+ * are dropped before each test):
  * <pre>
  * mvn test -Dtest=PostgresDataSourceSheetStoreTest \
- *   -Dlivegrid.test.postgres='jdbc:postgresql://localhost:5432/livegrid?user=livegrid&amp;password=…' \
- *   -Dmaven.test.additionalClasspath=$HOME/.m2/repository/org/postgresql/postgresql/42.7.13/postgresql-42.7.13.jar
+ *   -Dlivegrid.test.postgres='jdbc:postgresql://localhost:5432/livegrid?user=livegrid&amp;password=…'
  * </pre>
+ * Plus what only PostgreSQL shows: the durability check of {@link DataSourceSheetStore#warnings()}
+ * reads {@code synchronous_commit}.
  */
-@EnabledIfSystemProperty(named = PostgresDataSourceSheetStoreTest.URL, matches = "jdbc:postgresql:.+")
 class PostgresDataSourceSheetStoreTest extends SheetStoreContract {
 
     static final String URL = "livegrid.test.postgres";
 
-    private final DataSource postgres = new UrlDataSource(System.getProperty(URL));
+    private static LocalPostgres cluster;
+    private static String url;
+
+    private final DataSource postgres = new UrlDataSource(url);
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        String given = System.getProperty(URL, "");
+        if (given.isBlank()) {
+            cluster = LocalPostgres.start();
+            url = cluster.jdbcUrl();
+        } else {
+            url = given;
+        }
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
+    }
 
     @BeforeEach
     void dropTables() throws SQLException {
@@ -35,6 +67,38 @@ class PostgresDataSourceSheetStoreTest extends SheetStoreContract {
             s.execute("DROP TABLE IF EXISTS livegrid_ops");
             s.execute("DROP TABLE IF EXISTS livegrid_sheets");
         }
+    }
+
+    @Test
+    void theStoreIsOnPostgresqlWithItsTablesThere() throws SQLException {
+        SheetStore store = store();
+        try (Connection c = postgres.getConnection(); Statement s = c.createStatement()) {
+            ResultSet product = s.executeQuery("SELECT version()");
+            assertTrue(product.next());
+            assertTrue(product.getString(1).startsWith("PostgreSQL"), product.getString(1));
+            ResultSet tables = s.executeQuery("SELECT table_name FROM information_schema.tables"
+                    + " WHERE table_name LIKE 'livegrid%' ORDER BY table_name");
+            List<String> names = new java.util.ArrayList<>();
+            while (tables.next()) {
+                names.add(tables.getString(1));
+            }
+            assertEquals(List.of("livegrid_ops", "livegrid_sheets"), names, "created at open");
+        }
+        assertTrue(location(store).contains("jdbc/postgres"), location(store));
+    }
+
+    @Test
+    void noDurabilityWarningWithPostgresqlDefaults() {
+        DataSourceSheetStore store = opened(DataSourceSheetStore.open(postgres, "jdbc/postgres"));
+        assertEquals(List.of(), store.warnings());
+    }
+
+    @Test
+    void warnsWhenSynchronousCommitIsOff() {
+        String off = url + (url.contains("?") ? "&" : "?") + "options=-c%20synchronous_commit%3Doff";
+        DataSourceSheetStore store = opened(DataSourceSheetStore.open(new UrlDataSource(off), "jdbc/postgres"));
+        assertEquals(1, store.warnings().size(), store.warnings().toString());
+        assertTrue(store.warnings().get(0).contains("synchronous_commit is off"), store.warnings().toString());
     }
 
     @Override
