@@ -6,6 +6,7 @@ import dev.livegrid.config.Setting;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -32,23 +33,45 @@ final class ContainerResources {
         }
     }
 
+    /** How long a deployment waits for its DataSource name to be bound before it fails. */
+    static final Duration DATA_SOURCE_WAIT = Duration.ofSeconds(15);
+
     /**
-     * The DataSource the {@code data-source} setting names.
+     * The DataSource the {@code data-source} setting names, waiting up to {@link #DATA_SOURCE_WAIT} for
+     * it to be bound: a server that deploys a DataSource definition and the WAR together (WildFly's
+     * deployment scanner, at every start) does not make the WAR wait for it.
      *
      * @throws InvalidSettingException when nothing, or something else than a DataSource, is bound there
      */
     static DataSource dataSource(String jndiName) {
-        Object found;
+        long deadline = System.nanoTime() + DATA_SOURCE_WAIT.toNanos();
+        while (true) {
+            Object found;
+            try {
+                found = new InitialContext().lookup(jndiName);
+            } catch (NamingException e) {
+                if (System.nanoTime() < deadline) {
+                    pause();
+                    continue;
+                }
+                throw new InvalidSettingException(Setting.DATA_SOURCE, jndiName,
+                        "the JNDI name of a DataSource defined in this server (lookup failed for "
+                                + DATA_SOURCE_WAIT.toSeconds() + " s: " + e + ")");
+            }
+            if (found instanceof DataSource dataSource) {
+                return dataSource;
+            }
+            throw new InvalidSettingException(Setting.DATA_SOURCE, jndiName, "the JNDI name of a DataSource, but it names a "
+                    + (found == null ? "null" : found.getClass().getName()));
+        }
+    }
+
+    private static void pause() {
         try {
-            found = new InitialContext().lookup(jndiName);
-        } catch (NamingException e) {
-            throw new InvalidSettingException(Setting.DATA_SOURCE, jndiName,
-                    "the JNDI name of a DataSource defined in this server (lookup failed: " + e + ")");
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the DataSource to be bound", e);
         }
-        if (found instanceof DataSource dataSource) {
-            return dataSource;
-        }
-        throw new InvalidSettingException(Setting.DATA_SOURCE, jndiName,
-                "the JNDI name of a DataSource, but it names a " + (found == null ? "null" : found.getClass().getName()));
     }
 }
