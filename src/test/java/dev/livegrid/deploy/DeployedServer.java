@@ -3,22 +3,49 @@ package dev.livegrid.deploy;
 import java.net.URI;
 import java.time.Duration;
 
-/** The WAR running on a real Jakarta EE server, as the shared deployment suite sees it. */
-interface DeployedServer extends AutoCloseable {
+/** The WAR running on a real server, as the shared deployment suite sees it. Closing stops the server. */
+abstract class DeployedServer implements AutoCloseable {
 
-    /** E.g. Payara Micro 6.2025.10. */
-    String name();
+    private final String name;
+    private final ServerProcess process;
+    private final URI base;
+    private final Duration bootTime;
 
-    /** The application root, e.g. {@code http://127.0.0.1:18480/livegrid/}. */
-    URI base();
+    /**
+     * @param name     e.g. {@code Payara Micro}
+     * @param base     the application root, e.g. {@code http://127.0.0.1:18480/livegrid/}
+     * @param bootTime from starting the process to the WAR answering
+     */
+    DeployedServer(String name, ServerProcess process, URI base, Duration bootTime) {
+        this.name = name;
+        this.process = process;
+        this.base = base;
+        this.bootTime = bootTime;
+    }
 
-    /** From starting the process to the WAR answering. */
-    Duration bootTime();
+    final String name() {
+        return name;
+    }
 
-    ServerProcess process();
+    final URI base() {
+        return base;
+    }
+
+    final Duration bootTime() {
+        return bootTime;
+    }
+
+    final ServerProcess process() {
+        return process;
+    }
 
     /** The WebSocket URI of a path below the application root, e.g. {@code echo}. */
-    default URI webSocket(String relative) {
-        return URI.create("ws://" + base().getRawAuthority() + base().getRawPath() + relative);
+    final URI webSocket(String relative) {
+        return URI.create("ws://" + base.getRawAuthority() + base.getRawPath() + relative);
+    }
+
+    @Override
+    public final void close() throws InterruptedException {
+        process.close();
     }
 }

@@ -16,16 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The WAR on Payara Micro: {@code java -jar payara-micro.jar --deploy livegrid.war}, HTTP bound to
  * 127.0.0.1 by a pre-boot command and its Hazelcast grid kept on loopback by a config file.
  */
-final class PayaraMicroServer implements DeployedServer {
-
-    private final ServerProcess process;
-    private final URI base;
-    private final Duration bootTime;
+final class PayaraMicroServer extends DeployedServer {
 
     private PayaraMicroServer(ServerProcess process, URI base, Duration bootTime) {
-        this.process = process;
-        this.base = base;
-        this.bootTime = bootTime;
+        super("Payara Micro", process, base, bootTime);
     }
 
     static PayaraMicroServer start(Path war, Path work, Map<String, String> environment) throws Exception {
@@ -61,30 +55,5 @@ final class PayaraMicroServer implements DeployedServer {
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         }
         return target;
-    }
-
-    @Override
-    public String name() {
-        return "Payara Micro " + System.getProperty("livegrid.payaraMicroVersion", "6");
-    }
-
-    @Override
-    public URI base() {
-        return base;
-    }
-
-    @Override
-    public Duration bootTime() {
-        return bootTime;
-    }
-
-    @Override
-    public ServerProcess process() {
-        return process;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        process.close();
     }
 }

@@ -18,16 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The servlet-container WAR on Tomcat: {@code bin/catalina.sh run} with a {@code CATALINA_BASE} of
  * its own (Tomcat's {@code conf/} with a server.xml that binds 127.0.0.1 on a free port).
  */
-final class TomcatServer implements DeployedServer {
-
-    private final ServerProcess process;
-    private final URI base;
-    private final Duration bootTime;
+final class TomcatServer extends DeployedServer {
 
     private TomcatServer(ServerProcess process, URI base, Duration bootTime) {
-        this.process = process;
-        this.base = base;
-        this.bootTime = bootTime;
+        super("Tomcat", process, base, bootTime);
     }
 
     static TomcatServer start(Path war, Path work, Map<String, String> environment) throws Exception {
@@ -83,30 +77,5 @@ final class TomcatServer implements DeployedServer {
         env.put("CATALINA_OPTS", "-Dlivegrid.it.port=" + port);
         return ServerProcess.start("Tomcat", List.of("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run"),
                 work, work.resolve("tomcat.log"), env);
-    }
-
-    @Override
-    public String name() {
-        return "Tomcat";
-    }
-
-    @Override
-    public URI base() {
-        return base;
-    }
-
-    @Override
-    public Duration bootTime() {
-        return bootTime;
-    }
-
-    @Override
-    public ServerProcess process() {
-        return process;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        process.close();
     }
 }

@@ -19,20 +19,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code standalone/}), the WAR deployed by the deployment scanner. Undeploy and redeploy use the
  * scanner's marker files, as an operator would.
  */
-final class WildFlyServer implements DeployedServer {
+final class WildFlyServer extends DeployedServer {
 
     /** Ports of WildFly's default standalone.xml, moved together by the port offset. */
     private static final int[] PORTS = {8080, 8443, 8009, 9990, 9993, 4712, 4713};
 
-    private final ServerProcess process;
-    private final URI base;
-    private final Duration bootTime;
     private final Path deployments;
 
     private WildFlyServer(ServerProcess process, URI base, Duration bootTime, Path deployments) {
-        this.process = process;
-        this.base = base;
-        this.bootTime = bootTime;
+        super("WildFly", process, base, bootTime);
         this.deployments = deployments;
     }
 
@@ -76,13 +71,13 @@ final class WildFlyServer implements DeployedServer {
     void redeploy() throws Exception {
         Files.createFile(deployments.resolve("livegrid.war.dodeploy"));
         awaitMarker("deployed");
-        process.awaitOk(base.resolve("api/sheets"), ServerProcess.BOOT_DEADLINE, "WFLYCTL0013");
+        process().awaitOk(base().resolve("api/sheets"), ServerProcess.BOOT_DEADLINE, "WFLYCTL0013");
     }
 
     private void awaitMarker(String marker) throws Exception {
         Path wanted = deployments.resolve("livegrid.war." + marker);
         Path failed = deployments.resolve("livegrid.war.failed");
-        process.awaitTrue("the deployment scanner writes " + wanted.getFileName(), ServerProcess.BOOT_DEADLINE, () -> {
+        process().awaitTrue("the deployment scanner writes " + wanted.getFileName(), ServerProcess.BOOT_DEADLINE, () -> {
             if (Files.exists(failed)) {
                 String why;
                 try {
@@ -90,7 +85,7 @@ final class WildFlyServer implements DeployedServer {
                 } catch (IOException e) {
                     why = e.toString();
                 }
-                throw new AssertionError("WildFly failed to deploy livegrid.war: " + why + "\n" + process.logTail());
+                throw new AssertionError("WildFly failed to deploy livegrid.war: " + why + "\n" + process().logTail());
             }
             return Files.exists(wanted);
         });
@@ -117,30 +112,5 @@ final class WildFlyServer implements DeployedServer {
                 }
             }
         }
-    }
-
-    @Override
-    public String name() {
-        return "WildFly";
-    }
-
-    @Override
-    public URI base() {
-        return base;
-    }
-
-    @Override
-    public Duration bootTime() {
-        return bootTime;
-    }
-
-    @Override
-    public ServerProcess process() {
-        return process;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        process.close();
     }
 }
