@@ -1,12 +1,13 @@
 package dev.livegrid.conformance;
 
+import dev.livegrid.support.RawWebSocket;
 import dev.livegrid.support.TestSettings;
-import static dev.livegrid.conformance.RawWebSocket.BINARY;
-import static dev.livegrid.conformance.RawWebSocket.CONTINUATION;
-import static dev.livegrid.conformance.RawWebSocket.PING;
-import static dev.livegrid.conformance.RawWebSocket.PONG;
-import static dev.livegrid.conformance.RawWebSocket.TEXT;
-import static dev.livegrid.conformance.RawWebSocket.utf8;
+import static dev.livegrid.support.RawWebSocket.BINARY;
+import static dev.livegrid.support.RawWebSocket.CONTINUATION;
+import static dev.livegrid.support.RawWebSocket.PING;
+import static dev.livegrid.support.RawWebSocket.PONG;
+import static dev.livegrid.support.RawWebSocket.TEXT;
+import static dev.livegrid.support.RawWebSocket.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,8 +19,8 @@ import java.util.HexFormat;
 import java.util.Random;
 
 import dev.livegrid.config.Settings;
-import dev.livegrid.conformance.RawWebSocket.Frame;
-import dev.livegrid.conformance.RawWebSocket.FrameSpec;
+import dev.livegrid.support.RawWebSocket.Frame;
+import dev.livegrid.support.RawWebSocket.FrameSpec;
 import dev.livegrid.standalone.LiveGridServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
 package dev.livegrid.conformance;
 
+import dev.livegrid.support.RawWebSocket;
 import dev.livegrid.support.TestSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,7 +17,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import dev.livegrid.config.Settings;
-import dev.livegrid.conformance.RawWebSocket.HttpResponse;
+import dev.livegrid.support.RawWebSocket.HttpResponse;
 import dev.livegrid.standalone.LiveGridServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Named;
@@ -251,14 +252,14 @@ class HandshakeConformanceTest {
 
     private static HttpResponse handshake(int port, String requestText) throws IOException {
         try (RawWebSocket ws = RawWebSocket.connect(port)) {
-            return ws.handshake(requestText);
+            return ws.exchange(requestText);
         }
     }
 
     /** Sends the request, reads the answer and asserts that the server then closes the connection. */
     private static HttpResponse refusal(int port, String requestText) throws IOException {
         try (RawWebSocket ws = RawWebSocket.connect(port)) {
-            HttpResponse response = ws.handshake(requestText);
+            HttpResponse response = ws.exchange(requestText);
             if (response.status() != 101) {
                 ws.expectEof();
             }

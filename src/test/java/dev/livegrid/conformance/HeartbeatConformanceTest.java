@@ -1,10 +1,11 @@
 package dev.livegrid.conformance;
 
+import dev.livegrid.support.RawWebSocket;
 import dev.livegrid.support.TestSettings;
-import static dev.livegrid.conformance.RawWebSocket.CLOSE;
-import static dev.livegrid.conformance.RawWebSocket.PING;
-import static dev.livegrid.conformance.RawWebSocket.PONG;
-import static dev.livegrid.conformance.RawWebSocket.TEXT;
+import static dev.livegrid.support.RawWebSocket.CLOSE;
+import static dev.livegrid.support.RawWebSocket.PING;
+import static dev.livegrid.support.RawWebSocket.PONG;
+import static dev.livegrid.support.RawWebSocket.TEXT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.livegrid.config.Settings;
-import dev.livegrid.conformance.RawWebSocket.CloseFrame;
-import dev.livegrid.conformance.RawWebSocket.Frame;
+import dev.livegrid.support.RawWebSocket.CloseFrame;
+import dev.livegrid.support.RawWebSocket.Frame;
 import dev.livegrid.standalone.LiveGridServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

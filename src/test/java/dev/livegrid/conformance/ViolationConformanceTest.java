@@ -1,27 +1,28 @@
 package dev.livegrid.conformance;
 
+import dev.livegrid.support.RawWebSocket;
 import dev.livegrid.support.TestSettings;
-import static dev.livegrid.conformance.RawWebSocket.BINARY;
-import static dev.livegrid.conformance.RawWebSocket.CLOSE;
-import static dev.livegrid.conformance.RawWebSocket.CONTINUATION;
-import static dev.livegrid.conformance.RawWebSocket.PING;
-import static dev.livegrid.conformance.RawWebSocket.PONG;
-import static dev.livegrid.conformance.RawWebSocket.TEXT;
-import static dev.livegrid.conformance.RawWebSocket.utf8;
+import static dev.livegrid.support.RawWebSocket.BINARY;
+import static dev.livegrid.support.RawWebSocket.CLOSE;
+import static dev.livegrid.support.RawWebSocket.CONTINUATION;
+import static dev.livegrid.support.RawWebSocket.PING;
+import static dev.livegrid.support.RawWebSocket.PONG;
+import static dev.livegrid.support.RawWebSocket.TEXT;
+import static dev.livegrid.support.RawWebSocket.concat;
+import static dev.livegrid.support.RawWebSocket.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 
 import dev.livegrid.config.Settings;
-import dev.livegrid.conformance.RawWebSocket.CloseFrame;
-import dev.livegrid.conformance.RawWebSocket.Frame;
-import dev.livegrid.conformance.RawWebSocket.FrameSpec;
+import dev.livegrid.support.RawWebSocket.CloseFrame;
+import dev.livegrid.support.RawWebSocket.Frame;
+import dev.livegrid.support.RawWebSocket.FrameSpec;
 import dev.livegrid.standalone.LiveGridServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,7 +148,7 @@ class ViolationConformanceTest {
         byte[] payload = new byte[MAX + 1];
         Arrays.fill(payload, (byte) 'a');
         try (RawWebSocket ws = RawWebSocket.open(port, "/echo")) {
-            sendTolerantly(ws, ws.encode(FrameSpec.of(opcode, payload)));
+            ws.writeRawTolerantly(ws.encode(FrameSpec.of(opcode, payload)));
             assertEquals(MESSAGE_TOO_BIG, ws.readClose().code());
             // Payload bytes the server never read may turn its close into a reset.
             ws.expectEofOrReset();
@@ -171,7 +172,7 @@ class ViolationConformanceTest {
     void fragmentsThatTogetherExceedMaxCloseWith1009() throws IOException {
         try (RawWebSocket ws = RawWebSocket.open(port, "/echo")) {
             ws.sendFrame(false, BINARY, new byte[40_000]);
-            sendTolerantly(ws, ws.encode(FrameSpec.of(CONTINUATION, new byte[MAX - 40_000 + 1])));
+            ws.writeRawTolerantly(ws.encode(FrameSpec.of(CONTINUATION, new byte[MAX - 40_000 + 1])));
             assertEquals(MESSAGE_TOO_BIG, ws.readClose().code());
             ws.expectEofOrReset();
         }
@@ -185,7 +186,7 @@ class ViolationConformanceTest {
             for (int sent = chunk.length; sent + chunk.length <= MAX; sent += chunk.length) {
                 ws.sendFrame(false, CONTINUATION, chunk);
             }
-            sendTolerantly(ws, ws.encode(FrameSpec.of(CONTINUATION, chunk)));
+            ws.writeRawTolerantly(ws.encode(FrameSpec.of(CONTINUATION, chunk)));
             assertEquals(MESSAGE_TOO_BIG, ws.readClose().code());
             ws.expectEofOrReset();
         }
@@ -328,18 +329,5 @@ class ViolationConformanceTest {
         CloseFrame close = ws.readClose();
         assertEquals(code, close.code(), () -> "close code (reason '" + close.reason() + "')");
         ws.expectEof();
-    }
-
-    /** Writes bytes the server may stop reading half-way; a reset while writing is fine, the close frame is checked next. */
-    private static void sendTolerantly(RawWebSocket ws, byte[] bytes) {
-        try {
-            ws.writeRaw(bytes);
-        } catch (IOException e) {
-            // The server failed the connection before taking all of it.
-        }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        return ByteBuffer.allocate(a.length + b.length).put(a).put(b).array();
     }
 }

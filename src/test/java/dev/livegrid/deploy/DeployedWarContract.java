@@ -6,6 +6,8 @@ import dev.livegrid.support.TestSettings;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import dev.livegrid.support.RawWebSocket;
+import dev.livegrid.support.RawWebSocket.FrameSpec;
 import dev.livegrid.support.SheetClient;
 import dev.livegrid.support.SheetOps;
 import dev.livegrid.support.WsEvents;
@@ -36,6 +38,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static dev.livegrid.support.RawWebSocket.BINARY;
+import static dev.livegrid.support.RawWebSocket.CLOSE;
+import static dev.livegrid.support.RawWebSocket.CONTINUATION;
+import static dev.livegrid.support.RawWebSocket.PING;
+import static dev.livegrid.support.RawWebSocket.TEXT;
+import static dev.livegrid.support.RawWebSocket.closePayload;
+import static dev.livegrid.support.RawWebSocket.concat;
+import static dev.livegrid.support.RawWebSocket.utf8;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,6 +67,8 @@ abstract class DeployedWarContract {
     /** Small enough that the oversize test is quick, and set the same way as an operator would. */
     static final int MAX_MESSAGE_SIZE = 64 * 1024;
     static final Duration WAIT = Duration.ofSeconds(20);
+    /** How long a plain-socket test waits for the server's next move before calling it silence. */
+    static final Duration WIRE_TIMEOUT = Duration.ofSeconds(3);
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -346,7 +358,7 @@ abstract class DeployedWarContract {
 
     // ---- edge cases on the wire ----
     //
-    // Each test sends bytes a well-behaved client never would over a plain socket (WireClient) and
+    // Each test sends bytes a well-behaved client never would over a plain socket (RawWebSocket) and
     // compares what the server does with what standalone does: the expectation methods return
     // standalone's answer; a server whose own WebSocket implementation answers otherwise overrides
     // the method with what it does (docs/DEPLOYMENT.md lists these differences).
@@ -399,14 +411,14 @@ abstract class DeployedWarContract {
     void aRefusedHandshakeEndsTheConnection() throws Exception {
         String echo = server.base().getRawPath() + "echo";
         List<String> seen = new ArrayList<>();
-        List<WireClient.Answer> answers = new ArrayList<>();
+        List<RawWebSocket.HttpResponse> answers = new ArrayList<>();
         for (java.util.function.UnaryOperator<String> refused : List.<java.util.function.UnaryOperator<String>>of(
                 h -> h.replace(echo + " ", echo + "?delay=abc "),
                 h -> h.replace("\r\n\r\n", "\r\nOrigin: http://evil.example\r\n\r\n"),
                 h -> h.replaceFirst("^GET ", "POST ").replace("\r\n\r\n", "\r\nContent-Length: 0\r\n\r\n"),
                 h -> h.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8"))) {
-            try (WireClient wire = WireClient.connect(server.base())) {
-                WireClient.Answer answer = wire.exchange(refused.apply(wire.upgrade(echo)));
+            try (RawWebSocket wire = RawWebSocket.connect(server.base(), WIRE_TIMEOUT)) {
+                RawWebSocket.HttpResponse answer = wire.exchange(refused.apply(wire.defaultRequest(echo)));
                 seen.add(answer.status() + (wire.closedByServer() ? " closed" : " kept open"));
                 answers.add(answer);
             }
@@ -421,7 +433,7 @@ abstract class DeployedWarContract {
 
     @WireTest
     void anUnmaskedClientFrame() throws Exception {
-        assertEquals(unmaskedFrameOutcome(), echoOutcome(w -> w.frame(true, 0, WireClient.TEXT, false, utf8("hello"))));
+        assertEquals(unmaskedFrameOutcome(), echoOutcome(w -> w.encode(FrameSpec.of(TEXT, utf8("hello")).unmasked())));
     }
 
     /** RFC 6455 §5.1: a server must fail the connection on an unmasked frame; standalone with 1002. */
@@ -431,7 +443,7 @@ abstract class DeployedWarContract {
 
     @WireTest
     void aReservedOpcode() throws Exception {
-        assertEquals(reservedOpcodeOutcome(), echoOutcome(w -> w.frame(true, 0x3, utf8("x"))));
+        assertEquals(reservedOpcodeOutcome(), echoOutcome(w -> w.encode(FrameSpec.of(0x3, utf8("x")))));
     }
 
     String reservedOpcodeOutcome() {
@@ -440,7 +452,7 @@ abstract class DeployedWarContract {
 
     @WireTest
     void anRsvBitWithoutAnExtension() throws Exception {
-        assertEquals(rsvBitOutcome(), echoOutcome(w -> w.frame(true, 4, WireClient.TEXT, true, utf8("hello"))));
+        assertEquals(rsvBitOutcome(), echoOutcome(w -> w.encode(FrameSpec.of(TEXT, utf8("hello")).rsv(4))));
     }
 
     String rsvBitOutcome() {
@@ -449,8 +461,8 @@ abstract class DeployedWarContract {
 
     @WireTest
     void invalidUtf8InATextFrame() throws Exception {
-        assertEquals(invalidUtf8Outcome(), echoOutcome(w -> w.frame(true, WireClient.TEXT,
-                new byte[]{'o', 'k', ' ', (byte) 0xC3, 0x28})));
+        assertEquals(invalidUtf8Outcome(), echoOutcome(w -> w.encode(FrameSpec.of(TEXT,
+                new byte[]{'o', 'k', ' ', (byte) 0xC3, 0x28}))));
     }
 
     String invalidUtf8Outcome() {
@@ -459,7 +471,7 @@ abstract class DeployedWarContract {
 
     @WireTest
     void aContinuationWithoutAStart() throws Exception {
-        assertEquals(orphanContinuationOutcome(), echoOutcome(w -> w.frame(true, WireClient.CONTINUATION, utf8("orphan"))));
+        assertEquals(orphanContinuationOutcome(), echoOutcome(w -> w.encode(FrameSpec.of(CONTINUATION, utf8("orphan")))));
     }
 
     String orphanContinuationOutcome() {
@@ -468,7 +480,7 @@ abstract class DeployedWarContract {
 
     @WireTest
     void aPingOver125Bytes() throws Exception {
-        assertEquals(longPingOutcome(), echoOutcome(w -> w.frame(true, WireClient.PING, new byte[126])));
+        assertEquals(longPingOutcome(), echoOutcome(w -> w.encode(FrameSpec.of(PING, new byte[126]))));
     }
 
     String longPingOutcome() {
@@ -479,8 +491,8 @@ abstract class DeployedWarContract {
     void fragmentsOfATextTogetherOverTheLimit() throws Exception {
         byte[] first = utf8("x".repeat(40_000));
         byte[] rest = utf8("y".repeat(MAX_MESSAGE_SIZE - first.length + 1));
-        assertEquals(fragmentsOverTheLimitOutcome(), echoOutcome(w -> concat(w.frame(false, WireClient.TEXT, first),
-                w.frame(true, WireClient.CONTINUATION, rest))));
+        assertEquals(fragmentsOverTheLimitOutcome(), echoOutcome(w -> concat(w.encode(FrameSpec.of(TEXT, first).fin(false)),
+                w.encode(FrameSpec.of(CONTINUATION, rest)))));
     }
 
     String fragmentsOverTheLimitOutcome() {
@@ -489,7 +501,7 @@ abstract class DeployedWarContract {
 
     @WireTest
     void aCloseWithCode1005() throws Exception {
-        assertEquals(close1005Outcome(), echoOutcome(w -> w.frame(true, WireClient.CLOSE, WireClient.closePayload(1005, "x"))));
+        assertEquals(close1005Outcome(), echoOutcome(w -> w.encode(FrameSpec.of(CLOSE, closePayload(1005, utf8("x"))))));
     }
 
     /** RFC 6455 §7.4.1: 1005 must not be sent; standalone fails the connection with 1002. */
@@ -499,7 +511,7 @@ abstract class DeployedWarContract {
 
     @WireTest
     void aCloseWithCode999() throws Exception {
-        assertEquals(close999Outcome(), echoOutcome(w -> w.frame(true, WireClient.CLOSE, WireClient.closePayload(999, "x"))));
+        assertEquals(close999Outcome(), echoOutcome(w -> w.encode(FrameSpec.of(CLOSE, closePayload(999, utf8("x"))))));
     }
 
     String close999Outcome() {
@@ -508,7 +520,7 @@ abstract class DeployedWarContract {
 
     @WireTest
     void aFrameHeaderDeclaringMoreThanTheLimit() throws Exception {
-        assertEquals(declaredOverLimitOutcome(), echoOutcome(w -> w.header(WireClient.BINARY, Long.MAX_VALUE)));
+        assertEquals(declaredOverLimitOutcome(), echoOutcome(w -> w.encode(FrameSpec.of(BINARY, new byte[0]).declaredLength(Long.MAX_VALUE))));
     }
 
     /** Standalone answers from the header alone, before any payload: 1009. */
@@ -518,8 +530,8 @@ abstract class DeployedWarContract {
 
     @WireTest
     void aNewDataFrameInsideAFragmentedMessage() throws Exception {
-        assertEquals(interleavedDataFrameOutcome(), echoOutcome(w -> concat(w.frame(false, WireClient.TEXT, utf8("first")),
-                w.frame(true, WireClient.TEXT, utf8("intruder")))));
+        assertEquals(interleavedDataFrameOutcome(), echoOutcome(w -> concat(w.encode(FrameSpec.of(TEXT, utf8("first")).fin(false)),
+                w.encode(FrameSpec.of(TEXT, utf8("intruder"))))));
     }
 
     String interleavedDataFrameOutcome() {
@@ -528,7 +540,7 @@ abstract class DeployedWarContract {
 
     @WireTest
     void aCloseWithAOneBytePayload() throws Exception {
-        assertEquals(oneByteCloseOutcome(), echoOutcome(w -> w.frame(true, WireClient.CLOSE, new byte[]{0x03})));
+        assertEquals(oneByteCloseOutcome(), echoOutcome(w -> w.encode(FrameSpec.of(CLOSE, new byte[]{0x03}))));
     }
 
     String oneByteCloseOutcome() {
@@ -537,8 +549,8 @@ abstract class DeployedWarContract {
 
     @WireTest
     void aCloseWithAnInvalidUtf8Reason() throws Exception {
-        byte[] payload = concat(WireClient.closePayload(1000, "by"), new byte[]{(byte) 0xC3, 0x28});
-        assertEquals(invalidCloseReasonOutcome(), echoOutcome(w -> w.frame(true, WireClient.CLOSE, payload)));
+        byte[] payload = concat(closePayload(1000, utf8("by")), new byte[]{(byte) 0xC3, 0x28});
+        assertEquals(invalidCloseReasonOutcome(), echoOutcome(w -> w.encode(FrameSpec.of(CLOSE, payload))));
     }
 
     String invalidCloseReasonOutcome() {
@@ -568,8 +580,8 @@ abstract class DeployedWarContract {
     @WireTest
     void aBodyOverOneMebibyteIs413AndEndsTheConnection() throws Exception {
         int length = 1024 * 1024 + 1;
-        try (WireClient wire = WireClient.connect(server.base())) {
-            wire.write(("POST " + server.base().getRawPath() + "api/sheets/big-" + System.nanoTime() + "/ops HTTP/1.1\r\n"
+        try (RawWebSocket wire = RawWebSocket.connect(server.base(), WIRE_TIMEOUT)) {
+            wire.writeRaw(("POST " + server.base().getRawPath() + "api/sheets/big-" + System.nanoTime() + "/ops HTTP/1.1\r\n"
                     + "Host: " + server.base().getRawAuthority() + "\r\n"
                     + "Content-Type: application/json\r\n"
                     + "Content-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -577,8 +589,8 @@ abstract class DeployedWarContract {
             // sent (as a client would) only to a server still reading it.
             byte[] body = new byte[length];
             java.util.Arrays.fill(body, (byte) ' ');
-            wire.writeTolerantly(body);
-            WireClient.Answer answer = wire.readAnswer();
+            wire.writeRawTolerantly(body);
+            RawWebSocket.HttpResponse answer = wire.readResponse();
             String outcome = answer.status() + " Connection: " + answer.header("Connection")
                     + (wire.closedByServer() ? ", then closed" : ", then kept open");
             assertEquals(tooLargeOutcome(), outcome, answer::toString);
@@ -594,8 +606,8 @@ abstract class DeployedWarContract {
 
     /** Sends the default upgrade request for the path below the root, as {@code edit} changes it, and describes the answer. */
     String handshakeAnswer(String relative, java.util.function.UnaryOperator<String> edit) throws Exception {
-        try (WireClient wire = WireClient.connect(server.base())) {
-            WireClient.Answer answer = wire.exchange(edit.apply(wire.upgrade(server.base().getRawPath() + relative)));
+        try (RawWebSocket wire = RawWebSocket.connect(server.base(), WIRE_TIMEOUT)) {
+            RawWebSocket.HttpResponse answer = wire.exchange(edit.apply(wire.defaultRequest(server.base().getRawPath() + relative)));
             return describe(answer);
         }
     }
@@ -604,7 +616,7 @@ abstract class DeployedWarContract {
      * A refusal in words: the status, then LiveGrid's plain-text reason in quotes (or the server's own
      * body's type and size), then the headers that matter for it.
      */
-    static String describe(WireClient.Answer answer) {
+    static String describe(RawWebSocket.HttpResponse answer) {
         if (answer.status() == 101) {
             return "101 upgraded";
         }
@@ -622,35 +634,27 @@ abstract class DeployedWarContract {
         return text.toString();
     }
 
-    /** On a fresh /echo connection: sends the bytes and describes what the server does ({@link WireClient#outcome()}). */
+    /** On a fresh /echo connection: sends the bytes and describes what the server does ({@link RawWebSocket#outcome()}). */
     String echoOutcome(Bytes bytes) throws Exception {
-        try (WireClient wire = WireClient.open(server.base(), server.base().getRawPath() + "echo")) {
-            wire.writeTolerantly(bytes.of(wire));
+        try (RawWebSocket wire = RawWebSocket.open(server.base(), "echo", WIRE_TIMEOUT)) {
+            wire.writeRawTolerantly(bytes.of(wire));
             return wire.outcome();
         }
     }
 
     /** The bytes to send, made with the client's frame encoder. */
     interface Bytes {
-        byte[] of(WireClient wire);
+        byte[] of(RawWebSocket wire);
     }
 
     /** A GET over a plain socket: headers exactly as the server spells them. */
-    WireClient.Answer rawGet(String relative) throws Exception {
-        try (WireClient wire = WireClient.connect(server.base())) {
-            WireClient.Answer answer = wire.exchange("GET " + server.base().getRawPath() + relative + " HTTP/1.1\r\n"
+    RawWebSocket.HttpResponse rawGet(String relative) throws Exception {
+        try (RawWebSocket wire = RawWebSocket.connect(server.base(), WIRE_TIMEOUT)) {
+            RawWebSocket.HttpResponse answer = wire.exchange("GET " + server.base().getRawPath() + relative + " HTTP/1.1\r\n"
                     + "Host: " + server.base().getRawAuthority() + "\r\nConnection: close\r\n\r\n");
             assertEquals(200, answer.status(), answer::toString);
             return answer;
         }
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static byte[] concat(byte[] a, byte[] b) {
-        return ByteBuffer.allocate(a.length + b.length).put(a).put(b).array();
     }
 
 

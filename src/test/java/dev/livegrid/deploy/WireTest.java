@@ -10,7 +10,7 @@ import java.lang.annotation.Target;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A test of the deployment suite that talks to the server over a plain socket ({@link WireClient}):
+ * A test of the deployment suite that talks to the server over a plain socket ({@link dev.livegrid.support.RawWebSocket}):
  * it fails after 30 s even when blocked in a socket write, which an interrupt would not end.
  */
 @Target(ElementType.METHOD)
