@@ -23,6 +23,7 @@ final class RequestBody {
      */
     static String read(InputStream in, long declaredLength, int limit) throws IOException, ApiFailure {
         if (declaredLength > limit) {
+            discard(in, declaredLength);
             throw tooLarge(limit);
         }
         // Never past the declared length: a server may hand over a body without ever ending the stream.
@@ -33,6 +34,7 @@ final class RequestBody {
         while (bytes.size() < end && (n = in.read(chunk, 0, (int) Math.min(chunk.length, end - bytes.size()))) > 0) {
             bytes.write(chunk, 0, n);
             if (bytes.size() > limit) {
+                discard(in, DISCARD_LIMIT);
                 throw tooLarge(limit);
             }
         }
@@ -42,6 +44,27 @@ final class RequestBody {
                     .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
         } catch (CharacterCodingException e) {
             throw ApiFailure.of(400, "bad-message", "the body is not valid UTF-8");
+        }
+    }
+
+    /**
+     * Reads and drops the rest of a refused body, up to this many bytes, before the 413 is sent. A
+     * server that closes the connection with request bytes still unread makes its TCP stack answer
+     * with a reset, which can destroy the 413 on its way, so the client sees a broken connection
+     * instead of the reason. A body declared larger is not read at all: the 413 is sent, and the
+     * connection closed, at once.
+     */
+    static final long DISCARD_LIMIT = 8L * 1024 * 1024;
+
+    private static void discard(InputStream in, long declaredLength) throws IOException {
+        if (declaredLength > DISCARD_LIMIT) {
+            return;
+        }
+        long left = declaredLength;
+        byte[] sink = new byte[8192];
+        int n;
+        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+            left -= n;
         }
     }
 

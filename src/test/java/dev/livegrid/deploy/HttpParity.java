@@ -87,6 +87,15 @@ final class HttpParity {
     }
 
     private static HttpResponse<String> send(URI root, Exchange exchange) throws Exception {
+        try {
+            return sendOnce(root, exchange);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(exchange.what() + " (" + exchange.method() + " " + exchange.path() + ") to " + root
+                    + " got no answer: " + e, e);
+        }
+    }
+
+    private static HttpResponse<String> sendOnce(URI root, Exchange exchange) throws Exception {
         HttpRequest.BodyPublisher body = exchange.body() == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(exchange.body());
         HttpRequest.Builder request = HttpRequest.newBuilder(root.resolve(exchange.path()))
