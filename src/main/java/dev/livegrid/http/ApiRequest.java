@@ -1,5 +1,6 @@
 package dev.livegrid.http;
 
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -58,6 +59,16 @@ public record ApiRequest(String method, String path, String query, Headers heade
 
         /** The header's value, repeated headers joined with commas as RFC 9110 allows for lists; null if absent. */
         String get(String name);
+
+        /** One header's values as a server hands them over, joined with commas; null when there are none. */
+        static String joined(Iterator<String> values) {
+            if (!values.hasNext()) {
+                return null;
+            }
+            StringBuilder joined = new StringBuilder(values.next());
+            values.forEachRemaining(v -> joined.append(',').append(v));
+            return joined.toString();
+        }
 
         static Headers of(Map<String, String> headers) {
             Map<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

@@ -2,6 +2,7 @@ package dev.livegrid.http;
 
 import dev.livegrid.protocol.Codec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,6 +31,11 @@ public record ApiResponse(int status, Map<String, String> headers, String body, 
     /** An error: {@code {"code":…,"message":…}}. */
     public static ApiResponse error(int status, String code, String message) {
         return json(status, Codec.toJson(new Problem(code, message)));
+    }
+
+    /** The body as the UTF-8 bytes to send, or null when there is none. */
+    public byte[] bodyBytes() {
+        return body == null ? null : body.getBytes(StandardCharsets.UTF_8);
     }
 
     /** This response with one more header (or one replaced). */

@@ -1,5 +1,6 @@
 package dev.livegrid.standalone;
 
+import dev.livegrid.http.ApiRequest;
 import dev.livegrid.http.ApiResponse;
 import dev.livegrid.http.SheetApi;
 import org.glassfish.grizzly.http.HttpRequestPacket;
@@ -8,8 +9,6 @@ import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.Optional;
 
 /**
@@ -70,22 +69,16 @@ final class ApiHttpHandler extends HttpHandler {
     }
 
     private static String header(Request request, String name) {
-        Iterator<String> values = request.getHeaders(name).iterator();
-        if (!values.hasNext()) {
-            return null;
-        }
-        StringBuilder joined = new StringBuilder(values.next());
-        values.forEachRemaining(v -> joined.append(',').append(v));
-        return joined.toString();
+        return ApiRequest.Headers.joined(request.getHeaders(name).iterator());
     }
 
     private static void write(ApiResponse answer, Response response) throws IOException {
         response.setStatus(answer.status());
         answer.headers().forEach(response::setHeader);
-        if (answer.body() == null) {
+        byte[] body = answer.bodyBytes();
+        if (body == null) {
             return;
         }
-        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
         response.setContentType(answer.contentType());
         response.setContentLength(body.length);
         response.getOutputStream().write(body);

@@ -1,5 +1,6 @@
 package dev.livegrid.war;
 
+import dev.livegrid.http.ApiRequest;
 import dev.livegrid.http.ApiResponse;
 import dev.livegrid.http.SheetApi;
 import jakarta.servlet.http.HttpServlet;
@@ -7,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import java.util.Optional;
 
@@ -36,23 +36,16 @@ final class ApiServlet extends HttpServlet {
 
     private static String header(HttpServletRequest request, String name) {
         Enumeration<String> values = request.getHeaders(name);
-        if (values == null || !values.hasMoreElements()) {
-            return null;
-        }
-        StringBuilder joined = new StringBuilder(values.nextElement());
-        while (values.hasMoreElements()) {
-            joined.append(',').append(values.nextElement());
-        }
-        return joined.toString();
+        return values == null ? null : ApiRequest.Headers.joined(values.asIterator());
     }
 
     private static void write(ApiResponse answer, HttpServletResponse response) throws IOException {
         response.setStatus(answer.status());
         answer.headers().forEach(response::setHeader);
-        if (answer.body() == null) {
+        byte[] body = answer.bodyBytes();
+        if (body == null) {
             return;
         }
-        byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
         response.setContentType(answer.contentType());
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
