@@ -27,7 +27,11 @@ public enum Setting {
     DATA_SOURCE("data-source", "",
             "JNDI name of a DataSource to store sheets in instead (WAR only, e.g. java:comp/DefaultDataSource); empty uses data-dir"),
     OUTBOX_LIMIT("outbox-limit", "1MiB",
-            "bytes queued for one slow sheet viewer before it is closed with 1013 and a resume version");
+            "bytes queued for one slow sheet viewer before it is closed with 1013 and a resume version"),
+    MAX_SHEET_SIZE("max-sheet-size", "auto",
+            "how large one sheet may grow (about its JSON size); auto is 1/32 of the maximum heap, from 1MiB to 64MiB"),
+    IDLE_SHEET_TIMEOUT("idle-sheet-timeout", "2m",
+            "how long a sheet nobody has open stays loaded for HTTP requests (idle sheets also leave early under memory pressure)");
 
     private final String key;
     private final String defaultValue;

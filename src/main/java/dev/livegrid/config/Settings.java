@@ -14,7 +14,7 @@ import java.util.Set;
 public record Settings(int port, String bind, Duration pingInterval, Duration pongTimeout, long maxMessageSize,
                        Set<String> allowedOrigins, boolean createSheets, String legacySheet, int maxRows,
                        int maxColumns, int maxValueLength, int opWindow, int opRate, long outboxLimit,
-                       String dataDir, String dataSource) {
+                       String dataDir, String dataSource, long maxSheetSize, Duration idleSheetTimeout) {
 
     /** The {@code data-dir} value that keeps sheets in memory only. */
     public static final String IN_MEMORY = "memory";
@@ -23,6 +23,11 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
     public static final long MIN_MESSAGE_SIZE = 125;
     /** Largest maximum message size: whole messages are held in memory. */
     public static final long MAX_MESSAGE_SIZE = 64L * 1024 * 1024;
+    /** The {@code max-sheet-size} value derived from the heap. */
+    public static final String AUTO = "auto";
+    /** Bounds of {@code max-sheet-size}: a welcome holds a whole sheet in memory, once per joiner. */
+    public static final long MIN_SHEET_SIZE = 64L * 1024;
+    public static final long MAX_SHEET_SIZE = 1024L * 1024 * 1024;
 
     public Settings {
         if (port < 0 || port > 65535) {
@@ -48,6 +53,21 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
             throw new InvalidSettingException(Setting.DATA_DIR, String.valueOf(dataDir), "a directory, or memory");
         }
         dataSource = dataSource == null ? "" : dataSource.trim();
+        if (maxSheetSize < MIN_SHEET_SIZE || maxSheetSize > MAX_SHEET_SIZE) {
+            throw new InvalidSettingException(Setting.MAX_SHEET_SIZE, String.valueOf(maxSheetSize),
+                    "auto, or from 64KiB to 1024MiB");
+        }
+        requirePositive(Setting.IDLE_SHEET_TIMEOUT, idleSheetTimeout);
+    }
+
+    /**
+     * The default sheet size limit: 1/32 of the heap this JVM may use, from 1MiB to 64MiB. A welcome or
+     * a snapshot is built whole in memory, a few copies at a time, so a sheet must stay a small part
+     * of the heap (a 160 MB heap allows 5 MB sheets; 2 GB or more allows 64 MB).
+     */
+    public static long autoSheetSize() {
+        long heap = Runtime.getRuntime().maxMemory();
+        return Math.max(1024L * 1024, Math.min(64L * 1024 * 1024, heap / 32));
     }
 
     /** Every setting at its default. */
@@ -91,7 +111,14 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 SettingValues.positive(Setting.OP_RATE, source.text(Setting.OP_RATE), 1_000_000),
                 SettingValues.size(Setting.OUTBOX_LIMIT, source.text(Setting.OUTBOX_LIMIT), 1024, MAX_MESSAGE_SIZE),
                 source.text(Setting.DATA_DIR).trim(),
-                source.text(Setting.DATA_SOURCE).trim());
+                source.text(Setting.DATA_SOURCE).trim(),
+                sheetSize(source.text(Setting.MAX_SHEET_SIZE)),
+                SettingValues.duration(Setting.IDLE_SHEET_TIMEOUT, source.text(Setting.IDLE_SHEET_TIMEOUT)));
+    }
+
+    private static long sheetSize(String text) {
+        return AUTO.equals(text.trim()) ? autoSheetSize()
+                : SettingValues.size(Setting.MAX_SHEET_SIZE, text, MIN_SHEET_SIZE, MAX_SHEET_SIZE);
     }
 
     /**
@@ -118,7 +145,9 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 pick(changes, Setting.OP_RATE, changed.opRate, opRate),
                 pick(changes, Setting.OUTBOX_LIMIT, changed.outboxLimit, outboxLimit),
                 pick(changes, Setting.DATA_DIR, changed.dataDir, dataDir),
-                pick(changes, Setting.DATA_SOURCE, changed.dataSource, dataSource));
+                pick(changes, Setting.DATA_SOURCE, changed.dataSource, dataSource),
+                pick(changes, Setting.MAX_SHEET_SIZE, changed.maxSheetSize, maxSheetSize),
+                pick(changes, Setting.IDLE_SHEET_TIMEOUT, changed.idleSheetTimeout, idleSheetTimeout));
     }
 
     public Settings with(Setting setting, String text) {

@@ -39,7 +39,7 @@ public class EchoEndpoint {
     @OnMessage
     public void text(String message, Session session) {
         if (sizeLimit.exceeds(message)) {
-            sizeLimit.close(session);
+            echo.close(sizeLimit.closeReason());
         } else {
             echo.reply(message);
         }
@@ -48,7 +48,7 @@ public class EchoEndpoint {
     @OnMessage
     public void binary(ByteBuffer message, Session session) {
         if (sizeLimit.exceeds(message)) {
-            sizeLimit.close(session);
+            echo.close(sizeLimit.closeReason());
         } else {
             echo.reply(copyOf(message));
         }

@@ -62,6 +62,11 @@ final class EchoSession {
         }
     }
 
+    /** Closes the session through its outbox, after what is already queued. */
+    void close(CloseReason reason) {
+        outbox.close(reason);
+    }
+
     void end() {
         ScheduledFuture<?> task = heartbeatTask;
         if (task != null) {

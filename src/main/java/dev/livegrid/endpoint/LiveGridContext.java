@@ -6,6 +6,7 @@ import dev.livegrid.config.Settings;
 import dev.livegrid.heartbeat.Heartbeat;
 import dev.livegrid.room.Member;
 import dev.livegrid.room.RoomRegistry;
+import dev.livegrid.room.UserIds;
 import dev.livegrid.session.Outbox;
 import dev.livegrid.store.SheetStore;
 import dev.livegrid.store.SqliteSheetStore;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Logger;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,7 +73,7 @@ public final class LiveGridContext implements AutoCloseable {
         // Unbounded only in appearance: it holds at most one task per room (see Sequencer).
         this.roomPool = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 named("livegrid-room"));
-        this.rooms = new RoomRegistry(settings, roomPool, store);
+        this.rooms = new RoomRegistry(settings, roomPool, store, scheduler);
     }
 
     /**
@@ -98,13 +98,15 @@ public final class LiveGridContext implements AutoCloseable {
         return rooms;
     }
 
-    /** A new sheet member on this session: its outbox (1013 with the resume version on overflow) and heartbeat. */
-    public Member newMember(Session session, String name) {
+    /**
+     * A new sheet member on this session: its outbox (1013 with the resume version on overflow), its
+     * heartbeat, and its id (derived from {@code clientKey}, or random when the client sent none).
+     */
+    public Member newMember(Session session, String name, String clientKey) {
         Outbox outbox = new Outbox(session, OUTBOX_CAPACITY, settings.outboxLimit(),
                 resume -> new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow; resume with since=" + resume));
         heartbeat.track(session, outbox);
-        String id = "u-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-        return new Member(id, name, outbox, settings.opRate());
+        return new Member(UserIds.of(clientKey), name, outbox, settings.opRate());
     }
 
     public Settings settings() {

@@ -1,9 +1,8 @@
 package dev.livegrid.endpoint;
 
+import dev.livegrid.sheet.UnicodeText;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.Session;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -22,40 +21,17 @@ final class MessageSizeLimit {
 
     /** Whether the text is longer than the limit in UTF-8 bytes (counted without encoding it). */
     boolean exceeds(String text) {
-        if (text.length() > maxBytes) {
-            return true; // every char is at least one byte
-        }
-        long bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-            if (bytes > maxBytes) {
-                return true;
-            }
-        }
-        return false;
+        // every char is at least one byte, so a long text is over without counting
+        return text.length() > maxBytes || UnicodeText.utf8Length(text) > maxBytes;
     }
 
     boolean exceeds(ByteBuffer binary) {
         return binary.remaining() > maxBytes;
     }
 
-    /** Closes the session with 1009, with the reason the standalone server gives. */
-    void close(Session session) {
-        try {
-            session.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG,
-                    "message longer than " + maxBytes + " bytes"));
-        } catch (IOException | RuntimeException e) {
-            // already closing: nothing more to do
-        }
+    /** The 1009 close, with the reason the standalone server gives. */
+    CloseReason closeReason() {
+        return new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message longer than " + maxBytes + " bytes");
     }
+
 }

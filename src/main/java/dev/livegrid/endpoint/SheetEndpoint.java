@@ -5,6 +5,7 @@ import dev.livegrid.protocol.MessageDecoder;
 import dev.livegrid.protocol.MessageEncoder;
 import dev.livegrid.room.Member;
 import dev.livegrid.room.Room;
+import dev.livegrid.room.RoomUnavailableException;
 import dev.livegrid.store.StoreException;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -17,6 +18,7 @@ import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.logging.Logger;
 
 /**
@@ -62,23 +64,36 @@ public class SheetEndpoint {
             LOG.severe(() -> "cannot open sheet " + sheetId + ": " + e.getMessage());
             session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "store unavailable"));
             return;
+        } catch (RoomUnavailableException e) {
+            session.close(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, shorten(e.getMessage())));
+            return;
         }
         if (room == null) {
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(NO_SUCH_SHEET), "no sheet " + sheetId));
             return;
         }
-        member = context.newMember(session, join.name());
-        room.join(member, join.since());
+        member = context.newMember(session, join.name(), join.client());
+        room.join(member, join.since(), join.incarnation());
     }
 
     @OnMessage
     public void message(String text, Session session) {
         if (sizeLimit.exceeds(text)) {
-            sizeLimit.close(session);
+            closeTooBig();
             return;
         }
         ClientMessage message = decoder.decode(text);
         room.receive(member, message);
+    }
+
+    /** A binary frame is no message of this protocol: answered with an error and counted as a refusal. */
+    @OnMessage
+    public void binary(ByteBuffer data, Session session) {
+        if (sizeLimit.exceeds(data)) {
+            closeTooBig();
+            return;
+        }
+        room.refuseFrame(member, "binary frames are not messages here; send JSON text frames");
     }
 
     @OnMessage
@@ -94,6 +109,16 @@ public class SheetEndpoint {
             context.rooms().release(room);
             room = null;
         }
+    }
+
+    /** The 1009 close goes through the member's outbox like every other write to the session. */
+    private void closeTooBig() {
+        member.outbox().close(sizeLimit.closeReason());
+    }
+
+    /** A close reason is at most 123 bytes of UTF-8. */
+    private static String shorten(String reason) {
+        return reason.length() <= 100 ? reason : reason.substring(0, 100) + "…";
     }
 
     @OnError

@@ -4,15 +4,20 @@ import dev.livegrid.sheet.Ids;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What a client asks for when it connects to {@code /sheets/{sheetId}}: the sheet, its display name
- * ({@code name}, default "Guest", at most 100 characters) and, to resume, the last version it has
- * ({@code since}). Other query parameters are ignored.
+ * ({@code name}, default "Guest", at most 100 characters), to resume the last version it has
+ * ({@code since}) of the sheet's incarnation it saw ({@code incarnation}), and its own secret key
+ * ({@code client}), which it keeps across reconnects so that its resent ops are recognised. Other
+ * query parameters are ignored.
  */
-public record SheetJoin(String sheetId, String name, Long since) {
+public record SheetJoin(String sheetId, String name, Long since, String incarnation, String client) {
 
     public static final int MAX_NAME_LENGTH = 100;
+    /** A client key: random, long enough not to be guessed. */
+    private static final Pattern CLIENT_KEY = Pattern.compile("[A-Za-z0-9_-]{16,64}");
 
     /**
      * @throws IllegalArgumentException naming what is wrong
@@ -27,7 +32,17 @@ public record SheetJoin(String sheetId, String name, Long since) {
             throw new IllegalArgumentException("Parameter 'name' must be at most " + MAX_NAME_LENGTH
                     + " characters without control characters.");
         }
-        return new SheetJoin(sheetId, name, since(first(parameters, "since")));
+        String incarnation = first(parameters, "incarnation");
+        if (incarnation != null && !Ids.isValid(incarnation)) {
+            throw new IllegalArgumentException("Parameter 'incarnation' must be the sheet's incarnation as a welcome"
+                    + " gave it (1-64 characters [A-Za-z0-9_-]).");
+        }
+        String client = first(parameters, "client");
+        if (client != null && !CLIENT_KEY.matcher(client).matches()) {
+            throw new IllegalArgumentException("Parameter 'client' must be a random key of 16-64 characters"
+                    + " [A-Za-z0-9_-], kept by the client across its reconnects.");
+        }
+        return new SheetJoin(sheetId, name, since(first(parameters, "since")), incarnation, client);
     }
 
     private static Long since(String text) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -48,6 +49,30 @@ public final class Heartbeat implements AutoCloseable {
 
     public void untrack(Session session) {
         beats.remove(session);
+        synchronized (beats) {
+            beats.notifyAll();
+        }
+    }
+
+    /**
+     * Closes every tracked session through its outbox with {@code reason} (after what is queued for
+     * it), and waits until they have all closed or {@code patience} has passed: a server that stops
+     * says goodbye (1001) instead of leaving its clients with a dropped connection (1006).
+     */
+    public void closeAll(CloseReason reason, Duration patience) {
+        beats.values().forEach(beat -> beat.outbox.close(reason));
+        long deadline = System.nanoTime() + patience.toNanos();
+        synchronized (beats) {
+            long left;
+            while (!beats.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(beats, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** Records a pong from the session (wire it to the endpoint's {@code PongMessage} handler). */
@@ -69,7 +94,16 @@ public final class Heartbeat implements AutoCloseable {
         beats.clear();
     }
 
+    /** One tick; it must never throw, or the scheduler would silently stop ticking. */
     private void tick() {
+        try {
+            pingAll();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, "a heartbeat tick failed; the next one runs as planned", e);
+        }
+    }
+
+    private void pingAll() {
         long tick = ++tickCount;
         beats.forEach((session, beat) -> {
             if (beat.unansweredSince == 0) {

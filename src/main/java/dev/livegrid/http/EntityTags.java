@@ -1,8 +1,9 @@
 package dev.livegrid.http;
 
 /**
- * A sheet representation's entity tag is its version in quotes ({@code "7"}): every applied op
- * changes it, and nothing else does. {@code If-None-Match} matches with the weak comparison of
+ * A sheet representation's entity tag is its incarnation and version in quotes ({@code "k3f9a2c1.7"}):
+ * every applied op changes it, and so does deleting the sheet and creating it again (which starts the
+ * versions over), and nothing else does. {@code If-None-Match} matches with the weak comparison of
  * RFC 9110 §13.1.2: {@code *}, or a list holding the tag with or without {@code W/}.
  */
 final class EntityTags {
@@ -10,8 +11,8 @@ final class EntityTags {
     private EntityTags() {
     }
 
-    static String of(long version) {
-        return "\"" + version + "\"";
+    static String of(String incarnation, long version) {
+        return "\"" + incarnation + "." + version + "\"";
     }
 
     /** Whether an {@code If-None-Match} header (null: absent) matches the tag, so the answer is 304. */

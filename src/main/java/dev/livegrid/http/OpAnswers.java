@@ -26,6 +26,8 @@ final class OpAnswers {
             case INVALID -> 400;
             case RATE_LIMITED -> 429;
             case STORE_UNAVAILABLE -> 503;
+            case NO_SUCH_SHEET -> 404;
+            case SERVER_ERROR -> 500;
             case NO_SUCH_ROW, NO_SUCH_COLUMN -> legacy ? 404 : 409;
             case CONFLICT, TOO_LARGE, READ_ONLY -> 409;
         };

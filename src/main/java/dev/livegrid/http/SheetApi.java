@@ -7,6 +7,7 @@ import dev.livegrid.protocol.Codec;
 import dev.livegrid.room.OpResult;
 import dev.livegrid.room.Room;
 import dev.livegrid.room.RoomRegistry;
+import dev.livegrid.room.RoomUnavailableException;
 import dev.livegrid.sheet.Ids;
 import dev.livegrid.store.LoggedOp;
 import dev.livegrid.store.StoreException;
@@ -111,10 +112,12 @@ public final class SheetApi {
             return Optional.of(route(request));
         } catch (ApiFailure failure) {
             return Optional.of(failure.response());
+        } catch (RoomUnavailableException e) {
+            return Optional.of(ApiResponse.error(503, "unavailable", e.getMessage()).withHeader("Retry-After", "1"));
         } catch (StoreException e) {
             LOG.log(Level.SEVERE, "HTTP API: the store failed on " + request.method() + " " + request.path(), e);
             return Optional.of(ApiResponse.error(503, "store-unavailable", "the store could not read: " + e.getMessage()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: answer, and keep the worker thread
             LOG.log(Level.WARNING, "HTTP API failed on " + request.method() + " " + request.path(), e);
             return Optional.of(ApiResponse.error(500, "internal-error", "the server failed; see its log"));
         }
@@ -151,7 +154,7 @@ public final class SheetApi {
     /** {@code GET /api/sheets/{id}} and {@code .csv}: the view of a snapshot, or 304 when the client has it. */
     private ApiResponse sheet(ApiRequest request, String id, Function<Snapshot, ApiResponse> view) throws ApiFailure {
         Snapshot snapshot = inRoom(id, room -> await(room.snapshot()));
-        String tag = EntityTags.of(snapshot.version());
+        String tag = EntityTags.of(snapshot.incarnation(), snapshot.version());
         ApiResponse response = EntityTags.matches(request.header("If-None-Match"), tag)
                 ? new ApiResponse(304, Map.of(), null, null)
                 : view.apply(snapshot);

@@ -18,13 +18,14 @@ final class SheetViews {
     }
 
     /** The body of {@code GET /api/sheets/{id}}: the columns and rows exactly as in a {@code welcome}. */
-    @JsonbPropertyOrder({"sheet", "version", "columns", "rows"})
-    public record SheetJson(String sheet, long version, List<ServerMessage.ColumnView> columns,
+    @JsonbPropertyOrder({"sheet", "incarnation", "version", "columns", "rows"})
+    public record SheetJson(String sheet, String incarnation, long version, List<ServerMessage.ColumnView> columns,
                             List<ServerMessage.RowView> rows) {
     }
 
     static SheetJson json(Snapshot snapshot) {
-        return new SheetJson(snapshot.sheet(), snapshot.version(), Messages.columns(snapshot), Messages.rows(snapshot));
+        return new SheetJson(snapshot.sheet(), snapshot.incarnation(), snapshot.version(), Messages.columns(snapshot),
+                Messages.rows(snapshot));
     }
 
     /**

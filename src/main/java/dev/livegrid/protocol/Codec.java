@@ -1,9 +1,13 @@
 package dev.livegrid.protocol;
 
 import dev.livegrid.sheet.Ids;
+import dev.livegrid.sheet.UnicodeText;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one shared, thread-safe {@link Jsonb} and the two directions of the sheet protocol.
@@ -58,7 +62,29 @@ public final class Codec {
         if (message instanceof ClientMessage.OpRequest op && !Ids.isValid(op.id())) {
             return new ClientMessage.Malformed("an op needs an \"id\" of 1-64 characters [A-Za-z0-9_-]");
         }
+        for (String field : textsOf(message)) {
+            if (field != null && !UnicodeText.isWellFormed(field)) {
+                return new ClientMessage.Malformed("text must be valid Unicode: a JSON escape such as \\ud800"
+                        + " left a lone surrogate, which has no UTF-8 encoding");
+            }
+        }
         return message;
+    }
+
+    /** The free text a message carries (ids are checked by their pattern elsewhere). */
+    private static List<String> textsOf(ClientMessage message) {
+        List<String> texts = new ArrayList<>();
+        if (message instanceof ClientMessage.Edit e) {
+            texts.add(e.value());
+        } else if (message instanceof ClientMessage.InsertRow r && r.cells() != null) {
+            texts.addAll(r.cells().keySet());
+            texts.addAll(r.cells().values());
+        } else if (message instanceof ClientMessage.AddColumn a) {
+            texts.add(a.name());
+        } else if (message instanceof ClientMessage.RenameColumn r) {
+            texts.add(r.name());
+        }
+        return texts;
     }
 
     private static String problemOf(Exception e) {

@@ -16,14 +16,14 @@ public final class Messages {
     }
 
     public static ServerMessage.Welcome welcome(Snapshot snapshot, String you, List<ServerMessage.User> users) {
-        return new ServerMessage.Welcome(snapshot.sheet(), snapshot.version(), you, columns(snapshot), rows(snapshot),
-                users, null);
+        return new ServerMessage.Welcome(snapshot.sheet(), snapshot.incarnation(), snapshot.version(), you,
+                columns(snapshot), rows(snapshot), users, null);
     }
 
     /** The short welcome of a resume: no table, {@code since} echoed; the missed ops follow. */
-    public static ServerMessage.Welcome resumed(String sheet, long version, String you, List<ServerMessage.User> users,
-                                                long since) {
-        return new ServerMessage.Welcome(sheet, version, you, null, null, users, since);
+    public static ServerMessage.Welcome resumed(String sheet, String incarnation, long version, String you,
+                                                List<ServerMessage.User> users, long since) {
+        return new ServerMessage.Welcome(sheet, incarnation, version, you, null, null, users, since);
     }
 
     public static ServerMessage.Rejected rejected(String id, Rejection rejection) {

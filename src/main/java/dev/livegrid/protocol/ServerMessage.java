@@ -21,11 +21,12 @@ public sealed interface ServerMessage {
 
     /**
      * The state on join; on resume ({@code since} set) without columns and rows, followed by the
-     * missed {@link Applied} messages.
+     * missed {@link Applied} messages. {@code incarnation} names this life of the sheet id: versions
+     * of a sheet deleted and created again mean something else.
      */
-    @JsonbPropertyOrder({"sheet", "version", "you", "since", "columns", "rows", "users"})
-    record Welcome(String sheet, long version, String you, List<ColumnView> columns, List<RowView> rows,
-                   List<User> users, Long since) implements ServerMessage {
+    @JsonbPropertyOrder({"sheet", "incarnation", "version", "you", "since", "columns", "rows", "users"})
+    record Welcome(String sheet, String incarnation, long version, String you, List<ColumnView> columns,
+                   List<RowView> rows, List<User> users, Long since) implements ServerMessage {
     }
 
     /** An op applied at {@code version}; {@code skipped} lists versions this recipient will not get (coalesced). */

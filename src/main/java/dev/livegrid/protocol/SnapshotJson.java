@@ -17,7 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A whole sheet as JSON, the form the store keeps snapshots in: {@code {"sheet","version","columns","rows"}}. */
+/**
+ * A whole sheet as JSON, the form the store keeps snapshots in:
+ * {@code {"sheet","incarnation","version","columns","rows"}}; snapshots stored before incarnations
+ * existed have none and read as {@link Snapshot#LEGACY_INCARNATION}.
+ */
 public final class SnapshotJson {
 
     private SnapshotJson() {
@@ -40,7 +44,8 @@ public final class SnapshotJson {
             });
             rows.add(Json.createObjectBuilder().add("id", row.id()).add("cells", cells));
         }
-        return Json.createObjectBuilder().add("sheet", snapshot.sheet()).add("version", snapshot.version())
+        return Json.createObjectBuilder().add("sheet", snapshot.sheet()).add("incarnation", snapshot.incarnation())
+                .add("version", snapshot.version())
                 .add("columns", columns).add("rows", rows).build().toString();
     }
 
@@ -65,6 +70,7 @@ public final class SnapshotJson {
             }
             rows.add(new Row(row.getString("id"), cells));
         }
-        return new Snapshot(o.getString("sheet"), o.getJsonNumber("version").longValueExact(), columns, rows);
+        return new Snapshot(o.getString("sheet"), o.getString("incarnation", Snapshot.LEGACY_INCARNATION),
+                o.getJsonNumber("version").longValueExact(), columns, rows);
     }
 }

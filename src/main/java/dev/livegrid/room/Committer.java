@@ -102,7 +102,7 @@ final class Committer implements AutoCloseable {
                     commitTheRest(batch);
                     return;
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // reporting failed: keep committing for everyone else
                 LOG.log(Level.SEVERE, "the committer failed unexpectedly", e);
             } finally {
                 int ops = (int) batch.stream().filter(j -> j.version() > 0).count();
@@ -129,35 +129,77 @@ final class Committer implements AutoCloseable {
             (stale ? refused : tried).add(job);
         }
         if (!tried.isEmpty()) {
-            try {
-                store.commit(tried.stream().map(Job::change).toList());
+            Throwable failure = tryCommit(tried);
+            if (failure == null) {
                 report(tried, null);
-            } catch (StoreException e) {
-                LOG.log(Level.SEVERE, "commit of " + tried.size() + " changes failed; their ops are rejected"
-                        + " with store-unavailable: " + e.getMessage(), e);
-                tried.forEach(job -> failedEpoch.merge(job.room(), job.epoch(), Math::max));
-                report(tried, e.getMessage());
+            } else {
+                commitEachSheet(tried, failure);
             }
         }
         report(refused, "an earlier commit of this sheet failed");
     }
 
-    /** Tells each room, in order, which of its versions are durable (problem null) or failed. */
+    /**
+     * After a failed batch (rolled back whole), commits each sheet's changes on their own, so a sheet
+     * whose changes cannot be committed (a snapshot the database refuses, say) fails alone instead of
+     * taking the other sheets of its batch down with it.
+     */
+    private void commitEachSheet(List<Job> tried, Throwable batchFailure) {
+        Map<Room, List<Job>> bySheet = new LinkedHashMap<>();
+        tried.forEach(job -> bySheet.computeIfAbsent(job.room(), r -> new ArrayList<>()).add(job));
+        if (bySheet.size() == 1) {
+            fail(tried, batchFailure);
+            return;
+        }
+        bySheet.values().forEach(jobs -> {
+            Throwable failure = tryCommit(jobs);
+            if (failure == null) {
+                report(jobs, null);
+            } else {
+                fail(jobs, failure);
+            }
+        });
+    }
+
+    /** Commits the jobs' changes in one transaction; the failure, or null. Catches everything: the committer must not die. */
+    private Throwable tryCommit(List<Job> jobs) {
+        try {
+            store.commit(jobs.stream().map(Job::change).toList());
+            return null;
+        } catch (Throwable e) {
+            return e;
+        }
+    }
+
+    private void fail(List<Job> jobs, Throwable failure) {
+        String problem = failure instanceof StoreException ? failure.getMessage()
+                : "the store failed unexpectedly: " + failure;
+        LOG.log(Level.SEVERE, "commit of " + jobs.size() + " changes failed; their ops are rejected"
+                + " with store-unavailable: " + problem, failure);
+        jobs.forEach(job -> failedEpoch.merge(job.room(), job.epoch(), Math::max));
+        report(jobs, problem);
+    }
+
+    /** Tells each room, in order, which of its versions and how many of its snapshots are durable (problem null) or failed. */
     private static void report(List<Job> jobs, String problem) {
         Map<Room, List<Long>> versions = new LinkedHashMap<>();
         Map<Room, Integer> epochs = new LinkedHashMap<>();
+        Map<Room, Integer> snapshots = new LinkedHashMap<>();
         for (Job job : jobs) {
             List<Long> mine = versions.computeIfAbsent(job.room(), r -> new ArrayList<>());
             if (job.version() > 0) {
                 mine.add(job.version());
+            } else {
+                snapshots.merge(job.room(), 1, Integer::sum);
             }
             epochs.merge(job.room(), job.epoch(), Math::max);
         }
         versions.forEach((room, list) -> {
+            int snapshotCount = snapshots.getOrDefault(room, 0);
             if (problem == null) {
-                room.committed(list);
+                room.committed(list, snapshotCount);
             } else {
-                room.commitFailed(problem, epochs.get(room));
+                room.commitFailed(problem, epochs.get(room), snapshotCount);
             }
         });
     }

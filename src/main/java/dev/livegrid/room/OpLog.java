@@ -41,12 +41,13 @@ final class OpLog {
     }
 
     /**
-     * The entry of an op already applied with this id and the same request, or null. Comparing the
-     * request too keeps two clients that happen to pick the same op id from silencing each other.
+     * The entry of an op already applied by the same author with this id and the same request, or null.
+     * Comparing the author and the request too keeps two clients that happen to pick the same op id
+     * (or one that copies another's) from being answered with the other's ack.
      */
-    Entry duplicateOf(String opId, Op request) {
+    Entry duplicateOf(String by, String opId, Op request) {
         for (Entry e : byOpId.getOrDefault(opId, List.of())) {
-            if (e.request().equals(request)) {
+            if (e.by().equals(by) && e.request().equals(request)) {
                 return e;
             }
         }

@@ -20,26 +20,31 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One live sheet: its members, their presence, and the sequencer that orders every op. Everything
  * that reads or changes the sheet, the op log or the member list runs as a sequencer task, so none of
  * it needs a lock; tasks only offer to outboxes or hand changes to the committer, and never block.
  * <p>
- * Durable before acknowledged: an op is checked and applied to {@code head} at once (so the next op
- * is checked against it), handed to the {@link Committer}, and only when its commit is reported is it
- * applied to {@code durable}, logged and broadcast — encoded once, the same text offered to every
- * member, the author's copy being its ack. Joiners, snapshots and HTTP reads see {@code durable}. A
- * failed commit rejects every pending op with {@code store-unavailable} and resets {@code head}.
+ * Durable before anyone hears of it: an op is checked and applied to {@code head} at once (so the
+ * next op is checked against it), handed to the {@link Committer}, and only when its commit is
+ * reported is it applied to {@code durable}, logged and broadcast — encoded once, the same text
+ * offered to every member, the author's copy being its ack. Joiners, snapshots and HTTP reads see
+ * {@code durable}. A rejection checked against ops still pending is held until they are durable (it
+ * may quote them); if their commit fails, the held ops are checked again. A failed commit rejects
+ * every pending op with {@code store-unavailable} and resets {@code head}.
  */
 public final class Room {
 
+    private static final Logger LOG = Logger.getLogger(Room.class.getName());
     /** Tasks a room may have waiting before it refuses more (ops are then rate-limited). */
     static final int QUEUE_CAPACITY = 10_000;
     /** A snapshot is written after this many ops, which bounds what a restart replays. */
@@ -50,26 +55,38 @@ public final class Room {
                            List<Consumer<OpResult>> answers) {
     }
 
+    /** A rejection checked against {@code head} at {@code checkedAt}, held until that version is durable. */
+    private record HeldRejection(long checkedAt, String by, String opId, Op request, OpResult result,
+                                 Consumer<OpResult> answer) {
+    }
+
     private final Sheet durable;
     private final Limits limits;
     private final OpLog log;
     private final int opWindow;
     private final Sequencer sequencer;
     private final Committer committer;
-    private final Map<String, Member> members = new LinkedHashMap<>();
+    private final Set<Member> members = new LinkedHashSet<>();
     private final Deque<Pending> pending = new ArrayDeque<>();
+    private final Deque<HeldRejection> held = new ArrayDeque<>();
     private Sheet head;
     private boolean stored;
     private boolean initialSnapshotSent;
+    /** Snapshots handed to the committer and not reported yet; a retiring room waits for them. */
+    private int snapshotsInFlight;
     /** Bumped by each rollback; the committer fails changes of a failed epoch without trying them. */
     private int epoch;
     private long snapshotVersion;
     private boolean retired;
+    /** How members joining a retired room are closed: 4004 after a delete, 1001 otherwise. */
+    private CloseReason retiredReason;
     private CompletableFuture<Void> retirement;
+    /** The durable sheet's size, readable from any thread (the registry weighs idle rooms by it). */
+    private volatile long size;
 
     /**
-     * @param durable the sheet as committed (or as created, when {@code stored} is false: its first
-     *                commit then writes it as the initial snapshot)
+     * @param durable the sheet as committed (or as created, when {@code stored} is false: it is then
+     *                written at once as the sheet's initial snapshot)
      */
     Room(Sheet durable, boolean stored, OpLog log, Limits limits, int opWindow, Executor pool, Committer committer) {
         this.durable = durable;
@@ -81,9 +98,10 @@ public final class Room {
         this.sequencer = new Sequencer(pool, QUEUE_CAPACITY);
         this.committer = committer;
         this.head = Sheet.of(durable.snapshot(), limits);
+        this.size = durable.size();
         if (!stored) {
             // A new sheet is written as created at once, so it exists (and lists) before its first op.
-            committer.submitSnapshot(this, epoch, new Change.Snapshotted(durable.snapshot(), 0));
+            submitSnapshot(Change.Snapshotted.creating(durable.snapshot()));
             initialSnapshotSent = true;
         }
     }
@@ -92,18 +110,39 @@ public final class Room {
         return durable.id();
     }
 
-    /** Adds the member and sends it the sheet: a full welcome, or on resume the ops it missed. */
-    public void join(Member member, Long since) {
+    /** The durable sheet's size (see {@code SheetSize}), as of its last published op. */
+    long size() {
+        return size;
+    }
+
+    /**
+     * Adds the member and sends it the sheet: a full welcome, or on resume the ops it missed — only
+     * when {@code incarnation} is this sheet's (a sheet deleted and created again reuses versions).
+     */
+    public void join(Member member, Long since, String incarnation) {
         sequencer.submitAlways(() -> {
-            members.put(member.id(), member);
-            welcome(member, since);
+            if (retired) {
+                // Acquired just before a DELETE retired the room: this sheet is gone for the joiner too.
+                member.outbox().close(retiredReason);
+                return;
+            }
+            members.add(member);
+            try {
+                welcome(member, since, incarnation);
+            } catch (RuntimeException | Error e) { // an OutOfMemoryError building a large welcome, say
+                members.remove(member);
+                LOG.log(Level.SEVERE, "sheet " + id() + ": could not send the sheet to a joining client", e);
+                member.outbox().close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION,
+                        "the server could not send the sheet; see its log"));
+                return;
+            }
             broadcastPresence();
         });
     }
 
     public void leave(Member member) {
         sequencer.submitAlways(() -> {
-            if (members.remove(member.id()) != null) {
+            if (members.remove(member)) {
                 broadcastPresence();
             }
         });
@@ -129,6 +168,11 @@ public final class Room {
         }
     }
 
+    /** Answers a frame the endpoint could not take at all (a binary frame), counting it as a refusal. */
+    public void refuseFrame(Member member, String problem) {
+        refuse(member, Codec.encode(Messages.badMessage(problem)));
+    }
+
     /** Applies one op on behalf of {@code by} (e.g. from HTTP), ordered, made durable and broadcast like socket ops. */
     public CompletableFuture<OpResult> submit(String by, String opId, Op request) {
         CompletableFuture<OpResult> result = new CompletableFuture<>();
@@ -150,14 +194,16 @@ public final class Room {
 
     /**
      * Ends the room: later ops are refused, members are closed with {@code reason} (if not null), and
-     * the future completes once every op handed to the committer has been reported.
+     * the future completes once every op and snapshot handed to the committer has been reported.
      */
     CompletableFuture<Void> retire(CloseReason reason) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         sequencer.submitAlways(() -> {
             retired = true;
+            retiredReason = reason != null ? reason
+                    : new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "the sheet was closed; reconnect");
             if (reason != null) {
-                members.values().forEach(m -> m.outbox().close(reason));
+                members.forEach(m -> m.outbox().close(reason));
             }
             retirement = done;
             finishRetirementIfIdle();
@@ -165,9 +211,10 @@ public final class Room {
         return done;
     }
 
-    /** Reported by the committer: these versions are durable. Runs them through to everyone. */
-    void committed(List<Long> versions) {
+    /** Reported by the committer: these versions, and {@code snapshots} snapshots, are durable. */
+    void committed(List<Long> versions, int snapshots) {
         sequencer.submitAlways(() -> {
+            snapshotsInFlight -= snapshots;
             stored = true;
             for (long version : versions) {
                 Pending p = pending.peekFirst();
@@ -177,19 +224,23 @@ public final class Room {
                 pending.removeFirst();
                 publish(p);
             }
+            releaseHeldRejections();
             snapshotIfDue();
             finishRetirementIfIdle();
         });
     }
 
     /**
-     * Reported by the committer: a commit of {@code failedEpoch} failed. Every pending op is rejected
-     * (each was applied on top of the failed ones), head is reset to the durable sheet, and a new
-     * epoch begins. A report about an epoch already rolled back is ignored.
+     * Reported by the committer: a commit of {@code failedEpoch} failed ({@code snapshots} of this
+     * room's snapshots with it). Every pending op is rejected (each was applied on top of the failed
+     * ones), head is reset to the durable sheet, a new epoch begins, and the held rejections are
+     * checked again against it. A report about an epoch already rolled back only counts snapshots.
      */
-    void commitFailed(String problem, int failedEpoch) {
+    void commitFailed(String problem, int failedEpoch, int snapshots) {
         sequencer.submitAlways(() -> {
+            snapshotsInFlight -= snapshots;
             if (failedEpoch != epoch) {
+                finishRetirementIfIdle();
                 return;
             }
             epoch++;
@@ -202,6 +253,9 @@ public final class Room {
             pending.clear();
             initialSnapshotSent = stored;
             head = Sheet.of(durable.snapshot(), limits);
+            List<HeldRejection> recheck = new ArrayList<>(held);
+            held.clear();
+            recheck.forEach(h -> apply(h.by(), h.opId(), h.request(), h.answer()));
             finishRetirementIfIdle();
         });
     }
@@ -220,16 +274,17 @@ public final class Room {
 
     private void apply(String by, String opId, Op request, Consumer<OpResult> answer) {
         if (retired) {
-            answer.accept(OpResult.rejected(rejectedText(opId, Reason.INVALID, "the sheet was closed"), Reason.INVALID));
+            answer.accept(OpResult.rejected(rejectedText(opId, Reason.NO_SUCH_SHEET, "the sheet was deleted or closed"),
+                    Reason.NO_SUCH_SHEET));
             return;
         }
-        OpLog.Entry duplicate = log.duplicateOf(opId, request);
+        OpLog.Entry duplicate = log.duplicateOf(by, opId, request);
         if (duplicate != null) {
             answer.accept(OpResult.duplicate(duplicate.appliedText()));
             return;
         }
         for (Pending p : pending) {
-            if (p.opId().equals(opId) && p.request().equals(request)) {
+            if (p.by().equals(by) && p.opId().equals(opId) && p.request().equals(request)) {
                 p.answers().add(result -> answer.accept(result.applied() ? OpResult.duplicate(result.text()) : result));
                 return;
             }
@@ -239,34 +294,79 @@ public final class Room {
                     Reason.RATE_LIMITED));
             return;
         }
-        Outcome outcome = head.apply(request);
+        Outcome outcome;
+        String text = null;
+        try {
+            outcome = head.apply(request);
+            if (outcome instanceof Outcome.Applied applied) {
+                text = Codec.encode(new ServerMessage.Applied(applied.version(), by, opId, applied.op(), null));
+            }
+        } catch (RuntimeException | Error e) {
+            // Whatever failed (an OutOfMemoryError, say) may have left head half-changed: rebuild it.
+            committer.release();
+            rebuildHead();
+            LOG.log(Level.SEVERE, "sheet " + id() + ": op " + opId + " failed; nothing of it was applied", e);
+            answer.accept(OpResult.rejected(rejectedText(opId, Reason.SERVER_ERROR,
+                    "the server failed while applying it (its log says why); nothing of it was applied"),
+                    Reason.SERVER_ERROR));
+            return;
+        }
         if (outcome instanceof Outcome.Rejected r) {
             committer.release();
-            Rejection rejection = r.rejection();
-            answer.accept(OpResult.rejected(Codec.encode(Messages.rejected(opId, rejection)), rejection.reason()));
+            reject(by, opId, request, r.rejection(), answer);
             return;
         }
         Outcome.Applied applied = (Outcome.Applied) outcome;
-        String text = Codec.encode(new ServerMessage.Applied(applied.version(), by, opId, applied.op(), null));
         List<Consumer<OpResult>> answers = new ArrayList<>(1);
         answers.add(answer);
-        pending.addLast(new Pending(applied.version(), by, opId, request, applied.op(), text, answers));
+        Pending p = new Pending(applied.version(), by, opId, request, applied.op(), text, answers);
+        pending.addLast(p);
         if (!stored && !initialSnapshotSent) {
             // A sheet's first commit writes it as created, so its ops have a snapshot to replay on.
-            committer.submitSnapshot(this, epoch, new Change.Snapshotted(durable.snapshot(), 0));
+            submitSnapshot(Change.Snapshotted.creating(durable.snapshot()));
             initialSnapshotSent = true;
         }
-        committer.submit(this, epoch, new Change.Applied(id(), new LoggedOp(applied.version(), by, opId, request, text,
+        committer.submit(this, epoch, new Change.Applied(id(), new LoggedOp(p.version(), by, opId, request, p.text(),
                 Instant.now()), head.rowCount(), head.columnCount()));
+    }
+
+    /**
+     * Answers a rejection at once when head is durable; otherwise holds it until the ops it was checked
+     * against are: a conflict quotes their values, and a failed commit could take them back.
+     */
+    private void reject(String by, String opId, Op request, Rejection rejection, Consumer<OpResult> answer) {
+        OpResult result = OpResult.rejected(Codec.encode(Messages.rejected(opId, rejection)), rejection.reason());
+        if (pending.isEmpty()) {
+            answer.accept(result);
+        } else {
+            held.addLast(new HeldRejection(head.version(), by, opId, request, result, answer));
+        }
+    }
+
+    private void releaseHeldRejections() {
+        while (!held.isEmpty() && held.peekFirst().checkedAt() <= durable.version()) {
+            HeldRejection h = held.removeFirst();
+            h.answer().accept(h.result());
+        }
+    }
+
+    /** Head as the durable sheet plus every pending op, which all applied to it before, in order. */
+    private void rebuildHead() {
+        head = Sheet.of(durable.snapshot(), limits);
+        for (Pending p : pending) {
+            head.apply(p.request());
+        }
     }
 
     /** A durable op: apply it to the durable sheet, log it, broadcast it, answer its author. */
     private void publish(Pending p) {
         durable.apply(p.request());
+        size = durable.size();
         log.append(new OpLog.Entry(p.version(), p.by(), p.opId(), p.request(), p.text()));
         broadcast(p);
         OpResult applied = OpResult.applied(p.text());
         p.answers().forEach(answer -> answer.accept(applied));
+        forgetFocusOn(p.applied());
     }
 
     private void broadcast(Pending p) {
@@ -275,8 +375,24 @@ public final class Room {
                 skipped -> Codec.encode(new ServerMessage.Applied(p.version(), p.by(), p.opId(), p.applied(), skipped)));
         // The author's copy is its ack, matched by op id: it must never be merged away.
         Outgoing.Update ack = Outgoing.Update.of(p.text(), p.version());
-        for (Member m : members.values()) {
-            m.outbox().offer(m.id().equals(p.by()) ? ack : update);
+        for (Member m : members) {
+            offer(m, m.id().equals(p.by()) ? ack : update);
+        }
+    }
+
+    /** After a row or column is deleted, nobody's cursor stays on it. */
+    private void forgetFocusOn(Op applied) {
+        boolean moved = false;
+        for (Member m : members) {
+            ServerMessage.Focus focus = m.focus;
+            if (focus != null && (applied instanceof Op.DeleteRow d && d.row().equals(focus.row())
+                    || applied instanceof Op.DeleteColumn c && c.col().equals(focus.col()))) {
+                m.focus = null;
+                moved = true;
+            }
+        }
+        if (moved) {
+            broadcastPresence();
         }
     }
 
@@ -287,22 +403,27 @@ public final class Room {
         snapshotVersion = durable.version();
         // Keep what a restart replays (after the snapshot) and what resume needs (the last opWindow ops).
         long keepFrom = Math.min(snapshotVersion + 1, durable.version() - opWindow + 1);
-        committer.submitSnapshot(this, epoch, new Change.Snapshotted(durable.snapshot(), keepFrom));
+        submitSnapshot(Change.Snapshotted.compacting(durable.snapshot(), keepFrom));
+    }
+
+    private void submitSnapshot(Change.Snapshotted change) {
+        snapshotsInFlight++;
+        committer.submitSnapshot(this, epoch, change);
     }
 
     private void finishRetirementIfIdle() {
-        boolean written = stored || !initialSnapshotSent;
-        if (retired && retirement != null && pending.isEmpty() && written) {
+        if (retired && retirement != null && pending.isEmpty() && snapshotsInFlight == 0) {
             committer.forget(this);
             retirement.complete(null);
         }
     }
 
-    private void welcome(Member member, Long since) {
+    private void welcome(Member member, Long since, String incarnation) {
         List<ServerMessage.User> users = users();
-        if (since != null && log.covers(since, durable.version()) && replayFits(member, since)) {
-            member.outbox().offer(Outgoing.Update.of(Codec.encode(
-                    Messages.resumed(durable.id(), durable.version(), member.id(), users, since)), since));
+        if (since != null && durable.incarnation().equals(incarnation) && log.covers(since, durable.version())
+                && replayFits(member, since)) {
+            member.outbox().offer(Outgoing.Update.of(Codec.encode(Messages.resumed(durable.id(), durable.incarnation(),
+                    durable.version(), member.id(), users, since)), since));
             for (OpLog.Entry missed : log.after(since)) {
                 member.outbox().offer(Outgoing.Update.of(missed.appliedText(), missed.version()));
             }
@@ -314,19 +435,24 @@ public final class Room {
     }
 
     /**
-     * Whether the missed ops fit in half the member's outbox: a larger backlog would overflow it at
-     * once, however fast the client reads, so such a client gets a full welcome instead.
+     * Whether the missed ops fit in half the member's outbox, in bytes and in messages: a larger
+     * backlog would overflow it at once, however fast the client reads, so such a client gets a full
+     * welcome instead.
      */
     private boolean replayFits(Member member, long since) {
+        List<OpLog.Entry> missed = log.after(since);
+        if (missed.size() > member.outbox().maxItems() / 2) {
+            return false;
+        }
         long bytes = 0;
-        for (OpLog.Entry missed : log.after(since)) {
-            bytes += 2L * missed.appliedText().length();
+        for (OpLog.Entry entry : missed) {
+            bytes += 2L * entry.appliedText().length();
         }
         return bytes <= member.outbox().maxBytes() / 2;
     }
 
     private void moveFocus(Member member, ServerMessage.Focus focus) {
-        if (!members.containsKey(member.id())) {
+        if (!members.contains(member)) {
             return;
         }
         Rejection invalid = focus == null ? null : durable.checkCell(focus.row(), focus.col());
@@ -340,13 +466,27 @@ public final class Room {
 
     private void broadcastPresence() {
         Outgoing.Droppable presence = new Outgoing.Droppable(Codec.encode(new ServerMessage.Presence(users())));
-        for (Member m : members.values()) {
-            m.outbox().offer(presence);
+        for (Member m : members) {
+            offer(m, presence);
+        }
+    }
+
+    /**
+     * Offers to one member; if that fails (a re-encoding under pressure running out of memory, say),
+     * only that member is closed, with 1011, so it resumes — the others still get the message.
+     */
+    private void offer(Member member, Outgoing item) {
+        try {
+            member.outbox().offer(item);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, "sheet " + id() + ": could not queue a message for a client; closing it", e);
+            member.outbox().close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION,
+                    "the server could not send an update; reconnect to resume"));
         }
     }
 
     private List<ServerMessage.User> users() {
-        return members.values().stream().map(Member::user).toList();
+        return members.stream().map(Member::user).toList();
     }
 
     /** Answers a refused frame (if there is an answer) and closes a client that keeps at it. */

@@ -13,24 +13,39 @@ import dev.livegrid.store.StoreException;
 import dev.livegrid.store.StoredSheet;
 import jakarta.websocket.CloseReason;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The live rooms, one per sheet in use: a room is opened once however many clients join at the same
  * time — from the store, where the sheet is restored from its snapshot and the ops after it — and
- * retired when its last holder (a connection or an HTTP request) releases it and its pending commits
- * are reported.
+ * stays loaded after its last holder (a connection or an HTTP request) releases it, so HTTP requests
+ * on a sheet nobody has open do not reload it each time. An idle room is retired after
+ * {@code idle-sheet-timeout}, or earlier when the idle rooms together grow past {@link #idleBudget}
+ * (least recently used first).
  * <p>
  * Opening and closing take this registry's lock only to look up and record rooms — never while a
- * room finishes or a sheet is read from the store — and ops never touch it.
+ * room finishes or a sheet is read from the store — and ops never touch it. Every wait for another
+ * thread's work has a deadline ({@link #WAIT}): a caller that would wait longer gets
+ * {@link RoomUnavailableException} and its thread back.
  */
 public final class RoomRegistry implements AutoCloseable {
 
+    /** Longest a caller waits for a sheet that is being loaded, closed or deleted. */
+    public static final Duration WAIT = Duration.ofSeconds(10);
     /** Ops handed to the committer and not yet reported, over all sheets, before ops are refused. */
     private static final int COMMIT_BACKLOG = 50_000;
 
@@ -39,17 +54,42 @@ public final class RoomRegistry implements AutoCloseable {
     private final Executor pool;
     private final SheetStore store;
     private final Committer committer;
+    private final long idleBudget;
+    private final long idleNanos;
+    private final ScheduledFuture<?> sweeper;
     private final Map<String, Room> live = new HashMap<>();
     private final Map<Room, Integer> holders = new HashMap<>();
+    /** Rooms nobody holds, least recently released first, with when they were released. */
+    private final LinkedHashMap<Room, Long> idleSince = new LinkedHashMap<>();
     private final Map<String, CompletableFuture<Void>> retiring = new HashMap<>();
     private final Map<String, CompletableFuture<Void>> opening = new HashMap<>();
 
+    /** A registry whose idle rooms are retired only when rooms are acquired or released (tests). */
     public RoomRegistry(Settings settings, Executor pool, SheetStore store) {
+        this(settings, pool, store, null);
+    }
+
+    /**
+     * @param scheduler where idle rooms are swept every few seconds (its task is cancelled by
+     *                  {@link #close()}); null to sweep only on acquire and release
+     */
+    public RoomRegistry(Settings settings, Executor pool, SheetStore store, ScheduledExecutorService scheduler) {
         this.settings = settings;
-        this.limits = new Limits(settings.maxRows(), settings.maxColumns(), settings.maxValueLength());
+        this.limits = new Limits(settings.maxRows(), settings.maxColumns(), settings.maxValueLength(),
+                settings.maxSheetSize());
         this.pool = pool;
         this.store = store;
         this.committer = new Committer(store, COMMIT_BACKLOG);
+        this.idleBudget = idleBudget();
+        this.idleNanos = settings.idleSheetTimeout().toNanos();
+        long period = Math.max(1, Math.min(5_000, settings.idleSheetTimeout().toMillis() / 2));
+        this.sweeper = scheduler == null ? null
+                : scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Idle rooms may hold together 1/8 of the heap: a cache, never the reason the server runs out of memory. */
+    private static long idleBudget() {
+        return Runtime.getRuntime().maxMemory() / 8;
     }
 
     public SheetStore store() {
@@ -60,12 +100,14 @@ public final class RoomRegistry implements AutoCloseable {
      * The room of {@code sheetId}, held until {@link #release}; null when there is no such sheet and
      * {@code create} is false. An unknown valid id is created empty when {@code create} is true.
      *
-     * @throws StoreException when the sheet cannot be read from the store
+     * @throws StoreException           when the sheet cannot be read from the store
+     * @throws RoomUnavailableException when the sheet is still being loaded, closed or deleted after {@link #WAIT}
      */
     public Room acquire(String sheetId, boolean create) {
         if (!Ids.isValid(sheetId)) {
             return null;
         }
+        long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             CompletableFuture<Void> busy;
             CompletableFuture<Void> mine = new CompletableFuture<>();
@@ -74,7 +116,7 @@ public final class RoomRegistry implements AutoCloseable {
                 if (busy == null) {
                     Room room = live.get(sheetId);
                     if (room != null) {
-                        holders.merge(room, 1, Integer::sum);
+                        hold(room);
                         return room;
                     }
                     opening.put(sheetId, mine);
@@ -84,7 +126,7 @@ public final class RoomRegistry implements AutoCloseable {
                 return openHeld(sheetId, create, mine);
             }
             // Wait outside the lock: a retiring room finishes its commits, an opening one its load.
-            busy.join();
+            await(busy, deadline, "sheet " + sheetId + " is still being loaded or closed");
         }
     }
 
@@ -99,47 +141,90 @@ public final class RoomRegistry implements AutoCloseable {
                 opening.remove(sheetId);
                 if (room != null) {
                     live.put(sheetId, room);
-                    holders.merge(room, 1, Integer::sum);
+                    hold(room);
                 }
             }
             opened.complete(null);
         }
     }
 
-    /**
-     * Gives a room back. The last release retires it once its pending commits are reported; this
-     * never waits for that, because it may be called on the room's own thread (a session closed by
-     * the room's outbox reports its close on the same thread).
-     */
-    public synchronized void release(Room room) {
-        int left = holders.merge(room, -1, Integer::sum);
-        if (left > 0) {
-            return;
-        }
-        holders.remove(room);
-        if (!live.remove(room.id(), room)) {
-            return; // deleted meanwhile: already retired
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        retiring.put(room.id(), done);
-        room.retire(null).thenRun(() -> {
-            synchronized (this) {
-                retiring.remove(room.id(), done);
-            }
-            done.complete(null);
-        });
+    private void hold(Room room) {
+        holders.merge(room, 1, Integer::sum);
+        idleSince.remove(room);
     }
 
     /**
-     * Deletes a sheet: its connected clients are closed with 4004, ops still pending are reported,
-     * then it is removed from the store. A later join creates it anew.
+     * Gives a room back. The last release leaves it loaded but idle; idle rooms are retired by the
+     * sweep. This never waits: it may be called on the room's own thread (a session closed by the
+     * room's outbox reports its close on the same thread).
+     */
+    public void release(Room room) {
+        synchronized (this) {
+            Integer left = holders.merge(room, -1, Integer::sum);
+            if (left != null && left > 0) {
+                return;
+            }
+            holders.remove(room);
+            if (live.get(room.id()) == room) { // not deleted meanwhile
+                idleSince.put(room, System.nanoTime());
+            }
+        }
+        sweep();
+    }
+
+    /** Retires idle rooms past the idle timeout, and the least recently used while idle rooms exceed their budget. */
+    void sweep() {
+        List<Room> evicted = new ArrayList<>();
+        synchronized (this) {
+            long now = System.nanoTime();
+            long idleSize = 0;
+            for (Room room : idleSince.keySet()) {
+                idleSize += room.size();
+            }
+            for (var it = idleSince.entrySet().iterator(); it.hasNext(); ) {
+                var entry = it.next();
+                boolean expired = now - entry.getValue() >= idleNanos;
+                if (!expired && idleSize <= idleBudget) {
+                    break; // the rest were released later
+                }
+                Room room = entry.getKey();
+                it.remove();
+                idleSize -= room.size();
+                live.remove(room.id(), room);
+                evicted.add(room);
+            }
+            for (Room room : evicted) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                retiring.put(room.id(), done);
+                room.retire(null).thenRun(() -> {
+                    synchronized (this) {
+                        retiring.remove(room.id(), done);
+                    }
+                    done.complete(null);
+                });
+            }
+        }
+    }
+
+    /** Whether the sheet's room is loaded (held or idle). */
+    public synchronized boolean isLoaded(String sheetId) {
+        return live.containsKey(sheetId);
+    }
+
+    /**
+     * Deletes a sheet: its connected clients are closed with 4004, ops and snapshots still on their
+     * way to the store are reported, then it is removed from the store — so when this returns, the
+     * sheet is gone for good. A later join creates it anew, with a new incarnation.
      *
      * @return false if there was no such sheet
+     * @throws RoomUnavailableException if that takes longer than {@link #WAIT}; the delete then
+     *                                  completes by itself once the sheet's last commits are reported
      */
     public boolean delete(String sheetId) {
         if (!Ids.isValid(sheetId)) {
             return false;
         }
+        long deadline = System.nanoTime() + WAIT.toNanos();
         Room room;
         CompletableFuture<Void> deleted = new CompletableFuture<>();
         while (true) {
@@ -148,18 +233,33 @@ public final class RoomRegistry implements AutoCloseable {
                 earlier = retiring.containsKey(sheetId) ? retiring.get(sheetId) : opening.get(sheetId);
                 if (earlier == null) {
                     room = live.remove(sheetId);
+                    if (room != null) {
+                        idleSince.remove(room);
+                    }
                     retiring.put(sheetId, deleted);
                     break;
                 }
             }
-            earlier.join(); // a room still finishing its commits: let it, then delete
+            await(earlier, deadline, "sheet " + sheetId + " is still being loaded or closed");
         }
+        CompletableFuture<Void> retired = room == null ? CompletableFuture.completedFuture(null)
+                : room.retire(new CloseReason(CloseReason.CloseCodes.getCloseCode(4004), "sheet " + sheetId + " was deleted"));
+        boolean hadRoom = room != null;
         try {
-            if (room != null) {
-                room.retire(new CloseReason(CloseReason.CloseCodes.getCloseCode(4004), "sheet " + sheetId + " was deleted"))
-                        .join();
-            }
-            return store.delete(sheetId) || room != null;
+            await(retired, deadline, "sheet " + sheetId + " is being deleted: its last changes are still being"
+                    + " written, and it is removed from the store right after; repeat the DELETE to confirm");
+        } catch (RoomUnavailableException e) {
+            // Finish in the background (off the room's thread, which completes the retirement): the
+            // sheet must not outlive a delete that was started.
+            retired.thenRunAsync(() -> removeFromStore(sheetId, deleted), pool);
+            throw e;
+        }
+        return removeFromStore(sheetId, deleted) || hadRoom;
+    }
+
+    private boolean removeFromStore(String sheetId, CompletableFuture<Void> deleted) {
+        try {
+            return store.delete(sheetId);
         } finally {
             synchronized (this) {
                 retiring.remove(sheetId, deleted);
@@ -168,11 +268,27 @@ public final class RoomRegistry implements AutoCloseable {
         }
     }
 
-    /** Stops committing (after what is already handed over) and closes the store. */
+    /** Stops sweeping and committing (after what is already handed over) and closes the store. */
     @Override
     public void close() {
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
         committer.close();
         store.close();
+    }
+
+    private static void await(CompletableFuture<Void> future, long deadline, String busy) {
+        try {
+            future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new RoomUnavailableException(busy);
+        } catch (ExecutionException e) {
+            // the other party failed (a load that threw): look again, as if it had finished
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RoomUnavailableException("the server is stopping");
+        }
     }
 
     private Room open(String sheetId, boolean create) {
@@ -188,25 +304,36 @@ public final class RoomRegistry implements AutoCloseable {
         } else {
             return null;
         }
-        return new Room(Sheet.of(initial, limits), false, new OpLog(settings.opWindow()), limits,
-                settings.opWindow(), pool, committer);
+        return new Room(Sheet.of(initial.withIncarnation(newIncarnation()), limits), false,
+                new OpLog(settings.opWindow()), limits, settings.opWindow(), pool, committer);
     }
 
-    /** The sheet at its last committed version: the snapshot, then every op after it replayed. */
+    /**
+     * The sheet at its last committed version: the snapshot, then every op after it replayed. Ops
+     * replay without limits — they were accepted under the limits of their day, and lowering a limit
+     * must never make a stored sheet unreadable; the limits of today apply to new ops.
+     */
     private Room restore(StoredSheet stored) {
-        Sheet sheet = Sheet.of(stored.snapshot(), limits);
+        Sheet sheet = Sheet.of(stored.snapshot(), Limits.NONE);
         OpLog log = new OpLog(settings.opWindow());
         for (LoggedOp op : stored.ops()) {
             if (op.version() > sheet.version()) {
                 Outcome outcome = sheet.apply(op.request());
                 if (!(outcome instanceof Outcome.Applied a) || a.version() != op.version()) {
+                    String why = outcome instanceof Outcome.Rejected r ? r.rejection().reason().code() + ": "
+                            + r.rejection().message() : "version " + ((Outcome.Applied) outcome).version();
                     throw new StoreException("sheet " + stored.snapshot().sheet() + ": stored op " + op.version()
-                            + " does not replay (" + outcome + "); the store is inconsistent", null);
+                            + " does not replay (" + why + "); the store is inconsistent", null);
                 }
             }
             log.append(new OpLog.Entry(op.version(), op.by(), op.opId(), op.request(), op.appliedText()));
         }
-        return new Room(sheet, true, log, limits, settings.opWindow(), pool, committer);
+        return new Room(Sheet.of(sheet.snapshot(), limits), true, log, limits, settings.opWindow(), pool, committer);
+    }
+
+    /** A new sheet's incarnation: random, so a sheet id deleted and created again never repeats one. */
+    private static String newIncarnation() {
+        return Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     }
 
     /** Ids of the sheets a listing shows: stored ones (live ones are stored once they have an op). */

@@ -10,10 +10,16 @@ import java.util.logging.Logger;
  * One room's single thread of control: runs its tasks one at a time, in submission order, on a shared
  * pool (no thread per room). Tasks must not block. The queue is bounded: {@link #submit} refuses
  * work past {@code capacity} instead of growing.
+ * <p>
+ * A turn on the pool runs at most {@link #TASKS_PER_TURN} tasks and then queues the room again behind
+ * the others, so a few busy rooms cannot starve the rest of a small pool. A task that throws anything,
+ * an {@link Error} included, is logged and the next one runs: one bad task must never stop a room.
  */
 final class Sequencer {
 
     private static final Logger LOG = Logger.getLogger(Sequencer.class.getName());
+    /** Tasks one turn runs before yielding the pool thread to other rooms. */
+    static final int TASKS_PER_TURN = 64;
 
     private final Executor pool;
     private final int capacity;
@@ -54,14 +60,29 @@ final class Sequencer {
     }
 
     private void runAll() {
-        Runnable task;
-        while ((task = next()) != null) {
+        for (int ran = 0; ran < TASKS_PER_TURN; ran++) {
+            Runnable task = next();
+            if (task == null) {
+                return;
+            }
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too: the room must outlive any one task
                 LOG.log(Level.SEVERE, "a room task failed", e);
             }
         }
+        yieldTurn();
+    }
+
+    /** Queues the rest of this room's tasks behind other rooms' turns, or stops if none is left. */
+    private void yieldTurn() {
+        synchronized (this) {
+            if (tasks.isEmpty()) {
+                running = false;
+                return;
+            }
+        }
+        pool.execute(this::runAll);
     }
 
     private synchronized Runnable next() {

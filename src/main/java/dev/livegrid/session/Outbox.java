@@ -96,6 +96,11 @@ public final class Outbox {
         drain();
     }
 
+    /** The item bound of what may wait. */
+    public int maxItems() {
+        return maxItems;
+    }
+
     /** The byte bound of what may wait. */
     public long maxBytes() {
         return maxBytes;

@@ -1,13 +1,21 @@
 package dev.livegrid.sheet;
 
 /**
- * How large a sheet may grow.
+ * How large a sheet may grow. The limits apply to new ops only: a stored sheet always loads, even
+ * after a limit was lowered.
  *
  * @param maxRows        rows per sheet
  * @param maxColumns     columns per sheet
- * @param maxValueLength characters per cell value
+ * @param maxValueLength characters (code points) per cell value
+ * @param maxSheetSize   the sheet's size as {@link SheetSize} counts it (about its JSON in bytes)
  */
-public record Limits(int maxRows, int maxColumns, int maxValueLength) {
+public record Limits(int maxRows, int maxColumns, int maxValueLength, long maxSheetSize) {
 
-    public static final Limits DEFAULT = new Limits(10_000, 100, 10_000);
+    public static final Limits DEFAULT = new Limits(10_000, 100, 10_000, 64L * 1024 * 1024);
+    /** No limit at all: for replaying ops that were accepted under whatever limits held then. */
+    public static final Limits NONE = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE);
+
+    public Limits(int maxRows, int maxColumns, int maxValueLength) {
+        this(maxRows, maxColumns, maxValueLength, Long.MAX_VALUE);
+    }
 }

@@ -9,7 +9,11 @@ public enum Reason {
     TOO_LARGE("too-large"),
     READ_ONLY("read-only"),
     RATE_LIMITED("rate-limited"),
-    STORE_UNAVAILABLE("store-unavailable");
+    STORE_UNAVAILABLE("store-unavailable"),
+    /** The sheet was deleted (or its room closed) before the op was ordered. */
+    NO_SUCH_SHEET("no-such-sheet"),
+    /** The server failed while handling the op; nothing of it was applied. */
+    SERVER_ERROR("server-error");
 
     private final String code;
 

@@ -16,12 +16,15 @@ import java.util.Map;
  */
 public final class Sheet {
 
-    /** Characters allowed in a column name. */
+    /** Characters (code points) allowed in a column name. */
     public static final int MAX_NAME_LENGTH = 200;
 
     private final String id;
+    private String incarnation = Snapshot.LEGACY_INCARNATION;
     private final Limits limits;
     private long version;
+    /** What {@link SheetSize} counts for everything in the sheet, kept up to date by every change. */
+    private long size;
     private final List<Column> columns = new ArrayList<>();
     private final List<String> rowOrder = new ArrayList<>();
     private final Map<String, Map<String, Cell>> rows = new HashMap<>();
@@ -34,7 +37,9 @@ public final class Sheet {
     /** A sheet restored at {@code snapshot}'s version. */
     public static Sheet of(Snapshot snapshot, Limits limits) {
         Sheet sheet = new Sheet(snapshot.sheet(), limits);
+        sheet.incarnation = snapshot.incarnation();
         sheet.version = snapshot.version();
+        sheet.size = SheetSize.of(snapshot);
         sheet.columns.addAll(snapshot.columns());
         for (Row row : snapshot.rows()) {
             sheet.rowOrder.add(row.id());
@@ -47,8 +52,18 @@ public final class Sheet {
         return id;
     }
 
+    /** This life of the sheet id (see {@link Snapshot#incarnation()}). */
+    public String incarnation() {
+        return incarnation;
+    }
+
     public long version() {
         return version;
+    }
+
+    /** The sheet's size as {@link SheetSize} counts it. */
+    public long size() {
+        return size;
     }
 
     public int rowCount() {
@@ -84,7 +99,7 @@ public final class Sheet {
         for (String rowId : rowOrder) {
             copy.add(new Row(rowId, rows.get(rowId)));
         }
-        return new Snapshot(id, version, columns, copy);
+        return new Snapshot(id, incarnation, version, columns, copy);
     }
 
     /** Applies the op as the next version, or says why not; a rejected op changes nothing. */
@@ -102,20 +117,46 @@ public final class Sheet {
     private Rejection check(Op op) {
         if (op instanceof Op.Edit e) {
             Rejection cell = firstOf(row(e.row()), column(e.col()), value(e.value()));
-            return cell != null ? cell : base(e); // base reads the cell: only once it exists
+            // base and growth read the cell: only once it exists
+            return cell != null ? cell : firstOf(base(e), growth(SheetSize.cell(e.value()) - cellSize(e.row(), e.col())));
         } else if (op instanceof Op.InsertRow r) {
             return firstOf(optionalRow(r.after()), cells(r.cells()), rowOrder.size() >= limits.maxRows()
-                    ? Rejection.of(Reason.TOO_LARGE, "the sheet already has " + limits.maxRows() + " rows") : null);
+                    ? Rejection.of(Reason.TOO_LARGE, "the sheet already has " + limits.maxRows() + " rows") : null,
+                    growth(rowSize(r.cells())));
         } else if (op instanceof Op.DeleteRow d) {
             return row(d.row());
         } else if (op instanceof Op.AddColumn a) {
             return firstOf(optionalColumn(a.after()), name(a.name()), columns.size() >= limits.maxColumns()
-                    ? Rejection.of(Reason.TOO_LARGE, "the sheet already has " + limits.maxColumns() + " columns") : null);
+                    ? Rejection.of(Reason.TOO_LARGE, "the sheet already has " + limits.maxColumns() + " columns") : null,
+                    growth(SheetSize.column(a.name())));
         } else if (op instanceof Op.RenameColumn r) {
-            return firstOf(column(r.col()), name(r.name()));
+            Rejection named = firstOf(column(r.col()), name(r.name()));
+            return named != null ? named
+                    : growth(SheetSize.column(r.name()) - SheetSize.column(columns.get(indexOfColumn(r.col())).name()));
         } else {
             return column(((Op.DeleteColumn) op).col());
         }
+    }
+
+    /** Refuses an op that would grow the sheet past its size limit (shrinking is always allowed). */
+    private Rejection growth(long delta) {
+        return delta > 0 && size + delta > limits.maxSheetSize()
+                ? Rejection.of(Reason.TOO_LARGE, "the sheet would exceed its size limit of " + limits.maxSheetSize()
+                + " bytes (max-sheet-size); it holds " + size)
+                : null;
+    }
+
+    private long cellSize(String rowId, String colId) {
+        Cell cell = rows.get(rowId).get(colId);
+        return cell == null ? 0 : SheetSize.cell(cell.value());
+    }
+
+    private static long rowSize(Map<String, String> cells) {
+        long bytes = SheetSize.ROW;
+        for (String value : cells.values()) {
+            bytes += SheetSize.cell(value);
+        }
+        return bytes;
     }
 
     /** Applies a checked op; returns it as applied. */
@@ -136,6 +177,7 @@ public final class Sheet {
     }
 
     private Op edit(Op.Edit e, long next) {
+        size += SheetSize.cell(e.value()) - cellSize(e.row(), e.col());
         rows.get(e.row()).put(e.col(), new Cell(e.value(), next));
         return new Op.Edit(e.row(), e.col(), e.value(), null);
     }
@@ -146,29 +188,40 @@ public final class Sheet {
         r.cells().forEach((col, value) -> cells.put(col, new Cell(value, next)));
         rowOrder.add(r.after() == null ? 0 : rowOrder.indexOf(r.after()) + 1, rowId);
         rows.put(rowId, cells);
+        size += rowSize(r.cells());
         return new Op.InsertRow(rowId, r.after(), r.cells());
     }
 
     private Op deleteRow(Op.DeleteRow d) {
         rowOrder.remove(d.row());
-        rows.remove(d.row());
+        Map<String, Cell> removed = rows.remove(d.row());
+        size -= SheetSize.ROW;
+        removed.values().forEach(cell -> size -= SheetSize.cell(cell.value()));
         return d;
     }
 
     private Op addColumn(Op.AddColumn a, long next) {
         String colId = "c" + next;
         columns.add(a.after() == null ? 0 : indexOfColumn(a.after()) + 1, new Column(colId, a.name()));
+        size += SheetSize.column(a.name());
         return new Op.AddColumn(colId, a.name(), a.after());
     }
 
     private Op renameColumn(Op.RenameColumn r) {
-        columns.set(indexOfColumn(r.col()), new Column(r.col(), r.name()));
+        int index = indexOfColumn(r.col());
+        size += SheetSize.column(r.name()) - SheetSize.column(columns.get(index).name());
+        columns.set(index, new Column(r.col(), r.name()));
         return r;
     }
 
     private Op deleteColumn(Op.DeleteColumn d) {
-        columns.remove(indexOfColumn(d.col()));
-        rows.values().forEach(cells -> cells.remove(d.col()));
+        size -= SheetSize.column(columns.remove(indexOfColumn(d.col())).name());
+        for (Map<String, Cell> cells : rows.values()) {
+            Cell removed = cells.remove(d.col());
+            if (removed != null) {
+                size -= SheetSize.cell(removed.value());
+            }
+        }
         return d;
     }
 
@@ -204,7 +257,14 @@ public final class Sheet {
     }
 
     private Rejection value(String value) {
-        return value != null && value.length() > limits.maxValueLength()
+        if (value == null) {
+            return null;
+        }
+        if (!UnicodeText.isWellFormed(value)) {
+            return Rejection.of(Reason.INVALID, "a value must be valid Unicode text (it has a lone surrogate)");
+        }
+        // Code points, as the page counts them: beyond maxValueLength UTF-16 units the count is never lower.
+        return value.length() > limits.maxValueLength() && UnicodeText.length(value) > limits.maxValueLength()
                 ? Rejection.of(Reason.TOO_LARGE, "a value may have at most " + limits.maxValueLength() + " characters")
                 : null;
     }
@@ -223,7 +283,10 @@ public final class Sheet {
         if (name == null || name.isBlank()) {
             return Rejection.of(Reason.INVALID, "a column needs a non-blank name");
         }
-        return name.length() > MAX_NAME_LENGTH
+        if (!UnicodeText.isWellFormed(name) || name.chars().anyMatch(Character::isISOControl)) {
+            return Rejection.of(Reason.INVALID, "a column name must be valid Unicode text without control characters");
+        }
+        return name.length() > MAX_NAME_LENGTH && UnicodeText.length(name) > MAX_NAME_LENGTH
                 ? Rejection.of(Reason.TOO_LARGE, "a column name may have at most " + MAX_NAME_LENGTH + " characters")
                 : null;
     }

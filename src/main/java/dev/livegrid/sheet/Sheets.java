@@ -19,12 +19,12 @@ public final class Sheets {
                 person("seed1", "小明", "18", "男", "跑步", "跳马"),
                 person("seed2", "小花", "17", "女", "唱歌", "跳绳"),
                 person("seed3", "小小", "16", "女", null, null));
-        return new Snapshot(DEMO, 0, columns, rows);
+        return new Snapshot(DEMO, Snapshot.LEGACY_INCARNATION, 0, columns, rows);
     }
 
-    /** An empty sheet at version 0. */
+    /** An empty sheet at version 0 (the registry gives a created sheet its own incarnation). */
     public static Snapshot empty(String id) {
-        return new Snapshot(id, 0, List.of(), List.of());
+        return new Snapshot(id, Snapshot.LEGACY_INCARNATION, 0, List.of(), List.of());
     }
 
     private static Row person(String id, String name, String age, String gender, String hobby, String skill) {

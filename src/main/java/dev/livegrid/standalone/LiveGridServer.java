@@ -11,6 +11,7 @@ import dev.livegrid.guard.HandshakeCheck;
 import dev.livegrid.guard.OriginCheck;
 import dev.livegrid.guard.ProtocolCheck;
 import dev.livegrid.http.SheetApi;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
@@ -49,6 +50,8 @@ public final class LiveGridServer implements AutoCloseable {
     private static final int FRAME_HEADER_ALLOWANCE = 14;
     /** How long a closing WebSocket may take to deliver its close before its socket is cut. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(30);
+    /** How long a stopping server waits for its clients to answer its 1001 close. */
+    static final Duration GOODBYE_PATIENCE = Duration.ofSeconds(2);
 
     private final Settings settings;
     private final HttpServer http;
@@ -108,9 +111,15 @@ public final class LiveGridServer implements AutoCloseable {
         return URI.create("ws://" + hostForUrls() + ":" + port() + path);
     }
 
-    /** Stops accepting connections, closes open ones and shuts every executor down. */
+    /**
+     * Says goodbye to every open WebSocket (1001, after what is queued for it, waiting up to
+     * {@link #GOODBYE_PATIENCE} for them to close), then stops accepting connections, closes what is
+     * left and shuts every executor down.
+     */
     @Override
     public void close() {
+        context.heartbeat().closeAll(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "the server is shutting down"),
+                GOODBYE_PATIENCE);
         http.shutdownNow();
         container.stop();
         context.close();

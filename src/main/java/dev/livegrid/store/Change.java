@@ -13,9 +13,22 @@ public sealed interface Change {
 
     /**
      * A snapshot of a sheet; ops with versions below {@code keepFrom} are dropped with it (they are
-     * in the snapshot and older than the resume window).
+     * in the snapshot and older than the resume window). Only a {@code creates} snapshot (a new sheet's
+     * first) may add the sheet; any other replaces the stored one, and is dropped if the sheet is gone,
+     * so a snapshot that reaches the store after a delete can never bring the sheet back.
      */
-    record Snapshotted(Snapshot snapshot, long keepFrom) implements Change {
+    record Snapshotted(Snapshot snapshot, long keepFrom, boolean creates) implements Change {
+
+        /** The first snapshot of a new sheet: writes the sheet as created. */
+        public static Snapshotted creating(Snapshot snapshot) {
+            return new Snapshotted(snapshot, 0, true);
+        }
+
+        /** A later snapshot of a stored sheet, dropping the ops below {@code keepFrom}. */
+        public static Snapshotted compacting(Snapshot snapshot, long keepFrom) {
+            return new Snapshotted(snapshot, keepFrom, false);
+        }
+
         @Override
         public String sheetId() {
             return snapshot.sheet();

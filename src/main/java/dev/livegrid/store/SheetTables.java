@@ -298,7 +298,11 @@ final class SheetTables {
             }
         }
 
-        /** Replaces the sheet's snapshot (never moving its version back), or creates the sheet; then compacts. */
+        /**
+         * Replaces the sheet's snapshot (never moving its version back), or creates the sheet if the
+         * snapshot is a creating one; then compacts. A non-creating snapshot of a sheet that is gone
+         * (deleted while it was on its way) writes nothing.
+         */
         void write(Change.Snapshotted change) throws SQLException {
             Snapshot snapshot = change.snapshot();
             String text = SnapshotJson.write(snapshot);
@@ -308,6 +312,9 @@ final class SheetTables {
             replaceSnapshot.setString(4, text);
             replaceSnapshot.setString(5, snapshot.sheet());
             if (replaceSnapshot.executeUpdate() == 0) {
+                if (!change.creates()) {
+                    return;
+                }
                 long now = System.currentTimeMillis();
                 insertSheet.setString(1, snapshot.sheet());
                 insertSheet.setLong(2, snapshot.version());

@@ -226,12 +226,15 @@ abstract class DeployedWarContract {
             String col = appliedOp(writer, SheetOps.addColumn("c", "n", null)).getString("col");
             String row = appliedOp(writer, SheetOps.insertRow("r", null, Map.of(col, "0"))).getString("row");
             long seen;
+            String incarnation;
             try (SheetClient reader = SheetClient.join(uri)) {
                 seen = reader.welcomeVersion();
+                incarnation = reader.table().incarnation();
             }
             applied(writer, SheetOps.edit("missed-1", row, col, "1", null));
             applied(writer, SheetOps.edit("missed-2", row, col, "2", null));
-            try (SheetClient back = new SheetClient().connect(URI.create(uri + "?since=" + seen))) {
+            try (SheetClient back = new SheetClient().connect(URI.create(uri + "?since=" + seen
+                    + "&incarnation=" + incarnation))) {
                 JsonObject welcome = back.awaitWelcome();
                 assertEquals(seen, welcome.getJsonNumber("since").longValue(), welcome.toString());
                 assertFalse(welcome.containsKey("rows"), "a resume welcome carries no table: " + welcome);

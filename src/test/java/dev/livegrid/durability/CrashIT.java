@@ -187,7 +187,7 @@ class CrashIT {
             List<Peer> peers = new ArrayList<>();
             for (int i = 0; i < WRITERS_PER_SHEET; i++) {
                 Peer peer = new Peer(sheet, "t" + trial + sheet.substring(sheet.length() - 1) + "w" + i);
-                peer.connect(server.sheetUri(sheet, null));
+                peer.connect(server.sheetUri(sheet, peer, null));
                 peers.add(peer);
             }
             writers.put(sheet, peers);
@@ -335,7 +335,7 @@ class CrashIT {
         // Resume: every writer comes back from its own last version, and ends up with the restored sheet.
         for (Peer w : writers) {
             long since = w.version();
-            w.connect(restarted.sheetUri(sheet, since));
+            w.connect(restarted.sheetUri(sheet, w, since));
         }
         for (Peer w : writers) {
             JsonObject welcome = w.awaitWelcome();
@@ -359,7 +359,7 @@ class CrashIT {
         // Read back the retained applied messages and compare them with what the clients received.
         long from = Math.max(start, r - READBACK);
         Peer reader = new Peer(sheet, "t" + trial + "-reader-" + sheet);
-        reader.connect(restarted.sheetUri(sheet, from));
+        reader.connect(restarted.sheetUri(sheet, reader, from, writers.get(0).table().incarnation()));
         JsonObject welcome = reader.awaitWelcome();
         if (!welcome.containsKey("since")) {
             totals.problem(where + "the read-back from " + from + " got a full welcome: " + abbreviate(welcome));
@@ -571,9 +571,13 @@ class CrashIT {
         private volatile CompletableFuture<String> closed = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
 
+        /** This peer's client key, the same on every connection. */
+        final String key;
+
         Peer(String sheet, String prefix) {
             this.sheet = sheet;
             this.prefix = prefix;
+            this.key = ("crash-client-" + prefix).replaceAll("[^A-Za-z0-9_-]", "-");
         }
 
         void connect(URI uri) throws Exception {
@@ -939,9 +943,14 @@ class CrashIT {
             return null;
         }
 
-        URI sheetUri(String sheet, Long since) {
-            return URI.create("ws://" + base.getAuthority() + "/sheets/" + sheet + "?name=crash"
-                    + (since == null ? "" : "&since=" + since));
+        /** The peer's connection: with its client key (so its resends are recognised) and, to resume, its incarnation. */
+        URI sheetUri(String sheet, Peer peer, Long since) {
+            return sheetUri(sheet, peer, since, since == null ? null : peer.table().incarnation());
+        }
+
+        URI sheetUri(String sheet, Peer peer, Long since, String incarnation) {
+            return URI.create("ws://" + base.getAuthority() + "/sheets/" + sheet + "?name=crash&client=" + peer.key
+                    + (since == null ? "" : "&since=" + since + "&incarnation=" + incarnation));
         }
 
         /** SIGKILL (ProcessHandle.destroyForcibly is kill -9 on Linux); returns the exit status. */

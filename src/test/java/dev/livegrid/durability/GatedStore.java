@@ -80,6 +80,18 @@ final class GatedStore implements SheetStore {
     }
 
     private final List<List<String>> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile String refusedSheet;
+    private volatile Throwable nextThrow;
+
+    /** From now on, a commit holding a change of this sheet fails (as a snapshot the database refuses would). */
+    void refuseSheet(String sheetId) {
+        refusedSheet = sheetId;
+    }
+
+    /** The next commit throws this (an Error, say) instead of committing. */
+    void throwOnNextCommit(Throwable failure) {
+        nextThrow = failure;
+    }
 
     /** Every commit asked of this store, in order, as {@link Held#describe} shows them. */
     List<List<String>> attempts() {
@@ -102,6 +114,17 @@ final class GatedStore implements SheetStore {
             if (!pass) {
                 throw new StoreException("the test's store refused this commit (as a full disk would)", null);
             }
+        }
+        Throwable failure = nextThrow;
+        if (failure != null) {
+            nextThrow = null;
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            throw (RuntimeException) failure;
+        }
+        if (changes.stream().anyMatch(c -> c.sheetId().equals(refusedSheet))) {
+            throw new StoreException("the test's store refuses sheet " + refusedSheet, null);
         }
         inner.commit(changes);
     }

@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
 final class ManualPool implements Executor {
 
     private final LinkedBlockingDeque<Runnable> tasks = new LinkedBlockingDeque<>();
+    private volatile long lastRun = System.nanoTime();
 
     @Override
     public void execute(Runnable task) {
@@ -23,8 +24,18 @@ final class ManualPool implements Executor {
     /** Runs what is queued (and what that queues) until nothing is left. */
     void runAll() {
         for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
-            task.run();
+            run(task);
         }
+    }
+
+    /** Whether no task has run for {@code period} (for a condition of {@link #runUntil}: nothing more comes). */
+    boolean idleFor(Duration period) {
+        return System.nanoTime() - lastRun > period.toNanos();
+    }
+
+    private void run(Runnable task) {
+        task.run();
+        lastRun = System.nanoTime();
     }
 
     /** Runs only the task queued last (e.g. the sequencer of the room submitted to last). */
@@ -45,7 +56,7 @@ final class ManualPool implements Executor {
             }
             Runnable task = tasks.poll(20, TimeUnit.MILLISECONDS);
             if (task != null) {
-                task.run();
+                run(task);
             }
         }
     }

@@ -51,7 +51,7 @@ class SheetApiTest {
         assertEquals("no-cache", response.headers().firstValue("Cache-Control").orElseThrow());
         JsonObject sheet = json(response);
         assertEquals("demo", sheet.getString("sheet"));
-        assertEquals("\"" + sheet.getJsonNumber("version").longValue() + "\"",
+        assertEquals("\"" + sheet.getString("incarnation") + "." + sheet.getJsonNumber("version").longValue() + "\"",
                 response.headers().firstValue("ETag").orElseThrow());
         assertEquals(List.of("name", "age", "gender", "hobby", "skill"), strings(sheet, "columns", "id"));
         assertEquals(List.of("名称", "年龄", "性别", "爱好", "技能"), strings(sheet, "columns", "name"));
@@ -64,18 +64,43 @@ class SheetApiTest {
     @Test
     void matchingIfNoneMatchGets304UntilAnOpChangesTheVersion() throws Exception {
         Client.join("etag").close();
-        assertEquals("\"0\"", get("/api/sheets/etag").headers().firstValue("ETag").orElseThrow());
-        for (String ifNoneMatch : new String[]{"\"0\"", "*", "\"7\", W/\"0\""}) {
+        String k = json(get("/api/sheets/etag")).getString("incarnation");
+        String v0 = "\"" + k + ".0\"";
+        assertEquals(v0, get("/api/sheets/etag").headers().firstValue("ETag").orElseThrow());
+        for (String ifNoneMatch : new String[]{v0, "*", "\"" + k + ".7\", W/" + v0}) {
             HttpResponse<String> notModified = get("/api/sheets/etag", "If-None-Match", ifNoneMatch);
             assertEquals(304, notModified.statusCode(), ifNoneMatch);
             assertEquals("", notModified.body());
-            assertEquals("\"0\"", notModified.headers().firstValue("ETag").orElseThrow());
+            assertEquals(v0, notModified.headers().firstValue("ETag").orElseThrow());
         }
         assertEquals(200, post("/api/sheets/etag/ops", "{\"type\":\"addColumn\",\"id\":\"e1\",\"name\":\"n\"}").statusCode());
-        HttpResponse<String> changed = get("/api/sheets/etag", "If-None-Match", "\"0\"");
+        HttpResponse<String> changed = get("/api/sheets/etag", "If-None-Match", v0);
         assertEquals(200, changed.statusCode());
-        assertEquals("\"1\"", changed.headers().firstValue("ETag").orElseThrow());
+        assertEquals("\"" + k + ".1\"", changed.headers().firstValue("ETag").orElseThrow());
         assertEquals(1, json(changed).getInt("version"));
+    }
+
+    /**
+     * Issue 9: versions restart at 0 when a sheet is deleted and created again, so an ETag of the old
+     * sheet used to answer 304 for the new sheet's different content. The incarnation in the tag tells
+     * them apart.
+     */
+    @Test
+    void anETagOfADeletedSheetNeverMatchesTheSheetCreatedAgainUnderItsId() throws Exception {
+        Client.join("reborn").close();
+        post("/api/sheets/reborn/ops", "{\"type\":\"addColumn\",\"id\":\"o1\",\"name\":\"old\"}");
+        HttpResponse<String> old = get("/api/sheets/reborn");
+        String oldTag = old.headers().firstValue("ETag").orElseThrow();
+        assertEquals(204, delete("/api/sheets/reborn").statusCode());
+        Client.join("reborn").close();
+        post("/api/sheets/reborn/ops", "{\"type\":\"addColumn\",\"id\":\"o1\",\"name\":\"new\"}");
+
+        HttpResponse<String> reborn = get("/api/sheets/reborn", "If-None-Match", oldTag);
+
+        assertEquals(200, reborn.statusCode(), "the old sheet's tag " + oldTag);
+        assertEquals(1, json(reborn).getInt("version"), "the same version as the old sheet had");
+        assertFalse(oldTag.equals(reborn.headers().firstValue("ETag").orElseThrow()));
+        assertFalse(json(old).getString("incarnation").equals(json(reborn).getString("incarnation")));
     }
 
     @Test
@@ -336,6 +361,10 @@ class SheetApiTest {
     private static HttpResponse<String> post(String path, String body) throws Exception {
         return HTTP.send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> delete(String path) throws Exception {
+        return HTTP.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpRequest.BodyPublisher chunked(String body) {

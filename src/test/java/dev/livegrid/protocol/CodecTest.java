@@ -206,6 +206,33 @@ class CodecTest {
         assertMalformed(m, what);
     }
 
+    /** Issue 9: a lone surrogate has no UTF-8 encoding; encoding its applied message once killed a room. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("loneSurrogates")
+    void textWithALoneSurrogateIsMalformed(String what, String frame) {
+        ClientMessage m = Codec.decode(frame);
+
+        assertMalformed(m, what);
+        assertTrue(((ClientMessage.Malformed) m).problem().contains("lone surrogate"), ((ClientMessage.Malformed) m).problem());
+    }
+
+    static Stream<Arguments> loneSurrogates() {
+        return Stream.of(
+                Arguments.of("a high surrogate as the value", "{\"type\":\"edit\",\"id\":\"o1\",\"row\":\"r1\",\"col\":\"c1\",\"value\":\"\\ud800\"}"),
+                Arguments.of("a low surrogate inside the value", "{\"type\":\"edit\",\"id\":\"o1\",\"row\":\"r1\",\"col\":\"c1\",\"value\":\"a\\udc00b\"}"),
+                Arguments.of("a pair the wrong way round", "{\"type\":\"edit\",\"id\":\"o1\",\"row\":\"r1\",\"col\":\"c1\",\"value\":\"\\udc00\\ud800\"}"),
+                Arguments.of("a cell of an insert", "{\"type\":\"insertRow\",\"id\":\"o1\",\"cells\":{\"c1\":\"\\ud83d\"}}"),
+                Arguments.of("a column name", "{\"type\":\"addColumn\",\"id\":\"o1\",\"name\":\"x\\ud800\"}"),
+                Arguments.of("a new column name", "{\"type\":\"renameColumn\",\"id\":\"o1\",\"col\":\"c1\",\"name\":\"\\udfff\"}"));
+    }
+
+    @Test
+    void aSurrogatePairWrittenAsEscapesIsOneCharacterAndValid() {
+        ClientMessage m = Codec.decode("{\"type\":\"edit\",\"id\":\"o1\",\"row\":\"r1\",\"col\":\"c1\",\"value\":\"\\ud83d\\ude00\"}");
+
+        assertEquals(new ClientMessage.Edit("o1", "r1", "c1", "\ud83d\ude00", null), m);
+    }
+
     @Test
     void aJsonArrayIsMalformedEvenWhenItHoldsAValidMessage() {
         assertMalformed(Codec.decode("[{\"type\":\"blur\"}]"), "an array holding a blur");
@@ -238,8 +265,9 @@ class CodecTest {
         JsonObject json = parse(Codec.encode(welcome));
 
         assertEquals("welcome", json.getString("type"));
-        assertEquals(Set.of("type", "sheet", "version", "you", "columns", "rows", "users"), json.keySet());
+        assertEquals(Set.of("type", "sheet", "incarnation", "version", "you", "columns", "rows", "users"), json.keySet());
         assertEquals("demo", json.getString("sheet"));
+        assertEquals("0", json.getString("incarnation"));
         assertEquals(0, json.getJsonNumber("version").longValueExact());
         assertEquals("u-3f2a", json.getString("you"));
         JsonArray columns = json.getJsonArray("columns");
@@ -263,7 +291,7 @@ class CodecTest {
     void encodesAnEmptiedCellInAWelcomeWithAnExplicitNullValue() {
         Map<String, ServerMessage.CellView> cells = new LinkedHashMap<>();
         cells.put("c1", new ServerMessage.CellView(null, 5));
-        ServerMessage.Welcome welcome = new ServerMessage.Welcome("s", 5, "u", List.of(new ServerMessage.ColumnView("c1", "n")),
+        ServerMessage.Welcome welcome = new ServerMessage.Welcome("s", "k1", 5, "u", List.of(new ServerMessage.ColumnView("c1", "n")),
                 List.of(new ServerMessage.RowView("r1", cells)), List.of(), null);
 
         JsonObject cell = parse(Codec.encode(welcome)).getJsonArray("rows").getJsonObject(0)
@@ -275,13 +303,14 @@ class CodecTest {
 
     @Test
     void encodesAResumedWelcomeWithSinceAndWithoutColumnsOrRows() {
-        ServerMessage.Welcome resumed = Messages.resumed("demo", 12, "u-91c0",
+        ServerMessage.Welcome resumed = Messages.resumed("demo", "k1", 12, "u-91c0",
                 List.of(new ServerMessage.User("u-91c0", "Bob", new ServerMessage.Focus("r1", "c2"))), 9);
 
         JsonObject json = parse(Codec.encode(resumed));
 
         assertEquals("welcome", json.getString("type"));
-        assertEquals(Set.of("type", "sheet", "version", "you", "since", "users"), json.keySet());
+        assertEquals(Set.of("type", "sheet", "incarnation", "version", "you", "since", "users"), json.keySet());
+        assertEquals("k1", json.getString("incarnation"));
         assertEquals("demo", json.getString("sheet"));
         assertEquals(12, json.getJsonNumber("version").longValueExact());
         assertEquals("u-91c0", json.getString("you"));
@@ -469,7 +498,7 @@ class CodecTest {
         MessageEncoder encoder = new MessageEncoder();
         List<ServerMessage> messages = List.of(
                 Messages.welcome(Sheets.demo(), "u", List.of(new ServerMessage.User("u", "A", null))),
-                Messages.resumed("demo", 3, "u", List.of(), 1),
+                Messages.resumed("demo", "k1", 3, "u", List.of(), 1),
                 new ServerMessage.Applied(1, "u", "o", new Op.DeleteRow("r1"), null),
                 Messages.rejected("o", Rejection.of(Reason.INVALID, "m")),
                 new ServerMessage.Presence(List.of()),

@@ -37,12 +37,12 @@ class OpLogTest {
         Op request = edit("v1");
         log.append(entry(1, "op-1", request));
         log.append(entry(2, "op-2", edit("v2")));
-        assertEquals(1, log.duplicateOf("op-1", request).version());
+        assertEquals(1, log.duplicateOf("u-1", "op-1", request).version());
 
         log.append(entry(3, "op-3", edit("v3")));
 
-        assertNull(log.duplicateOf("op-1", request));
-        assertEquals(2, log.duplicateOf("op-2", edit("v2")).version());
+        assertNull(log.duplicateOf("u-1", "op-1", request));
+        assertEquals(2, log.duplicateOf("u-1", "op-2", edit("v2")).version());
     }
 
     @Test
@@ -52,8 +52,8 @@ class OpLogTest {
         log.append(entry(2, "same", edit("bob")));
         log.append(entry(3, "other", edit("carol")));
 
-        assertNull(log.duplicateOf("same", edit("alice")));
-        assertEquals(2, log.duplicateOf("same", edit("bob")).version());
+        assertNull(log.duplicateOf("u-1", "same", edit("alice")));
+        assertEquals(2, log.duplicateOf("u-1", "same", edit("bob")).version());
     }
 
     @Test
@@ -73,7 +73,7 @@ class OpLogTest {
         OpLog.Entry original = entry(7, "op-17", new Op.InsertRow(null, "r1", Map.of("c1", "Hong")));
         log.append(original);
 
-        OpLog.Entry duplicate = log.duplicateOf("op-17", new Op.InsertRow(null, "r1", Map.of("c1", "Hong")));
+        OpLog.Entry duplicate = log.duplicateOf("u-1", "op-17", new Op.InsertRow(null, "r1", Map.of("c1", "Hong")));
 
         assertSame(original, duplicate);
         assertEquals("applied-7", duplicate.appliedText());
@@ -85,10 +85,10 @@ class OpLogTest {
         OpLog log = new OpLog(10);
         log.append(entry(1, "op-1", new Op.Edit("r1", "c1", "a", null)));
 
-        assertNull(log.duplicateOf("op-1", new Op.Edit("r1", "c1", "b", null)));
-        assertNull(log.duplicateOf("op-1", new Op.Edit("r1", "c2", "a", null)));
-        assertNull(log.duplicateOf("op-1", new Op.Edit("r1", "c1", "a", 0L)));
-        assertNull(log.duplicateOf("op-1", new Op.DeleteRow("r1")));
+        assertNull(log.duplicateOf("u-1", "op-1", new Op.Edit("r1", "c1", "b", null)));
+        assertNull(log.duplicateOf("u-1", "op-1", new Op.Edit("r1", "c2", "a", null)));
+        assertNull(log.duplicateOf("u-1", "op-1", new Op.Edit("r1", "c1", "a", 0L)));
+        assertNull(log.duplicateOf("u-1", "op-1", new Op.DeleteRow("r1")));
     }
 
     @Test
@@ -96,8 +96,8 @@ class OpLogTest {
         OpLog log = new OpLog(10);
         log.append(entry(1, "op-1", edit("a")));
 
-        assertNull(log.duplicateOf("op-2", edit("a")));
-        assertNull(log.duplicateOf("OP-1", edit("a")));
+        assertNull(log.duplicateOf("u-1", "op-2", edit("a")));
+        assertNull(log.duplicateOf("u-1", "OP-1", edit("a")));
     }
 
     @Test
@@ -106,13 +106,23 @@ class OpLogTest {
         log.append(entry(1, "op-1", edit("alice"), "alice"));
         log.append(entry(2, "op-1", edit("bob"), "bob"));
 
-        assertEquals("alice", log.duplicateOf("op-1", edit("alice")).by());
-        assertEquals("bob", log.duplicateOf("op-1", edit("bob")).by());
+        assertEquals("alice", log.duplicateOf("alice", "op-1", edit("alice")).by());
+        assertEquals("bob", log.duplicateOf("bob", "op-1", edit("bob")).by());
+    }
+
+    /** Issue 9: B's op with A's id and content used to be answered with A's ack, and not applied. */
+    @Test
+    void anotherAuthorsOpWithTheSameIdAndContentIsNotADuplicate() {
+        OpLog log = new OpLog(10);
+        log.append(entry(1, "op-1", edit("same"), "alice"));
+
+        assertNull(log.duplicateOf("bob", "op-1", edit("same")));
+        assertEquals(1, log.duplicateOf("alice", "op-1", edit("same")).version());
     }
 
     @Test
     void anEmptyLogHasNoDuplicates() {
-        assertNull(new OpLog(10).duplicateOf("op-1", edit("a")));
+        assertNull(new OpLog(10).duplicateOf("u-1", "op-1", edit("a")));
     }
 
     // ---- covers ----

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +35,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class ResumeTest {
 
+    /** Alice's client key, which her page keeps across reconnects. */
+    private static final String ALICE_KEY = "alice-key-0123456789";
     /** The op window of the second server, small enough to fall out of in a few ops. */
     private static final int SMALL_WINDOW = 5;
 
     private static LiveGridServer server;
     private static LiveGridServer smallWindow;
+    private static LiveGridServer largeWindow;
     private final List<SheetClient> clients = new ArrayList<>();
 
     @BeforeAll
@@ -46,12 +50,14 @@ class ResumeTest {
         Settings loopback = TestSettings.loopback();
         server = LiveGridServer.start(loopback);
         smallWindow = LiveGridServer.start(loopback.with(Setting.OP_WINDOW, String.valueOf(SMALL_WINDOW)));
+        largeWindow = LiveGridServer.start(loopback.with(Map.of(Setting.OP_WINDOW, "3000", Setting.OP_RATE, "100000")));
     }
 
     @AfterAll
     static void stop() {
         server.close();
         smallWindow.close();
+        largeWindow.close();
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -211,7 +217,7 @@ class ResumeTest {
 
     @Test
     void aResentOpIsAckedWithItsOriginalAppliedAndNotAppliedAgain() throws Exception {
-        SheetClient alice = join(server, "resend", "?name=Alice");
+        SheetClient alice = join(server, "resend", "?name=Alice&client=" + ALICE_KEY);
         SheetClient bob = join(server, "resend", "?name=Bob");
         alice.sendOp(SheetOps.addColumn("a1", "x", null));
         alice.sendOp(SheetOps.insertRow("a2", null, Map.of()));
@@ -229,7 +235,7 @@ class ResumeTest {
         TableModel had = alice.table();
         alice.close(); // say the ack arrived but the page reloaded before it was stored: the client resends
 
-        SheetClient back = resume(server, "resend", had);
+        SheetClient back = resume(server, "resend", had, "&client=" + ALICE_KEY);
         back.awaitWelcome();
         back.sendOp(frame);
         JsonObject again = nextMessage(back);
@@ -286,6 +292,85 @@ class ResumeTest {
         assertEquals(400, SheetClient.refusedHandshakeStatus(uri(server, "resume-bad", "?since=" + since)));
     }
 
+    /**
+     * Issue 9: a client offline while its sheet was deleted and created again used to resume with its
+     * old {@code since}, get a short welcome and the new sheet's ops on top of the old table. A resume
+     * must name the incarnation it saw; another one gets a full welcome.
+     */
+    @Test
+    void aResumeAcrossADeleteAndRecreationGetsAFullWelcomeOfTheNewSheet() throws Exception {
+        SheetClient alice = join(server, "reborn", "?name=Alice");
+        alice.sendOp(SheetOps.addColumn("a1", "old", null));
+        alice.sendOp(SheetOps.insertRow("a2", null, Map.of()));
+        alice.sendOp(SheetOps.addColumn("a3", "older", null));
+        alice.awaitAllAnswered(SheetClient.TIMEOUT);
+        TableModel aliceHad = alice.table();
+        alice.close();
+        assertEquals(3, aliceHad.version());
+
+        java.net.http.HttpResponse<String> deleted = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(server.baseUri().resolve("/api/sheets/reborn")).DELETE().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, deleted.statusCode(), deleted.body());
+        SheetClient bob = join(server, "reborn", "?name=Bob");
+        for (int i = 0; i < 4; i++) {
+            bob.sendOp(SheetOps.addColumn("b" + i, "new" + i, null));
+        }
+        bob.awaitAllAnswered(SheetClient.TIMEOUT);
+        assertEquals(4, bob.version());
+
+        SheetClient back = resume(server, "reborn", aliceHad);
+        JsonObject welcome = back.awaitWelcome();
+
+        assertFalse(welcome.containsKey("since"), "a resume of another incarnation: " + welcome);
+        assertFalse(aliceHad.incarnation().equals(welcome.getString("incarnation")));
+        assertEquals(bob.table(), back.table(), bob.table().firstDifference(back.table()));
+    }
+
+    /** A resume without an incarnation cannot be told apart from one of an older sheet: it gets a full welcome. */
+    @Test
+    void aResumeWithoutIncarnationGetsAFullWelcome() throws Exception {
+        SheetClient alice = join(server, "no-incarnation", "?name=Alice");
+        alice.sendOp(SheetOps.addColumn("a1", "x", null));
+        alice.awaitAllAnswered(SheetClient.TIMEOUT);
+
+        SheetClient back = join(server, "no-incarnation", "?since=1&incarnation=somebody-elses");
+        JsonObject welcome = SheetClient.join(uri(server, "no-incarnation", "?since=1")).awaitWelcome();
+
+        assertFalse(back.awaitWelcome().containsKey("since"));
+        assertFalse(welcome.containsKey("since"), welcome.toString());
+        assertEquals(1, welcome.getJsonNumber("version").longValue());
+    }
+
+    /**
+     * Issue 9: the replay check counted bytes but not the outbox's 1,024-message bound, so with an
+     * op-window above ~1,000 a client that missed more ops than that was closed 1013 on every resume.
+     * It gets a full welcome instead and stays.
+     */
+    @Test
+    void aResumeOfMoreOpsThanTheOutboxHoldsGetsAFullWelcomeAndStays() throws Exception {
+        SheetClient writer = join(largeWindow, "many", "?name=Writer");
+        writer.keepApplied(false);
+        writer.sendOp(SheetOps.addColumn("a0", "x", null));
+        writer.sendOp(SheetOps.insertRow("a1", null, Map.of()));
+        writer.awaitAllAnswered(SheetClient.TIMEOUT);
+        TableModel early = writer.table();
+        String col = early.columnIds().get(0);
+        String row = early.rowIds().get(0);
+        for (int i = 0; i < 1500; i++) {
+            writer.sendOp(SheetOps.edit("e" + i, row, col, "v" + i, null));
+        }
+        writer.awaitAllAnswered(Duration.ofSeconds(60));
+        assertEquals(1502, writer.version());
+
+        SheetClient back = resume(largeWindow, "many", early);
+        JsonObject welcome = back.awaitWelcome();
+
+        assertFalse(welcome.containsKey("since"), "1,500 missed ops do not fit the outbox's 1,024 messages");
+        assertTrue(back.staysOpenFor(Duration.ofSeconds(1)), "closed: " + back.closedOrNull());
+        assertEquals(writer.table(), back.table());
+    }
+
     // ---- helpers ----
 
     private SheetClient join(LiveGridServer on, String sheet, String query) throws Exception {
@@ -295,9 +380,13 @@ class ResumeTest {
     }
 
     private SheetClient resume(LiveGridServer on, String sheet, TableModel had) throws Exception {
+        return resume(on, sheet, had, "");
+    }
+
+    private SheetClient resume(LiveGridServer on, String sheet, TableModel had, String more) throws Exception {
         SheetClient client = new SheetClient().startingFrom(had);
         clients.add(client);
-        return client.connect(uri(on, sheet, "?since=" + had.version()));
+        return client.connect(uri(on, sheet, "?since=" + had.version() + more));
     }
 
     private static URI uri(LiveGridServer on, String sheet, String query) {

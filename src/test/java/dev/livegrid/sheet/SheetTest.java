@@ -641,6 +641,97 @@ class SheetTest {
 
     // ---- helpers ----
 
+    // ---- text (issue 9) ----
+
+    @Test
+    void aValueOrColumnNameWithALoneSurrogateIsInvalidWhateverTheTransport() {
+        String col = addColumn(sheet, "name", null);
+        String row = insertRow(sheet, null, Map.of());
+
+        assertEquals(Reason.INVALID, rejected(sheet, new Op.Edit(row, col, "\ud800", null)).reason());
+        assertEquals(Reason.INVALID, rejected(sheet, new Op.InsertRow(null, null, Map.of(col, "x\udc00"))).reason());
+        assertEquals(Reason.INVALID, rejected(sheet, new Op.AddColumn(null, "\ud800", null)).reason());
+        assertEquals(Reason.INVALID, rejected(sheet, new Op.RenameColumn(col, "a\udfffb")).reason());
+        assertEquals(2, sheet.version(), "nothing was applied");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tab\there", "new\nline", "nul\u0000", "bell\u0007", "del\u007f", "c1\u0085"})
+    void aColumnNameWithAControlCharacterIsInvalidAsAUserNameIs(String name) {
+        assertEquals(Reason.INVALID, rejected(sheet, new Op.AddColumn(null, name, null)).reason());
+        String col = addColumn(sheet, "ok", null);
+        assertEquals(Reason.INVALID, rejected(sheet, new Op.RenameColumn(col, name)).reason());
+    }
+
+    @Test
+    void aValueMayHoldControlCharactersLikeTabsAndNewlines() {
+        String col = addColumn(sheet, "name", null);
+        String row = insertRow(sheet, null, Map.of());
+
+        applied(sheet, new Op.Edit(row, col, "a\tb\r\nc", null));
+    }
+
+    @Test
+    void lengthsAreCountedInCodePointsSoAnEmojiIsOneCharacter() {
+        Sheet s = new Sheet("t", new Limits(5, 5, 4));
+        String col = addColumn(s, "x", null);
+        String row = insertRow(s, null, Map.of());
+        String fourEmoji = "\ud83d\ude00".repeat(4); // 8 UTF-16 units
+
+        applied(s, new Op.Edit(row, col, fourEmoji, null));
+        assertEquals(Reason.TOO_LARGE, rejected(s, new Op.Edit(row, col, fourEmoji + "a", null)).reason());
+        applied(s, new Op.AddColumn(null, "\ud83d\ude00".repeat(Sheet.MAX_NAME_LENGTH), null));
+        assertEquals(Reason.TOO_LARGE, rejected(s, new Op.AddColumn(null, "\ud83d\ude00".repeat(Sheet.MAX_NAME_LENGTH + 1), null)).reason());
+    }
+
+    // ---- size (issue 9) ----
+
+    @Test
+    void theSizeFollowsEveryChangeAndMatchesASnapshotsSize() {
+        String a = addColumn(sheet, "alpha", null);
+        String b = addColumn(sheet, "b\u00e9ta", a);
+        String r1 = insertRow(sheet, null, Map.of(a, "one", b, "\u4e8c"));
+        String r2 = insertRow(sheet, r1, Map.of(a, "x".repeat(100)));
+        applied(sheet, new Op.Edit(r2, b, "\ud83d\ude00", null));
+        applied(sheet, new Op.Edit(r1, a, null, null));
+        applied(sheet, new Op.RenameColumn(a, "a"));
+        assertEquals(SheetSize.of(sheet.snapshot()), sheet.size());
+
+        applied(sheet, new Op.DeleteColumn(b));
+        assertEquals(SheetSize.of(sheet.snapshot()), sheet.size());
+        applied(sheet, new Op.DeleteRow(r2));
+        assertEquals(SheetSize.of(sheet.snapshot()), sheet.size());
+        assertEquals(SheetSize.of(Sheet.of(sheet.snapshot(), Limits.DEFAULT).snapshot()), Sheet.of(sheet.snapshot(), Limits.DEFAULT).size());
+    }
+
+    @Test
+    void anOpThatWouldGrowTheSheetPastItsSizeLimitIsTooLargeAndShrinkingIsAlwaysAllowed() {
+        Sheet s = new Sheet("t", new Limits(1000, 100, 10_000, 2_000));
+        String col = addColumn(s, "x", null);
+        String row = insertRow(s, null, Map.of(col, "y".repeat(1_000)));
+
+        Rejection tooBig = rejected(s, new Op.InsertRow(null, null, Map.of(col, "z".repeat(1_000))));
+        assertEquals(Reason.TOO_LARGE, tooBig.reason());
+        assertTrue(tooBig.message().contains("max-sheet-size"), tooBig.message());
+        assertEquals(Reason.TOO_LARGE, rejected(s, new Op.Edit(row, col, "w".repeat(1_950), null)).reason());
+        assertEquals(Reason.TOO_LARGE, rejected(s, new Op.AddColumn(null, "n".repeat(200) + "m".repeat(800), null)).reason());
+        applied(s, new Op.Edit(row, col, "short", null));
+        applied(s, new Op.Edit(row, col, "v".repeat(1_500), null));
+    }
+
+    @Test
+    void aSheetBeyondTodaysLimitsStillLoadsAndOnlyNewOpsAreHeldToThem() {
+        String col = addColumn(sheet, "x", null);
+        insertRow(sheet, null, Map.of(col, "y".repeat(500)));
+        insertRow(sheet, null, Map.of());
+
+        Sheet lowered = Sheet.of(sheet.snapshot(), new Limits(1, 1, 10, 64 * 1024));
+        assertEquals(sheet.snapshot(), lowered.snapshot());
+        assertEquals(Reason.TOO_LARGE, rejected(lowered, new Op.InsertRow(null, null, Map.of())).reason());
+        assertEquals(Reason.TOO_LARGE, rejected(lowered, new Op.AddColumn(null, "z", null)).reason());
+        applied(lowered, new Op.DeleteRow(rowIds(lowered).get(0)));
+    }
+
     private static Outcome.Applied applied(Sheet s, Op op) {
         long before = s.version();
         Outcome outcome = s.apply(op);

@@ -64,6 +64,22 @@ class LiveGridServerTest {
         }
     }
 
+    /** Issue 9: on SIGTERM clients used to see 1006 (a dropped connection); a stopping server says 1001. */
+    @Test
+    void aStoppingServerClosesEverySocketWith1001GoingAway() throws Exception {
+        LiveGridServer server = LiveGridServer.start(loopback());
+        dev.livegrid.support.SheetClient viewer = dev.livegrid.support.SheetClient.join(server.webSocketUri("/sheets/bye"));
+        WsEvents echo = new WsEvents();
+        HTTP.newWebSocketBuilder().buildAsync(server.webSocketUri("/echo"), echo).join();
+
+        server.close();
+
+        assertEquals(1001, viewer.awaitClose(java.time.Duration.ofSeconds(10)).code());
+        WsEvents.Event closed = echo.nextIgnoringPings();
+        assertEquals("close", closed.kind());
+        assertTrue(closed.data().toString().startsWith("1001 "), closed.toString());
+    }
+
     @Test
     void twoServersRunSideBySideWithTheirOwnSettings() throws Exception {
         try (LiveGridServer small = LiveGridServer.start(loopback().withMaxMessageSize(1000));

@@ -52,11 +52,11 @@ final class OpWriter {
 
     /** The first change of a sheet: its snapshot as created (nothing to compact). */
     Change.Snapshotted created() {
-        return new Change.Snapshotted(sheet.snapshot(), 0);
+        return Change.Snapshotted.creating(sheet.snapshot());
     }
 
     Change.Snapshotted snapshotKeepingFrom(long keepFrom) {
-        return new Change.Snapshotted(sheet.snapshot(), keepFrom);
+        return Change.Snapshotted.compacting(sheet.snapshot(), keepFrom);
     }
 
     /** Applies {@code request} as {@code by}/{@code opId}; the change to commit for it. */

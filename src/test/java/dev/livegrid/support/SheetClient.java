@@ -106,11 +106,24 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
         return this;
     }
 
-    /** Opens the socket; returns once the handshake is done (the welcome may still be on its way). */
+    /**
+     * Opens the socket; returns once the handshake is done (the welcome may still be on its way). A
+     * resume ({@code since=} in the query) names the incarnation of the table this client starts from,
+     * unless the query names one itself.
+     */
     public SheetClient connect(URI uri) throws Exception {
-        HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(uri, this)
+        HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(withIncarnation(uri), this)
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return this;
+    }
+
+    private synchronized URI withIncarnation(URI uri) {
+        String query = uri.getRawQuery();
+        if (query == null || !("&" + query).contains("&since=") || ("&" + query).contains("&incarnation=")
+                || model == null || model.incarnation() == null) {
+            return uri;
+        }
+        return URI.create(uri + "&incarnation=" + model.incarnation());
     }
 
     /** A new client on {@code uri}, after its welcome. */
@@ -146,6 +159,13 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
     public void send(String text) throws Exception {
         synchronized (sendLock) {
             ws.sendText(text, true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /** Sends a binary frame (no message of the sheet protocol). */
+    public void sendBinary(java.nio.ByteBuffer data) throws Exception {
+        synchronized (sendLock) {
+            ws.sendBinary(data, true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 

@@ -35,7 +35,15 @@ public final class TableModel {
     private final List<String> rowOrder = new ArrayList<>();
     private final Map<String, Map<String, Cell>> rows = new HashMap<>();
 
+    /** The sheet's incarnation from the welcome (null if it had none); not part of equality. */
+    private String incarnation;
+
     private TableModel() {
+    }
+
+    /** The incarnation of the sheet this table came from, as its welcome gave it. */
+    public String incarnation() {
+        return incarnation;
     }
 
     /** The table of a full {@code welcome} message (one with columns and rows). */
@@ -45,6 +53,7 @@ public final class TableModel {
         }
         TableModel model = new TableModel();
         model.version = welcome.getJsonNumber("version").longValueExact();
+        model.incarnation = welcome.getString("incarnation", null);
         for (JsonValue c : welcome.getJsonArray("columns")) {
             JsonObject column = c.asJsonObject();
             model.columns.add(new Column(column.getString("id"), column.getString("name")));
@@ -67,6 +76,7 @@ public final class TableModel {
     public TableModel copy() {
         TableModel copy = new TableModel();
         copy.version = version;
+        copy.incarnation = incarnation;
         copy.columns.addAll(columns);
         copy.rowOrder.addAll(rowOrder);
         rows.forEach((id, cells) -> copy.rows.put(id, new HashMap<>(cells)));

@@ -1,0 +1,246 @@
+package dev.livegrid.durability;
+
+import dev.livegrid.room.Member;
+import dev.livegrid.room.OpResult;
+import dev.livegrid.room.Room;
+import dev.livegrid.room.RoomRegistry;
+import dev.livegrid.session.Outbox;
+import dev.livegrid.sheet.Op;
+import dev.livegrid.sheet.Reason;
+import dev.livegrid.sheet.Sheets;
+import dev.livegrid.store.Change;
+import dev.livegrid.support.RecordingSession;
+import dev.livegrid.support.TestSettings;
+import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Races between a room's ops, its snapshots, deletes, joins and failed commits, each interleaving
+ * forced by the test: sequencers run on a {@link ManualPool}, the store is a {@link GatedStore}, the
+ * committer is the real one. Each test reproduces a defect of issue 9 that the old code had.
+ */
+@Timeout(120)
+class RoomRaceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final ManualPool pool = new ManualPool();
+    private final GatedStore store = new GatedStore();
+    private final RoomRegistry rooms = new RoomRegistry(TestSettings.loopback(), pool, store);
+
+    @AfterEach
+    void close() {
+        store.releaseAll();
+        rooms.close();
+    }
+
+    /**
+     * Every 500 ops a room writes a snapshot. A DELETE answered while that snapshot was still on its
+     * way to the store used to let the snapshot's upsert write the sheet back after the delete: 204,
+     * then the sheet listed again, with its content, also after a restart.
+     */
+    @Test
+    void aDeleteRacingTheSnapshotOfEvery500OpsLeavesTheSheetGoneForGood() throws Exception {
+        Room room = rooms.acquire("doomed", true);
+        String col = applied(room, "a1", new Op.AddColumn(null, "A", null));
+        String row = applied(room, "a2", new Op.InsertRow(null, null, Map.of()));
+        List<CompletableFuture<OpResult>> edits = new ArrayList<>();
+        for (int v = 3; v <= 499; v++) {
+            edits.add(room.submit("u-1", "e" + v, new Op.Edit(row, col, "value " + v, null)));
+        }
+        pool.runUntil(() -> edits.stream().allMatch(CompletableFuture::isDone), WAIT);
+
+        store.hold(true);
+        CompletableFuture<OpResult> v500 = room.submit("u-1", "e500", new Op.Edit(row, col, "value 500", null));
+        pool.runAll();
+        store.nextHeld().pass();
+        pool.runUntil(v500::isDone, WAIT);                      // acknowledged; the room asks for a snapshot
+        GatedStore.Held snapshot = store.nextHeld();
+        assertEquals(List.of("snapshot"), snapshot.describe());
+
+        CompletableFuture<Boolean> deleted = CompletableFuture.supplyAsync(() -> rooms.delete("doomed"));
+        // The delete retires the room; it must not finish while the room's snapshot is still in flight.
+        pool.runUntil(() -> deleted.isDone() || pool.idleFor(Duration.ofMillis(300)), WAIT);
+        assertFalse(deleted.isDone(), "the DELETE returned while the room's snapshot was still on its way");
+        store.hold(false);
+        snapshot.pass();
+        pool.runUntil(deleted::isDone, WAIT);
+        assertTrue(deleted.get());
+        awaitCommitterIdle();
+
+        assertTrue(store.load("doomed").isEmpty(), "the deleted sheet is back in the store");
+        assertFalse(store.list().stream().anyMatch(s -> s.id().equals("doomed")), "the deleted sheet is listed");
+        assertNull(rooms.acquire("doomed", false), "the deleted sheet does not open again");
+    }
+
+    /**
+     * A snapshot that reaches the store after its sheet was deleted — however it got there — writes
+     * nothing: only a new sheet's first snapshot may create the sheet.
+     */
+    @Test
+    void aLateSnapshotOfADeletedSheetDoesNotWriteItBack() {
+        var sheet = Sheets.empty("late");
+        store.commit(List.of(Change.Snapshotted.creating(sheet)));
+        assertTrue(store.delete("late"));
+
+        store.commit(List.of(Change.Snapshotted.compacting(sheet, 0)));
+
+        assertTrue(store.load("late").isEmpty());
+    }
+
+    /**
+     * A socket acquires its room, a DELETE retires that room, and only then does the join run: the
+     * joiner used to get a welcome for the deleted sheet, was never closed, and every op of it came
+     * back "invalid". It is closed with 4004 like the members the delete closed.
+     */
+    @Test
+    void aJoinOfARoomThatADeleteRetiredIsClosedWith4004AndGetsNoWelcome() throws Exception {
+        Room room = rooms.acquire("gone", true);
+        applied(room, "a1", new Op.AddColumn(null, "A", null));
+        CompletableFuture<Boolean> deleted = CompletableFuture.supplyAsync(() -> rooms.delete("gone"));
+        pool.runUntil(deleted::isDone, WAIT);
+        assertTrue(deleted.get());
+
+        RecordingSession socket = new RecordingSession();
+        Member member = new Member("u-late", "Late", new Outbox(socket.session(), 1024, 1 << 20), 50);
+        room.join(member, null, null);
+        pool.runAll();
+
+        assertEquals(List.of(), socket.drainTexts(), "no welcome for a deleted sheet");
+        assertEquals(List.of(4004), socket.closes().stream().map(c -> c.getCloseCode().getCode()).toList());
+        CompletableFuture<OpResult> op = room.submit("u-late", "x", new Op.AddColumn(null, "B", null));
+        pool.runUntil(op::isDone, WAIT);
+        assertEquals(Reason.NO_SUCH_SHEET, op.get().reason());
+    }
+
+    /**
+     * An op is checked against head, which holds ops not yet durable. Its conflict used to be sent at
+     * once, quoting a value that a failed commit then took back: the client saw a value that never
+     * existed and dropped its edit. The rejection now waits for the ops it was checked against.
+     */
+    @Test
+    void aConflictIsAnsweredOnlyOnceTheValueItQuotesIsDurable() throws Exception {
+        Room room = rooms.acquire("cas", true);
+        String col = applied(room, "a1", new Op.AddColumn(null, "A", null));
+        String row = applied(room, "a2", new Op.InsertRow(null, null, Map.of()));
+
+        store.hold(true);
+        CompletableFuture<OpResult> first = room.submit("u-1", "first", new Op.Edit(row, col, "first", 0L));
+        CompletableFuture<OpResult> loser = room.submit("u-2", "loser", new Op.Edit(row, col, "loser", 0L));
+        pool.runAll();
+        GatedStore.Held held = store.nextHeld();
+        assertFalse(loser.isDone(), "the conflict quotes 'first', which is not durable yet: " + loser.getNow(null));
+        held.pass();
+        pool.runUntil(loser::isDone, WAIT);
+        assertTrue(first.get().applied());
+        JsonObject rejected = Durable.json(loser.get().text());
+        assertEquals("conflict", rejected.getString("code"));
+        assertEquals("first", rejected.getJsonObject("current").getString("value"));
+    }
+
+    /** The ops a rejection was checked against fail to commit: it is checked again, and now applies. */
+    @Test
+    void aRejectionCheckedAgainstOpsWhoseCommitFailedIsCheckedAgain() throws Exception {
+        Room room = rooms.acquire("recheck", true);
+        String col = applied(room, "a1", new Op.AddColumn(null, "A", null));
+        String row = applied(room, "a2", new Op.InsertRow(null, null, Map.of()));
+
+        store.hold(true);
+        CompletableFuture<OpResult> doomed = room.submit("u-1", "doomed", new Op.Edit(row, col, "doomed", 0L));
+        CompletableFuture<OpResult> careful = room.submit("u-2", "careful", new Op.Edit(row, col, "careful", 0L));
+        pool.runAll();
+        store.nextHeld().fail();
+        pool.runUntil(doomed::isDone, WAIT);
+        assertEquals(Reason.STORE_UNAVAILABLE, doomed.get().reason());
+        assertFalse(careful.isDone(), "checked again after the rollback, and committing now");
+        GatedStore.Held again = store.nextHeld();
+        assertEquals(List.of("careful@v3"), again.describe());
+        again.pass();
+        pool.runUntil(careful::isDone, WAIT);
+
+        assertTrue(careful.get().applied(), "careful's base 0 holds once 'doomed' is taken back: " + careful.get());
+    }
+
+    /**
+     * A commit batch holds several sheets' changes. One sheet whose changes the store refuses used to
+     * take every other sheet of its batch down with it (store-unavailable for ops that were fine).
+     */
+    @Test
+    void aSheetWhoseCommitsFailDoesNotFailAnotherSheetsOpsInTheSameBatch() throws Exception {
+        Room bad = rooms.acquire("bad", true);
+        Room good = rooms.acquire("good", true);
+        applied(bad, "b0", new Op.AddColumn(null, "B", null));
+        applied(good, "g0", new Op.AddColumn(null, "G", null));
+
+        Room blocker = rooms.acquire("blocker", true);
+        applied(blocker, "k0", new Op.AddColumn(null, "K", null));
+        store.hold(true);
+        CompletableFuture<OpResult> k = blocker.submit("u-3", "k1", new Op.AddColumn(null, "K2", null));
+        pool.runAll();
+        GatedStore.Held first = store.nextHeld();               // the committer is busy with this one...
+        store.refuseSheet("bad");
+        CompletableFuture<OpResult> b = bad.submit("u-1", "b1", new Op.AddColumn(null, "B2", null));
+        CompletableFuture<OpResult> g = good.submit("u-2", "g1", new Op.AddColumn(null, "G2", null));
+        pool.runAll();                                          // ... so both changes wait for one batch
+        first.pass();
+        GatedStore.Held batch = store.nextHeld();
+        assertEquals(List.of("b1@v2", "g1@v2"), batch.describe());
+        store.hold(false);
+        batch.pass();
+        pool.runUntil(() -> b.isDone() && g.isDone() && k.isDone(), WAIT);
+
+        assertEquals(Reason.STORE_UNAVAILABLE, b.get().reason());
+        assertTrue(g.get().applied(), "the good sheet's op: " + g.get());
+    }
+
+    /** An Error (not an exception) thrown by the store: the ops are rejected, and the committer and the room go on. */
+    @Test
+    void anErrorFromTheStoreRejectsItsOpsAndEverythingGoesOn() throws Exception {
+        Room room = rooms.acquire("error", true);
+        applied(room, "a1", new Op.AddColumn(null, "A", null));
+
+        store.throwOnNextCommit(new StackOverflowError("the store's own bug"));
+        CompletableFuture<OpResult> failed = room.submit("u-1", "f", new Op.AddColumn(null, "F", null));
+        pool.runUntil(failed::isDone, WAIT);
+        assertEquals(Reason.STORE_UNAVAILABLE, failed.get().reason());
+
+        applied(room, "after", new Op.AddColumn(null, "After", null));
+    }
+
+    // ---- helpers ----
+
+    /** Submits an op, lets it commit, and returns the id it assigned (column or row), if any. */
+    private String applied(Room room, String opId, Op op) throws Exception {
+        CompletableFuture<OpResult> result = room.submit("u-t", opId, op);
+        pool.runUntil(result::isDone, WAIT);
+        OpResult r = result.get(1, TimeUnit.SECONDS);
+        assertTrue(r.applied(), opId + ": " + r);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(col|row)\":\"([^\"]+)\"").matcher(r.text());
+        return m.find() ? m.group(2) : null;
+    }
+
+    /** Waits until the committer has handled everything handed to it so far (a sentinel sheet's op commits after it). */
+    private void awaitCommitterIdle() throws Exception {
+        Room sentinel = rooms.acquire("sentinel", true);
+        applied(sentinel, "s" + System.nanoTime(), new Op.AddColumn(null, "S", null));
+    }
+
+    static int code(CloseReason reason) {
+        return reason.getCloseCode().getCode();
+    }
+}
