@@ -77,7 +77,7 @@ export function isResumeWelcome(welcome) {
 
 /**
  * Where an `applied` message stands relative to the last version applied:
- * 'apply' (the next one, or later with every version in between listed in `skipped`),
+ * 'apply' (the next one, or later with every version in between listed in `skipped`, whatever its op),
  * 'stale' (already applied: a replay or a re-ack of a resent op), or
  * 'gap' (versions are missing: the client is out of sync and must resume).
  */
@@ -492,8 +492,8 @@ export class LiveGridClient extends EventTarget {
      * Drops the acknowledged op. When the ack is live (newer than the welcome, so the op went through the
      * server on this connection), also drops every edit sent before it that is still unanswered: the
      * server handles and answers one connection's ops in the order sent, so such an edit was applied
-     * and its ack coalesced away for this slow reader (a newer message of that cell listed it in
-     * `skipped`). Pending ops are sent and resent in Map order, so "sent before" is "earlier in the Map".
+     * and its ack coalesced away for this slow reader (a later message listed it in `skipped`).
+     * Pending ops are sent and resent in Map order, so "sent before" is "earlier in the Map".
      */
     #acknowledge(id, live) {
         for (const [earlier, op] of this.#pending) {

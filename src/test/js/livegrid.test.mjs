@@ -383,6 +383,22 @@ describe('LiveGridClient', () => {
         assert.equal(client.cell('r1', 'c1').value, 'bob');
     });
 
+    test('skipped explains a hole on any applied, not only an edit of the merged cell', () => {
+        const { client } = startClient();
+        const socket = FakeSocket.last();
+        socket.receive(WELCOME);
+        // A slow reader's queue held edits of r1/c1 at 8 and 10; 8 was merged into 10, and the insertRow at 9,
+        // the next message after the hole, lists it.
+        socket.receive(applied(9, { type: 'insertRow', row: 'r9', after: 'r2', cells: {} }, 'x-9', { skipped: [8] }));
+        assert.deepEqual(rowIds(client.state), ['r1', 'r2', 'r9']);
+        assert.equal(client.cell('r1', 'c1').value, 'Ming', 'the merged edit has not arrived yet');
+        socket.receive(applied(10, { type: 'edit', row: 'r1', col: 'c1', value: 'last' }));
+        assert.deepEqual(cellOf(client.state, 'r1', 'c1'), { value: 'last', version: 10 });
+        assert.equal(client.version, 10);
+        assert.equal(FakeSocket.all.length, 1, 'no resync');
+        assert.equal(socket.closedWith, null);
+    });
+
     test('a rejection drops the op from pending and hands it back with the current cell', () => {
         const { client, events } = startClient();
         FakeSocket.last().receive(WELCOME);
