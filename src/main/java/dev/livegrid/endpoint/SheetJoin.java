@@ -23,9 +23,10 @@ public record SheetJoin(String sheetId, String name, Long since) {
         }
         String name = first(parameters, "name");
         name = name == null || name.isBlank() ? "Guest" : name.strip();
-        if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+        // Characters are code points, as the page counts them: an emoji is one, not two UTF-16 units.
+        if (name.codePointCount(0, name.length()) > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("Parameter 'name' must be at most " + MAX_NAME_LENGTH
-                    + " characters without control characters.");
+                    + " characters (Unicode code points) without control characters.");
         }
         return new SheetJoin(sheetId, name, since(first(parameters, "since")));
     }
