@@ -14,6 +14,12 @@ export const Status = Object.freeze({
 
 /** Close codes after which reconnecting cannot help: no such sheet, policy (origin, auth). */
 const FINAL_CLOSE_CODES = new Set([4004, 1008]);
+/** What a browser reports for a handshake that failed, whether refused or never answered. */
+const ABNORMAL = 1006;
+/** Answers to "why was my handshake refused?" (docs/PROTOCOL.md §1) that retrying cannot change. */
+const REFUSED_STATUSES = new Set([400, 403]);
+/** The server's limit on a display name, in code points (docs/PROTOCOL.md §7.1). */
+export const MAX_NAME_LENGTH = 100;
 /** Close code for a message over the server's size limit. */
 const TOO_BIG = 1009;
 
@@ -27,6 +33,26 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** True for a valid sheet, row, column or op id. */
 export function isValidId(id) {
     return typeof id === 'string' && ID.test(id);
+}
+
+/**
+ * Why the server would refuse this display name at the handshake, or null when it would accept it (an
+ * absent or blank name is accepted: the server calls it Guest). Characters are counted as code points,
+ * as the server counts them: an emoji is one character, not two UTF-16 units.
+ */
+export function nameProblem(name) {
+    const trimmed = (name ?? '').trim();
+    if (/\p{Cc}/u.test(trimmed)) {
+        return 'A name may not contain control characters.';
+    }
+    const length = Array.from(trimmed).length;
+    return length <= MAX_NAME_LENGTH ? null
+        : 'A name is at most ' + MAX_NAME_LENGTH + ' characters; this one has ' + length + '.';
+}
+
+/** The plain HTTP URL that answers why a handshake of this WebSocket URL would be refused. */
+export function diagnosisUrl(webSocketUrl) {
+    return webSocketUrl.replace(/^ws(s?):/, 'http$1:');
 }
 
 // ---------------------------------------------------------------- pure functions (tested alone)
@@ -194,7 +220,9 @@ function randomPrefix() {
  * - `rejected` {...message, op}       one of this client's ops was refused (op: what was sent)
  * - `presence` {users}
  * - `pending`  {pending}              the unacknowledged ops changed
- * - `error`    {code, message, ...}   a server `error`, a final close, or an unreadable frame
+ * - `error`    {code, message, ...}   a server `error`, a final close (closeCode), a refused handshake
+ *                                     (code 'refused', status: the server's answer; the client stops), or an
+ *                                     unreadable frame
  */
 export class LiveGridClient extends EventTarget {
     #sheet;
@@ -211,28 +239,36 @@ export class LiveGridClient extends EventTarget {
     #socket = null;
     #joined = false; // the current socket has had its welcome: ops may be sent
     #welcomeVersion = -1; // the version the current socket's welcome announced; later ones are live
+    #fetch;
     #attempt = 0;
     #timer = null;
     #stopped = true;
+    #asking = null; // the pending question why a handshake was refused; a newer attempt abandons it
 
     /**
      * @param sheet    the sheet id
      * @param options  name: display name; location: where the page is (default globalThis.location);
-     *                 WebSocket: constructor (default globalThis.WebSocket); backoff: (attempt) → ms
+     *                 WebSocket: constructor (default globalThis.WebSocket); backoff: (attempt) → ms;
+     *                 fetch: for asking why a handshake was refused (default globalThis.fetch)
      */
     constructor(sheet, { name, location = globalThis.location, WebSocket = globalThis.WebSocket,
-        backoff = backoffDelay } = {}) {
+        backoff = backoffDelay, fetch = (url, init) => globalThis.fetch(url, init) } = {}) {
         super();
-        // The server refuses a bad sheet id at the handshake, which a browser only sees as close 1006:
-        // retrying that would never end, so it is refused here instead.
+        // The server refuses a bad sheet id or name at the handshake, which a browser only sees as close
+        // 1006: what can be known here is refused here instead.
         if (!isValidId(sheet)) {
             throw new RangeError('a sheet id is 1-64 characters [A-Za-z0-9_-]');
         }
+        const problem = nameProblem(name);
+        if (problem) {
+            throw new RangeError(problem);
+        }
         this.#sheet = sheet;
-        this.#name = name;
+        this.#name = name?.trim();
         this.#location = location;
         this.#WebSocket = WebSocket;
         this.#delay = backoff;
+        this.#fetch = fetch;
     }
 
     get state() { return this.#state; }
@@ -280,6 +316,7 @@ export class LiveGridClient extends EventTarget {
 
     close() {
         this.#stopped = true;
+        this.#asking = null;
         clearTimeout(this.#timer);
         this.#drop(1000, 'closed by the user');
         this.#setStatus(Status.CLOSED);
@@ -333,11 +370,60 @@ export class LiveGridClient extends EventTarget {
         const since = this.#state.version;
         const url = sheetUrl(this.#location, this.#sheet, { name: this.#name, since });
         const socket = new this.#WebSocket(url);
+        let opened = false;
         this.#socket = socket;
         this.#joined = false;
+        this.#asking = null;
         // Events of a socket this client has let go of (after a gap or close()) are ignored.
-        socket.onmessage = (event) => socket === this.#socket && this.#receive(event.data);
-        socket.onclose = (event) => socket === this.#socket && this.#closed(event.code, event.reason);
+        socket.onopen = () => { opened = true; };
+        socket.onmessage = (event) => {
+            opened = true;
+            return socket === this.#socket && this.#receive(event.data);
+        };
+        socket.onclose = (event) => {
+            if (socket !== this.#socket) {
+                return;
+            }
+            if (!opened && event.code === ABNORMAL) {
+                this.#socket = null;
+                this.#askWhyRefused(socket.url || url);
+            } else {
+                this.#closed(event.code, event.reason);
+            }
+        };
+    }
+
+    /**
+     * The socket closed before it ever opened: a refused handshake, or no server at all. A browser cannot
+     * tell which, so the same URL is asked over plain HTTP (docs/PROTOCOL.md §1): a refusal is reported and
+     * ends the reconnecting, since every attempt would be refused alike; anything else is retried.
+     */
+    #askWhyRefused(url) {
+        this.#setStatus(Status.RECONNECTING);
+        const question = {};
+        this.#asking = question;
+        const answer = Promise.resolve()
+            .then(() => this.#fetch(diagnosisUrl(url), { cache: 'no-store' }))
+            .then(async (response) => ({ status: response.status, text: (await response.text()).trim() }));
+        answer.then((refusal) => {
+            if (this.#asking !== question) {
+                return;
+            }
+            this.#asking = null;
+            if (!REFUSED_STATUSES.has(refusal.status)) {
+                this.#reconnectLater();
+                return;
+            }
+            this.#stopped = true;
+            this.#emit('error', { code: 'refused', status: refusal.status,
+                message: refusal.text || 'the server refused the connection (HTTP ' + refusal.status + ')' });
+            this.#setStatus(Status.CLOSED);
+        }, () => {
+            if (this.#asking === question) {
+                this.#asking = null;
+                this.#reconnectLater(); // no answer either: the server is down or unreachable
+            }
+        });
     }
 
     /** Let go of the current socket; its late events are ignored. */

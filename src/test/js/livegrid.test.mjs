@@ -2,7 +2,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-    applyOp, backoffDelay, emptyState, isResumeWelcome, isValidId, LiveGridClient, sequenceOf, sheetUrl, stateFromWelcome, Status,
+    applyOp, backoffDelay, diagnosisUrl, emptyState, isResumeWelcome, isValidId, LiveGridClient, MAX_NAME_LENGTH, nameProblem,
+    sequenceOf, sheetUrl, stateFromWelcome, Status,
 } from '../../../webapp/js/livegrid.js';
 
 const WELCOME = {
@@ -176,6 +177,31 @@ describe('sequenceOf', () => {
     });
 });
 
+describe('nameProblem', () => {
+    const emoji = '\u{1F600}'; // one code point, two UTF-16 units
+
+    test('counts code points as the server does: 51 emoji pass, 101 characters do not', () => {
+        assert.equal(nameProblem(emoji.repeat(51)), null);
+        assert.equal(nameProblem(emoji.repeat(MAX_NAME_LENGTH)), null);
+        assert.equal(nameProblem(emoji.repeat(50) + 'x'.repeat(51)), 'A name is at most 100 characters; this one has 101.');
+        assert.equal(nameProblem('  ' + 'x'.repeat(100) + '  '), null, 'surrounding white space is removed first');
+    });
+
+    test('control characters are refused; no name or a blank one is fine (the server calls it Guest)', () => {
+        assert.match(nameProblem('Al\u0007ice'), /control characters/);
+        assert.equal(nameProblem(undefined), null);
+        assert.equal(nameProblem('   '), null);
+    });
+
+    test('the client refuses a name the server would refuse, before connecting, and sends it trimmed', () => {
+        assert.throws(() => new LiveGridClient('demo', { name: 'x'.repeat(101), location: PAGE, WebSocket: FakeSocket }),
+            { name: 'RangeError', message: /at most 100 characters/ });
+        const { client } = startClient(undefined, '  ' + emoji.repeat(51) + ' ');
+        assert.equal(FakeSocket.last().url, 'ws://h:1/livegrid/sheets/demo?name=' + encodeURIComponent(emoji).repeat(51));
+        client.close();
+    });
+});
+
 describe('sheetUrl and backoffDelay', () => {
     test('the URL keeps the context root and the scheme, and encodes what it carries', () => {
         const page = { protocol: 'https:', host: 'grid.example.com', pathname: '/livegrid/index.html' };
@@ -218,8 +244,16 @@ class FakeSocket {
         this.closedWith = { code, reason };
     }
 
+    /** The handshake succeeded. */
+    open() {
+        if (this.readyState === 0) {
+            this.readyState = 1;
+            this.onopen?.();
+        }
+    }
+
     receive(message) {
-        this.readyState = 1;
+        this.open();
         this.onmessage({ data: JSON.stringify(message) });
     }
 
@@ -236,9 +270,20 @@ class FakeSocket {
 const PAGE = { protocol: 'http:', host: 'h:1', pathname: '/livegrid/index.html' };
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-function startClient() {
+/** A fetch that answers every question with `answer` (a function of the URL), recording the URLs asked. */
+function fakeFetch(answer) {
+    const asked = [];
+    const fetch = async (url) => {
+        asked.push(url);
+        const { status, body = '' } = await answer(url);
+        return { status, text: async () => body };
+    };
+    return { fetch, asked };
+}
+
+function startClient(fetch = fakeFetch(() => ({ status: 426 })).fetch, name = 'Alice') {
     FakeSocket.all = [];
-    const client = new LiveGridClient('demo', { name: 'Alice', location: PAGE, WebSocket: FakeSocket, backoff: () => 0 });
+    const client = new LiveGridClient('demo', { name, location: PAGE, WebSocket: FakeSocket, backoff: () => 0, fetch });
     const events = [];
     for (const type of ['status', 'state', 'applied', 'rejected', 'presence', 'pending', 'error']) {
         client.addEventListener(type, (event) => events.push({ type, ...event.detail }));
@@ -456,6 +501,85 @@ describe('LiveGridClient', () => {
         assert.equal(isValidId('a b'), false);
         assert.equal(isValidId('x'.repeat(65)), false);
         assert.throws(() => new LiveGridClient('../etc', { location: PAGE, WebSocket: FakeSocket }), RangeError);
+    });
+
+    test('a handshake closed before it opened is asked about; a refusal is reported and ends the reconnecting', async () => {
+        const reason = "Parameter 'name' must be at most 100 characters (Unicode code points) without control characters.";
+        const { fetch, asked } = fakeFetch(() => ({ status: 400, body: reason + '\n' }));
+        const { client, events, statuses } = startClient(fetch);
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        assert.deepEqual(asked, ['http://h:1/livegrid/sheets/demo?name=Alice']);
+        const error = events.find((e) => e.type === 'error');
+        assert.deepEqual([error.code, error.status, error.message], ['refused', 400, reason]);
+        assert.equal(client.status, Status.CLOSED);
+        assert.deepEqual(statuses(), ['connecting', 'reconnecting', 'closed']);
+        await tick();
+        assert.equal(FakeSocket.all.length, 1, 'no reconnect after a refusal');
+    });
+
+    test('a 403 (origin) is a refusal too', async () => {
+        const { client } = startClient(fakeFetch(() => ({ status: 403, body: "Origin 'x' is not allowed" })).fetch);
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        assert.equal(client.status, Status.CLOSED);
+    });
+
+    test('no answer (server down) or a handshake that would pass is retried with back-off', async () => {
+        let down = true;
+        const { fetch, asked } = fakeFetch(() => {
+            if (down) {
+                throw new TypeError('fetch failed');
+            }
+            return { status: 426, body: 'This is a WebSocket endpoint and these parameters are valid' };
+        });
+        const delays = [];
+        FakeSocket.all = [];
+        const client = new LiveGridClient('demo', { location: PAGE, WebSocket: FakeSocket, fetch,
+            backoff: (attempt) => { delays.push(attempt); return 0; } });
+        client.connect();
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        assert.equal(FakeSocket.all.length, 2, 'retried after no answer');
+        down = false;
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        assert.equal(FakeSocket.all.length, 3, 'retried after a 426: the refusal was not the parameters');
+        assert.deepEqual(delays, [0, 1], 'the back-off grows');
+        assert.equal(asked.length, 2);
+        FakeSocket.last().receive(WELCOME);
+        assert.equal(client.status, Status.OPEN);
+    });
+
+    test('a socket that opened and then dropped is not asked about', async () => {
+        const { fetch, asked } = fakeFetch(() => ({ status: 400, body: 'never asked' }));
+        const { client } = startClient(fetch);
+        FakeSocket.last().open();
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        assert.deepEqual(asked, []);
+        assert.equal(FakeSocket.all.length, 2);
+        assert.equal(client.status, Status.RECONNECTING);
+    });
+
+    test('close() while asking why abandons the answer', async () => {
+        let answer;
+        const { fetch } = fakeFetch(() => new Promise((resolve) => { answer = resolve; }));
+        const { client, events } = startClient(fetch);
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        client.close();
+        answer({ status: 400, body: 'too late' });
+        await tick();
+        assert.equal(events.filter((e) => e.type === 'error').length, 0);
+        assert.equal(FakeSocket.all.length, 1);
+        assert.equal(client.status, Status.CLOSED);
+    });
+
+    test('the ask goes over https for a wss socket', () => {
+        assert.equal(diagnosisUrl('wss://grid.example.com/livegrid/sheets/demo?name=A'),
+            'https://grid.example.com/livegrid/sheets/demo?name=A');
+        assert.equal(diagnosisUrl('ws://h:1/sheets/demo'), 'http://h:1/sheets/demo');
     });
 
     test('an unreadable frame or a server error is reported, not thrown', () => {
