@@ -14,6 +14,12 @@ export const Status = Object.freeze({
 
 /** Close codes after which reconnecting cannot help: no such sheet, policy (origin, auth). */
 const FINAL_CLOSE_CODES = new Set([4004, 1008]);
+/** What a browser reports for a handshake that failed, whether refused or never answered. */
+const ABNORMAL = 1006;
+/** Answers to "why was my handshake refused?" (docs/PROTOCOL.md §1) that retrying cannot change. */
+const REFUSED_STATUSES = new Set([400, 403]);
+/** The server's limit on a display name, in code points (docs/PROTOCOL.md §7.1). */
+export const MAX_NAME_LENGTH = 100;
 /** Close code for a message over the server's size limit. */
 const TOO_BIG = 1009;
 
@@ -29,18 +35,50 @@ export function isValidId(id) {
     return typeof id === 'string' && ID.test(id);
 }
 
+/**
+ * Why the server would refuse this display name at the handshake, or null when it would accept it (an
+ * absent or blank name is accepted: the server calls it Guest). Characters are counted as code points,
+ * as the server counts them: an emoji is one character, not two UTF-16 units.
+ */
+export function nameProblem(name) {
+    const trimmed = (name ?? '').trim();
+    if (/\p{Cc}/u.test(trimmed)) {
+        return 'A name may not contain control characters.';
+    }
+    const length = Array.from(trimmed).length;
+    return length <= MAX_NAME_LENGTH ? null
+        : 'A name is at most ' + MAX_NAME_LENGTH + ' characters; this one has ' + length + '.';
+}
+
+/**
+ * The plain HTTP URL that answers why a handshake of this WebSocket URL would be refused: the same
+ * URL, without the client's key (not needed for the answer, so not sent once more).
+ */
+export function diagnosisUrl(webSocketUrl) {
+    const url = new URL(webSocketUrl.replace(/^ws(s?):/, 'http$1:'));
+    url.searchParams.delete('client');
+    return url.toString();
+}
+
 // ---------------------------------------------------------------- pure functions (tested alone)
 
 /** The WebSocket URL of a sheet beside the page: ws(s), same host, the page's directory (keeps a WAR context root). */
-export function sheetUrl(location, sheetId, { name, since } = {}) {
+export function sheetUrl(location, sheetId, { name, client, since, incarnation } = {}) {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const directory = location.pathname.substring(0, location.pathname.lastIndexOf('/') + 1);
     const query = new URLSearchParams();
     if (name) {
         query.set('name', name);
     }
+    if (client) {
+        query.set('client', client);
+    }
     if (since !== undefined && since !== null) {
         query.set('since', String(since));
+        // A resume names the sheet's incarnation: a sheet deleted and created again reuses versions.
+        if (incarnation) {
+            query.set('incarnation', incarnation);
+        }
     }
     const search = query.toString();
     return scheme + '//' + location.host + directory + 'sheets/' + encodeURIComponent(sheetId)
@@ -55,13 +93,14 @@ export function backoffDelay(attempt, random = Math.random) {
 
 /** The empty state, before any welcome. `version` null means "never joined": the next join is fresh. */
 export function emptyState() {
-    return { sheet: null, version: null, you: null, columns: [], rows: [], users: [] };
+    return { sheet: null, incarnation: null, version: null, you: null, columns: [], rows: [], users: [] };
 }
 
 /** The state a full welcome describes (copied, so later changes never alias the message). */
 export function stateFromWelcome(welcome) {
     return {
         sheet: welcome.sheet,
+        incarnation: welcome.incarnation ?? null,
         version: welcome.version,
         you: welcome.you,
         columns: (welcome.columns || []).map((column) => ({ id: column.id, name: column.name })),
@@ -77,7 +116,7 @@ export function isResumeWelcome(welcome) {
 
 /**
  * Where an `applied` message stands relative to the last version applied:
- * 'apply' (the next one, or later with every version in between listed in `skipped`),
+ * 'apply' (the next one, or later with every version in between listed in `skipped`, whatever its op),
  * 'stale' (already applied: a replay or a re-ack of a resent op), or
  * 'gap' (versions are missing: the client is out of sync and must resume).
  */
@@ -176,6 +215,16 @@ function copyCells(cells) {
 }
 
 /** A random prefix for op ids, unique enough that two pages never collide in the server's de-duplication. */
+/**
+ * This client's secret key: 16 random bytes in base64url. The server derives the user id others see
+ * from it and recognises resent ops by it, so it is kept for the client's life and never shown.
+ */
+function randomKey() {
+    const bytes = new Uint8Array(16);
+    globalThis.crypto.getRandomValues(bytes);
+    return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 function randomPrefix() {
     const bytes = new Uint8Array(6);
     globalThis.crypto.getRandomValues(bytes);
@@ -194,7 +243,9 @@ function randomPrefix() {
  * - `rejected` {...message, op}       one of this client's ops was refused (op: what was sent)
  * - `presence` {users}
  * - `pending`  {pending}              the unacknowledged ops changed
- * - `error`    {code, message, ...}   a server `error`, a final close, or an unreadable frame
+ * - `error`    {code, message, ...}   a server `error`, a final close (closeCode), a refused handshake
+ *                                     (code 'refused', status: the server's answer; the client stops), or an
+ *                                     unreadable frame
  */
 export class LiveGridClient extends EventTarget {
     #sheet;
@@ -203,6 +254,7 @@ export class LiveGridClient extends EventTarget {
     #WebSocket;
     #delay;
     #idPrefix = randomPrefix();
+    #clientKey;
     #nextId = 1;
     #state = emptyState();
     #pending = new Map(); // op id → the message as sent; Map keeps send order for resending
@@ -211,28 +263,41 @@ export class LiveGridClient extends EventTarget {
     #socket = null;
     #joined = false; // the current socket has had its welcome: ops may be sent
     #welcomeVersion = -1; // the version the current socket's welcome announced; later ones are live
+    #fetch;
     #attempt = 0;
     #timer = null;
     #stopped = true;
+    #asking = null; // the pending question why a handshake was refused; a newer attempt abandons it
 
     /**
      * @param sheet    the sheet id
      * @param options  name: display name; location: where the page is (default globalThis.location);
-     *                 WebSocket: constructor (default globalThis.WebSocket); backoff: (attempt) → ms
+     *                 WebSocket: constructor (default globalThis.WebSocket); backoff: (attempt) → ms;
+     *                 fetch: for asking why a handshake was refused (default globalThis.fetch);
+     *                 clientKey: this client's secret key (default 16 random bytes; 16-64 [A-Za-z0-9_-])
      */
     constructor(sheet, { name, location = globalThis.location, WebSocket = globalThis.WebSocket,
-        backoff = backoffDelay } = {}) {
+        backoff = backoffDelay, fetch = (url, init) => globalThis.fetch(url, init), clientKey = randomKey() } = {}) {
         super();
-        // The server refuses a bad sheet id at the handshake, which a browser only sees as close 1006:
-        // retrying that would never end, so it is refused here instead.
+        // The server refuses a bad sheet id or name at the handshake, which a browser only sees as close
+        // 1006: what can be known here is refused here instead.
         if (!isValidId(sheet)) {
             throw new RangeError('a sheet id is 1-64 characters [A-Za-z0-9_-]');
         }
+        const problem = nameProblem(name);
+        if (problem) {
+            throw new RangeError(problem);
+        }
+        if (!/^[A-Za-z0-9_-]{16,64}$/.test(clientKey)) {
+            throw new RangeError('a client key is 16-64 characters [A-Za-z0-9_-]');
+        }
         this.#sheet = sheet;
-        this.#name = name;
+        this.#clientKey = clientKey;
+        this.#name = name?.trim();
         this.#location = location;
         this.#WebSocket = WebSocket;
         this.#delay = backoff;
+        this.#fetch = fetch;
     }
 
     get state() { return this.#state; }
@@ -280,6 +345,7 @@ export class LiveGridClient extends EventTarget {
 
     close() {
         this.#stopped = true;
+        this.#asking = null;
         clearTimeout(this.#timer);
         this.#drop(1000, 'closed by the user');
         this.#setStatus(Status.CLOSED);
@@ -331,13 +397,63 @@ export class LiveGridClient extends EventTarget {
 
     #open() {
         const since = this.#state.version;
-        const url = sheetUrl(this.#location, this.#sheet, { name: this.#name, since });
+        const url = sheetUrl(this.#location, this.#sheet,
+            { name: this.#name, client: this.#clientKey, since, incarnation: this.#state.incarnation });
         const socket = new this.#WebSocket(url);
+        let opened = false;
         this.#socket = socket;
         this.#joined = false;
+        this.#asking = null;
         // Events of a socket this client has let go of (after a gap or close()) are ignored.
-        socket.onmessage = (event) => socket === this.#socket && this.#receive(event.data);
-        socket.onclose = (event) => socket === this.#socket && this.#closed(event.code, event.reason);
+        socket.onopen = () => { opened = true; };
+        socket.onmessage = (event) => {
+            opened = true;
+            return socket === this.#socket && this.#receive(event.data);
+        };
+        socket.onclose = (event) => {
+            if (socket !== this.#socket) {
+                return;
+            }
+            if (!opened && event.code === ABNORMAL) {
+                this.#socket = null;
+                this.#askWhyRefused(socket.url || url);
+            } else {
+                this.#closed(event.code, event.reason);
+            }
+        };
+    }
+
+    /**
+     * The socket closed before it ever opened: a refused handshake, or no server at all. A browser cannot
+     * tell which, so the same URL is asked over plain HTTP (docs/PROTOCOL.md §1): a refusal is reported and
+     * ends the reconnecting, since every attempt would be refused alike; anything else is retried.
+     */
+    #askWhyRefused(url) {
+        this.#setStatus(Status.RECONNECTING);
+        const question = {};
+        this.#asking = question;
+        const answer = Promise.resolve()
+            .then(() => this.#fetch(diagnosisUrl(url), { cache: 'no-store' }))
+            .then(async (response) => ({ status: response.status, text: (await response.text()).trim() }));
+        answer.then((refusal) => {
+            if (this.#asking !== question) {
+                return;
+            }
+            this.#asking = null;
+            if (!REFUSED_STATUSES.has(refusal.status)) {
+                this.#reconnectLater();
+                return;
+            }
+            this.#stopped = true;
+            this.#emit('error', { code: 'refused', status: refusal.status,
+                message: refusal.text || 'the server refused the connection (HTTP ' + refusal.status + ')' });
+            this.#setStatus(Status.CLOSED);
+        }, () => {
+            if (this.#asking === question) {
+                this.#asking = null;
+                this.#reconnectLater(); // no answer either: the server is down or unreachable
+            }
+        });
     }
 
     /** Let go of the current socket; its late events are ignored. */
@@ -441,7 +557,11 @@ export class LiveGridClient extends EventTarget {
             }
             this.#state = { ...this.#state, you: welcome.you, users: welcome.users || [] };
         } else {
+            const before = this.#state;
             this.#state = stateFromWelcome(welcome);
+            if (before.version !== null && before.incarnation !== this.#state.incarnation) {
+                this.#dropPendingOfAnotherSheet();
+            }
         }
         this.#joined = true;
         this.#welcomeVersion = welcome.version;
@@ -450,6 +570,24 @@ export class LiveGridClient extends EventTarget {
         this.#setStatus(Status.OPEN);
         this.#emit('state', { state: this.#state, cause: 'welcome' });
         this.#emit('presence', { users: this.#state.users });
+    }
+
+    /**
+     * The sheet was deleted and created again while this client was away: its unacknowledged ops were
+     * meant for a table that no longer exists (their rows and columns may even share ids with the new
+     * one's), so they are dropped, not resent, and the page is told.
+     */
+    #dropPendingOfAnotherSheet() {
+        const dropped = [...this.#pending.values()];
+        this.#pending.clear();
+        if (dropped.length > 0) {
+            this.#emit('pending', { pending: [] });
+        }
+        this.#emit('error', {
+            code: 'sheet-replaced', dropped,
+            message: 'the sheet was deleted and created again while this page was away'
+                + (dropped.length ? '; ' + dropped.length + ' unsaved change(s) were dropped' : ''),
+        });
     }
 
     /** After a welcome: every unacknowledged op again, same id and content, then the focus. */
@@ -492,8 +630,8 @@ export class LiveGridClient extends EventTarget {
      * Drops the acknowledged op. When the ack is live (newer than the welcome, so the op went through the
      * server on this connection), also drops every edit sent before it that is still unanswered: the
      * server handles and answers one connection's ops in the order sent, so such an edit was applied
-     * and its ack coalesced away for this slow reader (a newer message of that cell listed it in
-     * `skipped`). Pending ops are sent and resent in Map order, so "sent before" is "earlier in the Map".
+     * and its ack coalesced away for this slow reader (a later message listed it in `skipped`).
+     * Pending ops are sent and resent in Map order, so "sent before" is "earlier in the Map".
      */
     #acknowledge(id, live) {
         for (const [earlier, op] of this.#pending) {

@@ -5,16 +5,17 @@
 // th[data-col], #status, #users li[data-user], .presence-marker (a user's name) inside a td,
 // input.cell-editor inside the td being edited, buttons #add-row #delete-row #add-column
 // #rename-column #delete-column.
-import { isValidId, LiveGridClient } from './livegrid.js';
+import { isValidId, LiveGridClient, nameProblem } from './livegrid.js';
 
 const MAX_MESSAGES = 30;
-/** The server refuses longer names, and names with control characters, at the handshake. */
-const MAX_NAME_LENGTH = 100;
 
 const params = new URLSearchParams(window.location.search);
 const sheetId = params.get('sheet') || 'demo';
 const displayName = cleanName(params.get('name')) || 'Guest-' + (100 + Math.floor(Math.random() * 900));
-const client = isValidId(sheetId) ? new LiveGridClient(sheetId, { name: displayName }) : null;
+// What the server would refuse at the handshake is explained here instead of connecting.
+const refusal = !isValidId(sheetId) ? 'A sheet id is 1-64 characters A-Z a-z 0-9 _ -, not ' + quote(sheetId) + '.'
+    : nameProblem(displayName);
+const client = refusal ? null : new LiveGridClient(sheetId, { name: displayName });
 
 const head = document.getElementById('grid-head');
 const body = document.getElementById('grid-body');
@@ -214,8 +215,9 @@ function reconcile(parent, nodes, start) {
 
 // ---------------------------------------------------------------- helpers
 
+/** The name without control characters (stray line breaks in a link); a name that is too long is refused, not cut. */
 function cleanName(name) {
-    return Array.from((name || '').replace(/\p{Cc}/gu, '').trim()).slice(0, MAX_NAME_LENGTH).join('');
+    return (name || '').replace(/\p{Cc}/gu, '').trim();
 }
 
 function cellKey(rowId, colId) {
@@ -509,7 +511,20 @@ function onRejected(event) {
 
 function onError(event) {
     const { code, message, closeCode } = event.detail;
-    log('error', closeCode ? 'Connection closed (' + closeCode + '): ' + message : code + ': ' + message);
+    if (code === 'refused') {
+        stop('The server refused to connect: ' + message);
+    } else {
+        log('error', closeCode ? 'Connection closed (' + closeCode + '): ' + message : code + ': ' + message);
+    }
+}
+
+/** For good: nothing can be sent, and the reason is the newest message. */
+function stop(reason) {
+    renderStatus('closed');
+    for (const button of document.querySelectorAll('#toolbar button')) {
+        button.disabled = true;
+    }
+    log('error', reason);
 }
 
 // ---------------------------------------------------------------- start
@@ -544,9 +559,5 @@ document.title = sheetId + ' · LiveGrid';
 if (client) {
     start();
 } else {
-    renderStatus('closed');
-    for (const button of document.querySelectorAll('#toolbar button')) {
-        button.disabled = true;
-    }
-    log('error', 'A sheet id is 1-64 characters A-Z a-z 0-9 _ -, not ' + quote(sheetId) + '.');
+    stop('Cannot join: ' + refusal);
 }

@@ -2,7 +2,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-    applyOp, backoffDelay, emptyState, isResumeWelcome, isValidId, LiveGridClient, sequenceOf, sheetUrl, stateFromWelcome, Status,
+    applyOp, backoffDelay, diagnosisUrl, emptyState, isResumeWelcome, isValidId, LiveGridClient, MAX_NAME_LENGTH, nameProblem,
+    sequenceOf, sheetUrl, stateFromWelcome, Status,
 } from '../../../webapp/js/livegrid.js';
 
 const WELCOME = {
@@ -176,6 +177,32 @@ describe('sequenceOf', () => {
     });
 });
 
+describe('nameProblem', () => {
+    const emoji = '\u{1F600}'; // one code point, two UTF-16 units
+
+    test('counts code points as the server does: 51 emoji pass, 101 characters do not', () => {
+        assert.equal(nameProblem(emoji.repeat(51)), null);
+        assert.equal(nameProblem(emoji.repeat(MAX_NAME_LENGTH)), null);
+        assert.equal(nameProblem(emoji.repeat(50) + 'x'.repeat(51)), 'A name is at most 100 characters; this one has 101.');
+        assert.equal(nameProblem('  ' + 'x'.repeat(100) + '  '), null, 'surrounding white space is removed first');
+    });
+
+    test('control characters are refused; no name or a blank one is fine (the server calls it Guest)', () => {
+        assert.match(nameProblem('Al\u0007ice'), /control characters/);
+        assert.equal(nameProblem(undefined), null);
+        assert.equal(nameProblem('   '), null);
+    });
+
+    test('the client refuses a name the server would refuse, before connecting, and sends it trimmed', () => {
+        assert.throws(() => new LiveGridClient('demo', { name: 'x'.repeat(101), location: PAGE, WebSocket: FakeSocket }),
+            { name: 'RangeError', message: /at most 100 characters/ });
+        const { client } = startClient(undefined, '  ' + emoji.repeat(51) + ' ');
+        assert.equal(FakeSocket.last().url, 'ws://h:1/livegrid/sheets/demo?name=' + encodeURIComponent(emoji).repeat(51)
+            + '&client=' + KEY);
+        client.close();
+    });
+});
+
 describe('sheetUrl and backoffDelay', () => {
     test('the URL keeps the context root and the scheme, and encodes what it carries', () => {
         const page = { protocol: 'https:', host: 'grid.example.com', pathname: '/livegrid/index.html' };
@@ -218,8 +245,16 @@ class FakeSocket {
         this.closedWith = { code, reason };
     }
 
+    /** The handshake succeeded. */
+    open() {
+        if (this.readyState === 0) {
+            this.readyState = 1;
+            this.onopen?.();
+        }
+    }
+
     receive(message) {
-        this.readyState = 1;
+        this.open();
         this.onmessage({ data: JSON.stringify(message) });
     }
 
@@ -234,11 +269,25 @@ class FakeSocket {
 }
 
 const PAGE = { protocol: 'http:', host: 'h:1', pathname: '/livegrid/index.html' };
+/** The client key the tests' clients use, so their URLs are known. */
+const KEY = 'test-client-key-0001';
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-function startClient() {
+/** A fetch that answers every question with `answer` (a function of the URL), recording the URLs asked. */
+function fakeFetch(answer) {
+    const asked = [];
+    const fetch = async (url) => {
+        asked.push(url);
+        const { status, body = '' } = await answer(url);
+        return { status, text: async () => body };
+    };
+    return { fetch, asked };
+}
+
+function startClient(fetch = fakeFetch(() => ({ status: 426 })).fetch, name = 'Alice') {
     FakeSocket.all = [];
-    const client = new LiveGridClient('demo', { name: 'Alice', location: PAGE, WebSocket: FakeSocket, backoff: () => 0 });
+    const client = new LiveGridClient('demo', { name, location: PAGE, WebSocket: FakeSocket, backoff: () => 0, fetch,
+        clientKey: KEY });
     const events = [];
     for (const type of ['status', 'state', 'applied', 'rejected', 'presence', 'pending', 'error']) {
         client.addEventListener(type, (event) => events.push({ type, ...event.detail }));
@@ -254,7 +303,7 @@ function applied(version, op, id = 'other-' + version, extra = {}) {
 describe('LiveGridClient', () => {
     test('joins fresh, holds ops until the welcome, then sends them; the applied message acks', () => {
         const { client, events, statuses } = startClient();
-        assert.equal(FakeSocket.last().url, 'ws://h:1/livegrid/sheets/demo?name=Alice');
+        assert.equal(FakeSocket.last().url, 'ws://h:1/livegrid/sheets/demo?name=Alice&client=' + KEY);
         const id = client.edit('r1', 'c1', 'early');
         assert.match(id, /^[A-Za-z0-9_-]{1,64}$/);
         assert.equal(FakeSocket.last().sent.length, 0);
@@ -312,7 +361,7 @@ describe('LiveGridClient', () => {
         first.receive(applied(13, { type: 'deleteRow', row: 'r1' }));
         assert.equal(client.rows.length, 2, 'the abandoned socket is ignored');
         await tick();
-        assert.equal(FakeSocket.last().url, 'ws://h:1/livegrid/sheets/demo?name=Alice&since=10');
+        assert.equal(FakeSocket.last().url, 'ws://h:1/livegrid/sheets/demo?name=Alice&client=' + KEY + '&since=10');
         assert.deepEqual(statuses(), ['connecting', 'open', 'reconnecting']);
     });
 
@@ -355,6 +404,53 @@ describe('LiveGridClient', () => {
         assert.equal(client.version, 20);
     });
 
+    test('every connection of one client sends the same random client key; a resume names the incarnation', async () => {
+        FakeSocket.all = [];
+        const client = new LiveGridClient('demo', { location: PAGE, WebSocket: FakeSocket, backoff: () => 0,
+            fetch: fakeFetch(() => ({ status: 426 })).fetch });
+        client.connect();
+        const key = new URL(FakeSocket.last().url).searchParams.get('client');
+        assert.match(key, /^[A-Za-z0-9_-]{16,64}$/);
+        FakeSocket.last().receive({ ...WELCOME, incarnation: 'k1' });
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        const resume = new URL(FakeSocket.last().url).searchParams;
+        assert.equal(resume.get('client'), key);
+        assert.equal(resume.get('since'), '7');
+        assert.equal(resume.get('incarnation'), 'k1');
+        client.close();
+        const other = new LiveGridClient('demo', { location: PAGE, WebSocket: FakeSocket });
+        other.connect();
+        assert.notEqual(new URL(FakeSocket.last().url).searchParams.get('client'), key, 'each client has its own');
+        other.close();
+    });
+
+    test('a full welcome of another incarnation drops the pending ops instead of resending them, and says so', async () => {
+        const { client, events } = startClient();
+        FakeSocket.last().receive({ ...WELCOME, incarnation: 'old' });
+        client.edit('r1', 'c1', 'meant for the old sheet');
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        const back = FakeSocket.last();
+        back.receive({ ...WELCOME, version: 2, incarnation: 'new' });
+        assert.deepEqual(back.sent, [], 'nothing resent to the new sheet');
+        assert.deepEqual(client.pending, []);
+        const replaced = events.find((e) => e.type === 'error' && e.code === 'sheet-replaced');
+        assert.ok(replaced, JSON.stringify(events));
+        assert.equal(replaced.dropped.length, 1);
+        assert.equal(client.state.incarnation, 'new');
+    });
+
+    test('a full welcome of the same incarnation keeps and resends the pending ops', async () => {
+        const { client } = startClient();
+        FakeSocket.last().receive({ ...WELCOME, incarnation: 'same' });
+        const id = client.edit('r1', 'c1', 'kept');
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        FakeSocket.last().receive({ ...WELCOME, version: 30, incarnation: 'same' });
+        assert.deepEqual(FakeSocket.last().sent.map((m) => m.id), [id]);
+    });
+
     test('1013 resumes with since; 4004 and 1008 stop for good', async () => {
         const { client, events, statuses } = startClient();
         FakeSocket.last().receive(WELCOME);
@@ -381,6 +477,22 @@ describe('LiveGridClient', () => {
         FakeSocket.last().receive(applied(10, { type: 'edit', row: 'r1', col: 'c2', value: '40' }, later));
         assert.deepEqual(client.pending.map((op) => op.id), [row], 'only edits can have been coalesced');
         assert.equal(client.cell('r1', 'c1').value, 'bob');
+    });
+
+    test('skipped explains a hole on any applied, not only an edit of the merged cell', () => {
+        const { client } = startClient();
+        const socket = FakeSocket.last();
+        socket.receive(WELCOME);
+        // A slow reader's queue held edits of r1/c1 at 8 and 10; 8 was merged into 10, and the insertRow at 9,
+        // the next message after the hole, lists it.
+        socket.receive(applied(9, { type: 'insertRow', row: 'r9', after: 'r2', cells: {} }, 'x-9', { skipped: [8] }));
+        assert.deepEqual(rowIds(client.state), ['r1', 'r2', 'r9']);
+        assert.equal(client.cell('r1', 'c1').value, 'Ming', 'the merged edit has not arrived yet');
+        socket.receive(applied(10, { type: 'edit', row: 'r1', col: 'c1', value: 'last' }));
+        assert.deepEqual(cellOf(client.state, 'r1', 'c1'), { value: 'last', version: 10 });
+        assert.equal(client.version, 10);
+        assert.equal(FakeSocket.all.length, 1, 'no resync');
+        assert.equal(socket.closedWith, null);
     });
 
     test('a rejection drops the op from pending and hands it back with the current cell', () => {
@@ -440,6 +552,87 @@ describe('LiveGridClient', () => {
         assert.equal(isValidId('a b'), false);
         assert.equal(isValidId('x'.repeat(65)), false);
         assert.throws(() => new LiveGridClient('../etc', { location: PAGE, WebSocket: FakeSocket }), RangeError);
+    });
+
+    test('a handshake closed before it opened is asked about; a refusal is reported and ends the reconnecting', async () => {
+        const reason = "Parameter 'name' must be at most 100 characters (Unicode code points) without control characters.";
+        const { fetch, asked } = fakeFetch(() => ({ status: 400, body: reason + '\n' }));
+        const { client, events, statuses } = startClient(fetch);
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        assert.deepEqual(asked, ['http://h:1/livegrid/sheets/demo?name=Alice']);
+        const error = events.find((e) => e.type === 'error');
+        assert.deepEqual([error.code, error.status, error.message], ['refused', 400, reason]);
+        assert.equal(client.status, Status.CLOSED);
+        assert.deepEqual(statuses(), ['connecting', 'reconnecting', 'closed']);
+        await tick();
+        assert.equal(FakeSocket.all.length, 1, 'no reconnect after a refusal');
+    });
+
+    test('a 403 (origin) is a refusal too', async () => {
+        const { client } = startClient(fakeFetch(() => ({ status: 403, body: "Origin 'x' is not allowed" })).fetch);
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        assert.equal(client.status, Status.CLOSED);
+    });
+
+    test('no answer (server down) or a handshake that would pass is retried with back-off', async () => {
+        let down = true;
+        const { fetch, asked } = fakeFetch(() => {
+            if (down) {
+                throw new TypeError('fetch failed');
+            }
+            return { status: 426, body: 'This is a WebSocket endpoint and these parameters are valid' };
+        });
+        const delays = [];
+        FakeSocket.all = [];
+        const client = new LiveGridClient('demo', { location: PAGE, WebSocket: FakeSocket, fetch,
+            backoff: (attempt) => { delays.push(attempt); return 0; } });
+        client.connect();
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        assert.equal(FakeSocket.all.length, 2, 'retried after no answer');
+        down = false;
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        assert.equal(FakeSocket.all.length, 3, 'retried after a 426: the refusal was not the parameters');
+        assert.deepEqual(delays, [0, 1], 'the back-off grows');
+        assert.equal(asked.length, 2);
+        FakeSocket.last().receive(WELCOME);
+        assert.equal(client.status, Status.OPEN);
+    });
+
+    test('a socket that opened and then dropped is not asked about', async () => {
+        const { fetch, asked } = fakeFetch(() => ({ status: 400, body: 'never asked' }));
+        const { client } = startClient(fetch);
+        FakeSocket.last().open();
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        assert.deepEqual(asked, []);
+        assert.equal(FakeSocket.all.length, 2);
+        assert.equal(client.status, Status.RECONNECTING);
+    });
+
+    test('close() while asking why abandons the answer', async () => {
+        let answer;
+        const { fetch } = fakeFetch(() => new Promise((resolve) => { answer = resolve; }));
+        const { client, events } = startClient(fetch);
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        client.close();
+        answer({ status: 400, body: 'too late' });
+        await tick();
+        assert.equal(events.filter((e) => e.type === 'error').length, 0);
+        assert.equal(FakeSocket.all.length, 1);
+        assert.equal(client.status, Status.CLOSED);
+    });
+
+    test('the ask goes over https for a wss socket', () => {
+        assert.equal(diagnosisUrl('wss://grid.example.com/livegrid/sheets/demo?name=A'),
+            'https://grid.example.com/livegrid/sheets/demo?name=A');
+        assert.equal(diagnosisUrl('ws://h:1/sheets/demo'), 'http://h:1/sheets/demo');
+        assert.equal(diagnosisUrl('ws://h:1/sheets/demo?name=A&client=' + KEY + '&since=3'),
+            'http://h:1/sheets/demo?name=A&since=3', 'the client key is not sent again');
     });
 
     test('an unreadable frame or a server error is reported, not thrown', () => {

@@ -19,8 +19,13 @@ public final class EchoParameterCheck implements HandshakeCheck {
     }
 
     @Override
+    public boolean guardsEndpoint(String path) {
+        return path.equals(echoPath);
+    }
+
+    @Override
     public Optional<Refusal> check(Handshake handshake) {
-        if (!handshake.path().equals(echoPath)) {
+        if (!guardsEndpoint(handshake.path())) {
             return Optional.empty();
         }
         try {

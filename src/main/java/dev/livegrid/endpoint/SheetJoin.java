@@ -1,6 +1,7 @@
 package dev.livegrid.endpoint;
 
 import dev.livegrid.sheet.Ids;
+import dev.livegrid.sheet.UnicodeText;
 
 import java.util.List;
 import java.util.Map;
@@ -28,9 +29,11 @@ public record SheetJoin(String sheetId, String name, Long since, String incarnat
         }
         String name = first(parameters, "name");
         name = name == null || name.isBlank() ? "Guest" : name.strip();
-        if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+        // Characters are code points, as the page counts them: an emoji is one, not two UTF-16 units.
+        if (UnicodeText.length(name) > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)
+                || !UnicodeText.isWellFormed(name)) {
             throw new IllegalArgumentException("Parameter 'name' must be at most " + MAX_NAME_LENGTH
-                    + " characters without control characters.");
+                    + " characters (Unicode code points) without control characters.");
         }
         String incarnation = first(parameters, "incarnation");
         if (incarnation != null && !Ids.isValid(incarnation)) {

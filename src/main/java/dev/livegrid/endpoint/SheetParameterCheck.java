@@ -17,8 +17,13 @@ public final class SheetParameterCheck implements HandshakeCheck {
     }
 
     @Override
+    public boolean guardsEndpoint(String path) {
+        return path.startsWith(prefix);
+    }
+
+    @Override
     public Optional<Refusal> check(Handshake handshake) {
-        if (!handshake.path().startsWith(prefix)) {
+        if (!guardsEndpoint(handshake.path())) {
             return Optional.empty();
         }
         try {

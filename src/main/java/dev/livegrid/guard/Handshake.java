@@ -52,6 +52,19 @@ public record Handshake(String method, String protocol, String path, String quer
     }
 
     /**
+     * This request as the WebSocket handshake a browser would send for it: the same method, protocol,
+     * path, query and headers, plus the upgrade headers of RFC 6455 §4.1 (with the RFC's sample key).
+     */
+    public Handshake asUpgrade() {
+        Map<String, List<String>> upgrade = new LinkedHashMap<>(headers);
+        upgrade.put("upgrade", List.of("websocket"));
+        upgrade.put("connection", List.of("Upgrade"));
+        upgrade.put("sec-websocket-version", List.of(ProtocolCheck.SUPPORTED_VERSION));
+        upgrade.put("sec-websocket-key", List.of("dGhlIHNhbXBsZSBub25jZQ=="));
+        return new Handshake(method, protocol, path, query, upgrade);
+    }
+
+    /**
      * The decoded query parameters in order; a parameter without {@code =} has the value "".
      *
      * @throws IllegalArgumentException on a malformed percent escape (the checks answer it with 400)

@@ -8,4 +8,9 @@ public interface HandshakeCheck {
 
     /** Empty when the handshake may proceed, else the HTTP error to answer with. */
     Optional<Refusal> check(Handshake handshake);
+
+    /** Whether {@code path} is the WebSocket endpoint this check is about; a plain GET of it is answered too. */
+    default boolean guardsEndpoint(String path) {
+        return false;
+    }
 }

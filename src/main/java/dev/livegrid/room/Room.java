@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -371,10 +372,12 @@ public final class Room {
 
     private void broadcast(Pending p) {
         String cell = p.applied() instanceof Op.Edit e ? e.row() + "\u0000" + e.col() : null;
-        Outgoing.Update update = new Outgoing.Update(p.text(), p.version(), cell, List.of(),
-                skipped -> Codec.encode(new ServerMessage.Applied(p.version(), p.by(), p.opId(), p.applied(), skipped)));
-        // The author's copy is its ack, matched by op id: it must never be merged away.
-        Outgoing.Update ack = Outgoing.Update.of(p.text(), p.version());
+        Function<List<Long>, String> reencode =
+                skipped -> Codec.encode(new ServerMessage.Applied(p.version(), p.by(), p.opId(), p.applied(), skipped));
+        Outgoing.Update update = Outgoing.Update.applied(p.text(), p.version(), cell, reencode);
+        // The author's copy is its ack, matched by op id: it is never merged away (no cell), but it can
+        // carry the versions merged away before it.
+        Outgoing.Update ack = Outgoing.Update.applied(p.text(), p.version(), null, reencode);
         for (Member m : members) {
             offer(m, m.id().equals(p.by()) ? ack : update);
         }

@@ -7,8 +7,10 @@ import jakarta.websocket.Session;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import java.util.logging.Level;
@@ -20,10 +22,12 @@ import java.util.logging.Logger;
  * <ol>
  *   <li>a newer {@link Outgoing.Droppable} (presence) replaces any one still queued;</li>
  *   <li>under pressure (a quarter of either bound used) a newer {@link Outgoing.Update} of a cell
- *       replaces the queued one of the same cell, naming the versions it skipped;</li>
+ *       replaces the queued ones of the same cell; versions still reach the peer in increasing order,
+ *       and the next update after a removed one lists it as skipped (see {@link Coalescer});</li>
  *   <li>past a bound, queued droppables go first; if that is not enough the queue is dropped and the
  *       session closed at once with the reason {@code overflowReason} gives for the version the
- *       peer can resume from (every version up to it was handed to the peer, none was skipped).</li>
+ *       peer can resume from (every version up to it was handed to the peer, or merged into a newer
+ *       update of its cell that was).</li>
  * </ol>
  * The Jakarta WebSocket API lets a container throw {@code IllegalStateException} on concurrent sends
  * to one session; every message, ping and close therefore goes through here. The overflow close is
@@ -120,11 +124,9 @@ public final class Outbox {
         if (item instanceof Outgoing.Droppable) {
             removeIf(q -> q instanceof Outgoing.Droppable);
         }
-        if (item instanceof Outgoing.Update update && update.coalesceKey() != null && underPressure()) {
-            Outgoing.Update older = removeUpdateOf(update.coalesceKey());
-            if (older != null) {
-                item = update.supersede(older);
-            }
+        if (item instanceof Outgoing.Update update && update.coalesceKey() != null && update.reencodable()
+                && underPressure() && holdsUpdateOf(update.coalesceKey())) {
+            item = coalesce(update);
         }
         queue.add(item);
         queuedBytes += item.size();
@@ -143,11 +145,11 @@ public final class Outbox {
         return queue.size() > maxItems || queuedBytes > maxBytes;
     }
 
-    /** Drops the queue and says how to close: the peer has every version up to the resume point. */
+    /** Drops the queue and says how to close, resuming below every version whose change only a queued update carries. */
     private CloseReason overflow() {
         long resume = handedOverVersion;
         for (Outgoing item : queue) {
-            if (item instanceof Outgoing.Update u && !u.skipped().isEmpty()) {
+            if (item instanceof Outgoing.Update u && !u.standsFor().isEmpty()) {
                 resume = Math.min(resume, u.oldestVersion() - 1);
             }
         }
@@ -157,15 +159,26 @@ public final class Outbox {
         return overflowReason.apply(resume);
     }
 
-    private Outgoing.Update removeUpdateOf(String key) {
-        for (Iterator<Outgoing> it = queue.iterator(); it.hasNext(); ) {
-            if (it.next() instanceof Outgoing.Update u && key.equals(u.coalesceKey())) {
-                it.remove();
-                queuedBytes -= u.size();
-                return u;
+    private boolean holdsUpdateOf(String key) {
+        for (Outgoing item : queue) {
+            if (item instanceof Outgoing.Update u && key.equals(u.coalesceKey())) {
+                return true;
             }
         }
-        return null;
+        return false;
+    }
+
+    /** Merges the queued updates of {@code newer}'s cell into it; queued updates after them may be re-encoded. */
+    private Outgoing.Update coalesce(Outgoing.Update newer) {
+        List<Outgoing> items = new ArrayList<>(queue);
+        Outgoing.Update merged = Coalescer.merge(items, newer);
+        queue.clear();
+        queue.addAll(items);
+        queuedBytes = 0;
+        for (Outgoing item : items) {
+            queuedBytes += item.size();
+        }
+        return merged;
     }
 
     private void removeIf(java.util.function.Predicate<Outgoing> doomed) {
@@ -198,7 +211,8 @@ public final class Outbox {
             Completion completion = new Completion(race);
             try {
                 next.send(session, completion);
-            } catch (RuntimeException e) { // e.g. IllegalStateException: the connection has been closed
+            } catch (RuntimeException | Error e) { // e.g. IllegalStateException: the connection has been closed;
+                // an Error too: thrown out of here it would leave "sending" set and the outbox stuck for good
                 completion.onResult(new SendResult(e));
             }
             if (race.compareAndSet(0, 2)) {

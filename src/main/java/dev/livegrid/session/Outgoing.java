@@ -7,11 +7,12 @@ import jakarta.websocket.Session;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Collection;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Objects;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /** One thing an {@link Outbox} writes to its session; {@code send} reports completion exactly once. */
 public sealed interface Outgoing {
@@ -40,34 +41,63 @@ public sealed interface Outgoing {
     }
 
     /**
-     * A text message carrying a sheet version (a welcome or an applied op). Updates with the same
-     * non-null {@code coalesceKey} (one cell) may be merged under backpressure: the newer one is kept,
-     * re-encoded by {@code reencode} with the versions it superseded listed as {@code skipped}.
+     * A text message carrying a sheet version (a welcome or an applied op), of which an outbox under
+     * backpressure may drop older ones of a cell (same non-null {@code coalesceKey}): {@code skipped}
+     * lists the versions missing right before it (written into the text by {@code reencode}; without
+     * one nothing is dropped right before it) and {@code standsFor} those whose change it carries too.
      */
-    record Update(String text, long version, String coalesceKey, List<Long> skipped,
+    record Update(String text, long version, String coalesceKey, List<Long> skipped, List<Long> standsFor,
                   Function<List<Long>, String> reencode) implements TextMessage {
 
         public Update {
             skipped = List.copyOf(skipped);
+            standsFor = List.copyOf(standsFor);
         }
 
-        /** A message that never coalesces. */
+        /** An update that stands in for no other version yet. */
+        public Update(String text, long version, String coalesceKey, List<Long> skipped,
+                      Function<List<Long>, String> reencode) {
+            this(text, version, coalesceKey, skipped, List.of(), reencode);
+        }
+
+        /** A message that never coalesces and can never list a skipped version. */
         public static Update of(String text, long version) {
-            return new Update(text, version, null, List.of(), null);
+            return new Update(text, version, null, List.of(), List.of(), null);
         }
 
-        /** This update standing in for {@code older} too. */
-        Update supersede(Update older) {
-            List<Long> all = new ArrayList<>(older.skipped);
-            all.add(older.version);
-            all.addAll(skipped);
-            Collections.sort(all);
-            return new Update(reencode.apply(all), version, coalesceKey, all, reencode);
+        /**
+         * An applied op: it may replace queued updates of {@code cell} (null: it replaces none and is
+         * never replaced), and {@code reencode} writes it with a {@code skipped} list.
+         */
+        public static Update applied(String text, long version, String cell, Function<List<Long>, String> reencode) {
+            return new Update(text, version, cell, List.of(), List.of(), Objects.requireNonNull(reencode));
         }
 
-        /** The lowest version this update supersedes, or its own. */
+        /** Whether this update can be re-encoded to list skipped versions. */
+        boolean reencodable() {
+            return reencode != null;
+        }
+
+        /** This update re-encoded with {@code more} versions listed as skipped too. */
+        Update skipping(Collection<Long> more) {
+            List<Long> all = union(skipped, more);
+            return new Update(reencode.apply(all), version, coalesceKey, all, standsFor, reencode);
+        }
+
+        /** This update carrying the change of {@code more} versions too (its text is unchanged). */
+        Update standingFor(Collection<Long> more) {
+            return new Update(text, version, coalesceKey, skipped, union(standsFor, more), reencode);
+        }
+
+        /** The lowest version whose change this update carries: its own, or one it stands in for. */
         long oldestVersion() {
-            return skipped.isEmpty() ? version : skipped.get(0);
+            return standsFor.isEmpty() ? version : standsFor.get(0);
+        }
+
+        private static List<Long> union(Collection<Long> a, Collection<Long> b) {
+            TreeSet<Long> all = new TreeSet<>(a);
+            all.addAll(b);
+            return List.copyOf(all);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.livegrid.standalone;
 
 import dev.livegrid.guard.Handshake;
 import dev.livegrid.guard.HandshakeCheck;
+import dev.livegrid.guard.HandshakeRules;
 import dev.livegrid.guard.Refusal;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
@@ -25,16 +26,16 @@ import java.util.Optional;
 /**
  * Checks every request that asks for a WebSocket against LiveGrid's {@link HandshakeCheck}s before
  * Tyrus sees it, and answers a refused one with its HTTP status and a plain-text reason, then
- * closes the connection.
+ * closes the connection; a plain GET of an endpoint gets what its handshake would ({@link HandshakeRules}).
  */
 final class HandshakeFilter extends BaseFilter {
 
     private static final String CHECKED = HandshakeFilter.class.getName() + ".checked";
 
-    private final List<HandshakeCheck> checks;
+    private final HandshakeRules rules;
 
     HandshakeFilter(List<HandshakeCheck> checks) {
-        this.checks = checks;
+        this.rules = new HandshakeRules(checks);
     }
 
     @Override
@@ -44,11 +45,7 @@ final class HandshakeFilter extends BaseFilter {
             return ctx.getInvokeAction();
         }
         request.setAttribute(CHECKED, Boolean.TRUE);
-        Handshake handshake = handshakeOf(request);
-        if (!handshake.asksForWebSocket()) {
-            return ctx.getInvokeAction();
-        }
-        Optional<Refusal> refusal = checks.stream().map(c -> c.check(handshake)).flatMap(Optional::stream).findFirst();
+        Optional<Refusal> refusal = rules.answer(handshakeOf(request));
         if (refusal.isEmpty()) {
             return ctx.getInvokeAction();
         }

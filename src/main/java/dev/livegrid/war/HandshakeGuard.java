@@ -2,6 +2,7 @@ package dev.livegrid.war;
 
 import dev.livegrid.guard.Handshake;
 import dev.livegrid.guard.HandshakeCheck;
+import dev.livegrid.guard.HandshakeRules;
 import dev.livegrid.guard.Refusal;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -22,29 +23,26 @@ import java.util.Optional;
 /**
  * Applies LiveGrid's handshake checks (Origin, endpoint parameters, protocol) to WebSocket upgrade
  * requests in a servlet container, answering a refused one with its HTTP status and a plain-text
- * reason, as the standalone server does. It only sees the requests the container lets filters see
- * before its own WebSocket upgrade: docs/DEPLOYMENT.md lists where that differs.
+ * reason, as the standalone server does, and answers a plain GET of an endpoint with what its
+ * handshake would get ({@link HandshakeRules}). It only sees the upgrade requests the container lets
+ * filters see before its own WebSocket upgrade: docs/DEPLOYMENT.md lists where that differs.
  */
 final class HandshakeGuard implements Filter {
 
-    private final List<HandshakeCheck> checks;
+    private final HandshakeRules rules;
 
     HandshakeGuard(List<HandshakeCheck> checks) {
-        this.checks = List.copyOf(checks);
+        this.rules = new HandshakeRules(checks);
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse answer) {
-            Handshake handshake = handshakeOf(http);
-            if (handshake.asksForWebSocket()) {
-                Optional<Refusal> refusal = checks.stream().map(c -> c.check(handshake))
-                        .flatMap(Optional::stream).findFirst();
-                if (refusal.isPresent()) {
-                    refuse(refusal.get(), answer);
-                    return;
-                }
+            Optional<Refusal> refusal = rules.answer(handshakeOf(http));
+            if (refusal.isPresent()) {
+                refuse(refusal.get(), answer);
+                return;
             }
         }
         chain.doFilter(request, response);

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Alert;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
@@ -30,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -49,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SheetPageBrowserTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final String EMOJI = "\uD83D\uDE00"; // 😀: one code point, two UTF-16 units
 
     private static LiveGridServer server;
     private static HttpClient http;
@@ -198,6 +201,65 @@ class SheetPageBrowserTest {
     }
 
     @Test
+    void aNameOf51EmojiJoins() {
+        String name = EMOJI.repeat(51);
+
+        alice.load(newSheetId("emoji"), name);
+
+        alice.await("#status to be open", d -> "open".equals(alice.status()));
+        assertEquals(name, alice.driver.findElement(By.id("you")).getDomProperty("textContent"));
+    }
+
+    @Test
+    void aTooLongNameIsExplainedAndThePageStops() {
+        alice.load(newSheetId("long-name"), EMOJI.repeat(101));
+
+        alice.await("the reason in the messages", d -> alice.messages().contains("A name is at most 100 characters"));
+        assertEquals("closed", alice.status());
+        assertFalse(alice.driver.findElement(By.id("add-row")).isEnabled(), "nothing can be done on a page that stopped");
+    }
+
+    /**
+     * A handshake the server refuses for a rule the client does not know (here a resume version the
+     * socket's URL is made to carry): the browser sees only close 1006, the client asks the same URL
+     * over HTTP, reports the server's reason and stops instead of reconnecting.
+     */
+    @Test
+    void aHandshakeTheServerRefusesIsExplainedAndNotRetried() {
+        alice.open(newSheetId("refused"));
+        alice.driver.manage().timeouts().scriptTimeout(TIMEOUT);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> outcome = (Map<String, Object>) ((JavascriptExecutor) alice.driver).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const sheet = arguments[0];
+                import('./js/livegrid.js').then(({ LiveGridClient }) => {
+                    let sockets = 0;
+                    class Drifted extends WebSocket {
+                        constructor(url) { sockets++; super(url + '&since=-1'); }
+                    }
+                    const client = new LiveGridClient(sheet, { name: 'Drift', WebSocket: Drifted, backoff: () => 50 });
+                    const statuses = [];
+                    let error = null;
+                    client.addEventListener('error', (e) => { error = e.detail; });
+                    client.addEventListener('status', (e) => {
+                        statuses.push(e.detail.status);
+                        if (e.detail.status === 'closed') {
+                            done({ statuses, sockets, code: error?.code, status: error?.status, message: error?.message });
+                        }
+                    });
+                    client.connect();
+                }, (e) => done({ failure: String(e) }));
+                """, newSheetId("refused"));
+
+        assertEquals(List.of("connecting", "reconnecting", "closed"), outcome.get("statuses"), outcome::toString);
+        assertEquals("refused", outcome.get("code"), outcome::toString);
+        assertEquals(400L, outcome.get("status"), outcome::toString);
+        assertEquals("Parameter 'since' must be a sheet version (0 or more), not '-1'.", outcome.get("message"));
+        assertEquals(1L, outcome.get("sockets"), "one attempt, not a retry loop");
+    }
+
+    @Test
     void structureEditsReachTheOtherPage() throws Exception {
         Grid grid = openBothOnNewSheet("structure", 1, 1);
         String newColumn = "Price " + UUID.randomUUID().toString().substring(0, 6);
@@ -317,10 +379,22 @@ class SheetPageBrowserTest {
 
         /** Loads the page on {@code sheet} as this user and waits until it is connected. */
         void open(String sheet) {
-            URI page = server.baseUri().resolve("index.html?sheet=" + sheet + "&name="
-                    + URLEncoder.encode(name, StandardCharsets.UTF_8));
-            driver.get(page.toString());
-            await("#status to be open", d -> "open".equals(d.findElement(By.id("status")).getAttribute("data-status")));
+            load(sheet, name);
+            await("#status to be open", d -> "open".equals(status()));
+        }
+
+        /** Loads the page on {@code sheet} under the display name {@code as}, without waiting. */
+        void load(String sheet, String as) {
+            driver.get(server.baseUri().resolve("index.html?sheet=" + sheet + "&name="
+                    + URLEncoder.encode(as, StandardCharsets.UTF_8)).toString());
+        }
+
+        String status() {
+            return driver.findElement(By.id("status")).getAttribute("data-status");
+        }
+
+        String messages() {
+            return driver.findElement(By.id("messages")).getDomProperty("textContent");
         }
 
         <T> T await(String what, Function<WebDriver, T> condition) {

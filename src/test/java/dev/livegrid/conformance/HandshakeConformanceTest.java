@@ -194,6 +194,19 @@ class HandshakeConformanceTest {
     }
 
     @Test
+    void aPlainGetOfASheetUrlIsAnsweredWithWhatItsHandshakeWouldGet() throws IOException {
+        String host = "Host: 127.0.0.1:" + port;
+
+        assertRefused(refusal(port, request("GET /sheets/demo?name=" + "x".repeat(101) + " HTTP/1.1", host)),
+                400, "'name' must be at most 100 characters");
+        HttpResponse accepted = refusal(port, request("GET /sheets/demo?name=Alice HTTP/1.1", host));
+        assertEquals(426, accepted.status(), accepted::toString);
+        assertTrue(accepted.hasToken("Upgrade", "websocket"), accepted::toString);
+        assertEquals(200, handshake(port, request("GET /index.html HTTP/1.1", host, "Connection: close")).status(),
+                "other plain requests are served as before");
+    }
+
+    @Test
     void foreignOriginIsRefusedWith403() throws IOException {
         HttpResponse response = refusal(port, request("GET /echo HTTP/1.1", validHeadersAnd(
                 "Origin: http://evil.example")));

@@ -410,6 +410,17 @@ abstract class DeployedWarContract {
                 handshakeAnswer("sheets/fine?since=-1", h -> h));
     }
 
+    /** A browser sees only close 1006 for a refused handshake; a plain GET of the same URL says why. */
+    @Test
+    void aPlainGetOfASheetUrlIsAnsweredWithWhatItsHandshakeWouldGet() throws Exception {
+        HttpResponse<String> tooLong = get(server.base().resolve("sheets/fine?name=" + "x".repeat(101)));
+        assertEquals(400, tooLong.statusCode(), tooLong::body);
+        assertTrue(tooLong.body().contains("'name' must be at most 100 characters"), tooLong::body);
+        HttpResponse<String> accepted = get(server.base().resolve("sheets/fine?name=Alice"));
+        assertEquals(426, accepted.statusCode(), accepted::body);
+        assertEquals("websocket", accepted.headers().firstValue("Upgrade").orElse(null));
+    }
+
     @WireTest
     void aRefusedHandshakeEndsTheConnection() throws Exception {
         String echo = server.base().getRawPath() + "echo";

@@ -199,7 +199,7 @@ class OutboxTest {
     // ---- coalescing ----
 
     @Test
-    void underPressureANewerUpdateOfACellReplacesTheQueuedOneAndNamesItAsSkipped() {
+    void underPressureANewerUpdateOfACellReplacesTheQueuedOneWhichTheNextUpdateNamesAsSkipped() {
         Outbox outbox = new Outbox(session, 8, 1_000_000); // pressure from 2 queued items
         outbox.offer(Outgoing.Update.of("welcome", 1));
         outbox.offer(update(2, "A"));
@@ -209,7 +209,60 @@ class OutboxTest {
 
         assertEquals(2, outbox.pending());
         completeAll();
-        assertEquals(List.of("welcome", "3:B", "4:A skipped [2]"), remote.sent());
+        assertEquals(List.of("welcome", "3:B skipped [2]", "4:A"), remote.sent());
+    }
+
+    @Test
+    void coalescingKeepsVersionsInOrderAndListsEveryHoleOnTheMessageAfterIt() {
+        Outbox outbox = new Outbox(session, 8, 1_000_000); // pressure from 2 queued items
+        outbox.offer(Outgoing.Update.of("1:welcome", 1));
+        outbox.offer(update(2, "A"));
+        outbox.offer(update(3, "B"));
+
+        outbox.offer(update(4, "A"));
+
+        completeAll();
+        assertEquals(List.of("apply", "apply"), ReaderSequence.verdicts(remote.sent()),
+                "a reader must never see a gap: " + remote.sent());
+    }
+
+    @Test
+    void anUpdateAfterTheOlderOneThatCannotBeReencodedStopsTheCoalescing() {
+        Outbox outbox = new Outbox(session, 8, 1_000_000);
+        outbox.offer(Outgoing.Update.of("1:welcome", 1));
+        outbox.offer(update(2, "A"));
+        outbox.offer(Outgoing.Update.of("3:ack", 3)); // cannot list 2 as skipped
+
+        outbox.offer(update(4, "A"));
+
+        completeAll();
+        assertEquals(List.of("1:welcome", "2:A", "3:ack", "4:A"), remote.sent());
+    }
+
+    @Test
+    void aReencodableUpdateOfNoCellListsTheVersionRemovedBeforeIt() {
+        Outbox outbox = new Outbox(session, 8, 1_000_000);
+        outbox.offer(Outgoing.Update.of("1:welcome", 1));
+        outbox.offer(update(2, "A"));
+        outbox.offer(Outgoing.Update.applied("3:ack", 3, null, skipped -> "3:ack skipped " + skipped));
+
+        outbox.offer(update(4, "A"));
+
+        completeAll();
+        assertEquals(List.of("1:welcome", "3:ack skipped [2]", "4:A"), remote.sent());
+    }
+
+    @Test
+    void anUpdateWithoutReencodeIsNeverMergedIntoOrFrom() {
+        Outbox outbox = new Outbox(session, 8, 1_000_000);
+        outbox.offer(Outgoing.Update.of("1:welcome", 1));
+        outbox.offer(update(2, "A"));
+        outbox.offer(update(3, "B"));
+
+        outbox.offer(new Outgoing.Update("4:A", 4, "A", List.of(), null));
+
+        completeAll();
+        assertEquals(List.of("1:welcome", "2:A", "3:B", "4:A"), remote.sent());
     }
 
     @Test
@@ -224,7 +277,7 @@ class OutboxTest {
         outbox.offer(update(6, "A"));
 
         completeAll();
-        assertEquals(List.of("welcome", "5:B skipped [3]", "6:A skipped [2, 4]"), remote.sent());
+        assertEquals(List.of("welcome", "5:B skipped [2, 3, 4]", "6:A"), remote.sent());
         assertEquals(0, outbox.pendingBytes());
     }
 
@@ -332,22 +385,22 @@ class OutboxTest {
     }
 
     @Test
-    void aQueuedUpdateThatSkippedAVersionLowersTheResumeVersionBelowIt() {
+    void aQueuedUpdateStandingInForAVersionLowersTheResumeVersionBelowIt() {
         Outbox outbox = new Outbox(session, 8, 1_000_000, overflow); // pressure from 2 queued items
         outbox.offer(Outgoing.Update.of("welcome", 1));
         outbox.offer(update(2, "A"));
         outbox.offer(update(3, "B"));
-        outbox.offer(update(4, "A"));  // queue: 3:B, 4:A skipping 2
-        remote.completeNext();          // 3:B handed over, 2 never will be
+        outbox.offer(update(4, "A"));  // queue: 3:B skipping 2, 4:A standing in for 2
+        remote.completeNext();          // 3:B handed over; the change of 2 is only in the queue
 
         for (int v = 5; v <= 11; v++) {
             assertTrue(outbox.offer(update(v, "K" + v)));
         }
         assertFalse(outbox.offer(update(12, "K12")));
 
-        assertEquals(List.of(1L), overflowCalls, "version 2 was skipped: the peer only has every version up to 1");
+        assertEquals(List.of(1L), overflowCalls, "the change of version 2 is still queued: the peer only has every version up to 1");
         assertEquals("too slow; resume with since=1", session.closes().get(0).getReasonPhrase());
-        assertEquals(List.of("welcome", "3:B"), remote.sent());
+        assertEquals(List.of("welcome", "3:B skipped [2]"), remote.sent());
     }
 
     @Test
@@ -474,6 +527,27 @@ class OutboxTest {
         assertEquals(0, outbox.pending());
     }
 
+    /**
+     * Issue 9: a send that threw an Error escaped the outbox with "sending" still set: the session's
+     * every later message queued for ever behind it, and the Error reached the room that offered.
+     */
+    @Test
+    void aSendThatThrowsAnErrorIsAFailedSendNotAStuckOutbox() {
+        Outbox outbox = new Outbox(session, 100, 1_000_000);
+        outbox.offer(text("a"));
+        remote.throwOnSend(new StackOverflowError("thrown by the test"));
+
+        remote.completeNext(); // a is sent; the next send (b) throws
+        assertDoesNotThrowOffer(outbox, "b");
+
+        assertEquals(0, outbox.pending());
+        assertFalse(outbox.offer(text("c")), "the connection counts as gone, as after any failed send");
+    }
+
+    private static void assertDoesNotThrowOffer(Outbox outbox, String text) {
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> outbox.offer(text(text)));
+    }
+
     // ---- stack depth ----
 
     @Test
@@ -552,7 +626,7 @@ class OutboxTest {
         private final List<String> sent = new ArrayList<>();
         private final Deque<SendHandler> held = new ArrayDeque<>();
         private Completer completer;
-        private RuntimeException throwOnSend;
+        private Throwable throwOnSend;
         private int inFlight;
         private int maxInFlight;
 
@@ -569,7 +643,7 @@ class OutboxTest {
             this.completer = c;
         }
 
-        synchronized void throwOnSend(RuntimeException e) {
+        synchronized void throwOnSend(Throwable e) {
             this.throwOnSend = e;
         }
 
@@ -598,8 +672,11 @@ class OutboxTest {
         private void record(String what, SendHandler handler) {
             Completer c;
             synchronized (this) {
+                if (throwOnSend instanceof Error e) {
+                    throw e;
+                }
                 if (throwOnSend != null) {
-                    throw throwOnSend;
+                    throw (RuntimeException) throwOnSend;
                 }
                 sent.add(what);
                 inFlight++;
