@@ -137,9 +137,10 @@ public final class SheetApi {
             return history(request, m.group(1));
         } else if ((m = CSV.matcher(path)).matches()) {
             requireMethod(request, "GET");
+            boolean raw = QueryParameters.parse(request.query()).flag("raw");
             return sheet(request, m.group(1), s -> new ApiResponse(200,
                     Map.of("Content-Disposition", "attachment; filename=\"" + s.sheet() + ".csv\""),
-                    SheetViews.csv(s), ApiResponse.CSV));
+                    SheetViews.csv(s, raw), ApiResponse.CSV));
         } else if ((m = SHEET.matcher(path)).matches()) {
             requireMethod(request, "GET", "DELETE");
             return request.method().equals("DELETE") ? delete(request, m.group(1))

@@ -104,6 +104,36 @@ class SheetApiTest {
     }
 
     @Test
+    void csvExportNeutralisesFormulasInNamesAndValuesButNotPlainNumbers() throws Exception {
+        Client.join("formulas").close();
+        String dde = addColumn("formulas", "f1", "=cmd|' /C calc'!A0", null);
+        String value = addColumn("formulas", "f2", "value", dde);
+        List<String> stored = List.of("=HYPERLINK(\"http://evil.example/\",\"click\")", "@SUM(1)", "+1+1", "-2+3",
+                "\tTAB", "\rCR", "-12", "-0.5", "42", "+5", "-1e5", "-", "1-2", "a=b", " =1");
+        String after = null;
+        for (int i = 0; i < stored.size(); i++) {
+            after = insertRow("formulas", "fr" + i, after, Json.createObjectBuilder()
+                    .add(dde, "row " + i).add(value, stored.get(i)).build().toString());
+        }
+
+        List<List<String>> safe = Rfc4180.parse(expect(200, get("/api/sheets/formulas.csv")).body());
+        assertEquals(List.of("'=cmd|' /C calc'!A0", "value"), safe.get(0));
+        List<String> neutralised = List.of("'=HYPERLINK(\"http://evil.example/\",\"click\")", "'@SUM(1)", "'+1+1",
+                "'-2+3", "'\tTAB", "'\rCR", "-12", "-0.5", "42", "'+5", "'-1e5", "'-", "1-2", "a=b", " =1");
+        assertEquals(neutralised, safe.subList(1, safe.size()).stream().map(r -> r.get(1)).toList());
+        assertEquals(safe, Rfc4180.parse(expect(200, get("/api/sheets/formulas.csv?raw=false")).body()));
+
+        List<List<String>> raw = Rfc4180.parse(expect(200, get("/api/sheets/formulas.csv?raw=true")).body());
+        assertEquals(List.of("=cmd|' /C calc'!A0", "value"), raw.get(0));
+        assertEquals(stored, raw.subList(1, raw.size()).stream().map(r -> r.get(1)).toList());
+
+        for (String bad : new String[]{"raw=yes", "raw", "raw=TRUE", "raw=true&raw=true"}) {
+            HttpResponse<String> refused = expect(400, get("/api/sheets/formulas.csv?" + bad));
+            assertEquals("bad-query", json(refused).getString("code"), bad);
+        }
+    }
+
+    @Test
     void postedOpIsAppliedAtTheNextVersionAndReachesSocketsAsTheSameMessage() throws Exception {
         Client viewer = Client.join("posted");
         HttpResponse<String> response = post("/api/sheets/posted/ops",
