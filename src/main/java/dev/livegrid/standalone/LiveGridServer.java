@@ -75,6 +75,7 @@ public final class LiveGridServer implements AutoCloseable {
             registerEndpoints(container, context);
             configure(listener, context, container);
             http.addListener(listener);
+            http.getServerConfiguration().setDefaultErrorPageGenerator(new PlainErrorPage());
             http.getServerConfiguration().addHttpHandler(new ApiHttpHandler(
                     new SheetApi(context.rooms(), settings),
                     new CLStaticHttpHandler(LiveGridServer.class.getClassLoader(), "/webapp/")), "/");
