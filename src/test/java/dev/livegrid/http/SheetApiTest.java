@@ -134,6 +134,23 @@ class SheetApiTest {
     }
 
     @Test
+    void aBaseBeyondALongIsABadMessageOnTheSocketAndOverHttp() throws Exception {
+        String frame = "{\"type\":\"edit\",\"id\":\"big\",\"row\":\"seed1\",\"col\":\"age\",\"value\":\"1\","
+                + "\"base\":99999999999999999999}";
+        String problem = "\"base\" is out of range: a cell's version is a whole number of at most 9223372036854775807";
+        HttpResponse<String> posted = expect(400, post("/api/sheets/demo/ops", frame));
+        assertEquals("bad-message", json(posted).getString("code"));
+        assertEquals(problem, json(posted).getString("message"));
+
+        Client socket = Client.join("demo");
+        socket.ws.sendText(frame, true).join();
+        JsonObject error = socket.next("error");
+        assertEquals("bad-message", error.getString("code"));
+        assertEquals(problem, error.getString("message"));
+        socket.close();
+    }
+
+    @Test
     void postedOpIsAppliedAtTheNextVersionAndReachesSocketsAsTheSameMessage() throws Exception {
         Client viewer = Client.join("posted");
         HttpResponse<String> response = post("/api/sheets/posted/ops",
