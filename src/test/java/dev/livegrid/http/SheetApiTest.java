@@ -215,6 +215,19 @@ class SheetApiTest {
     }
 
     @Test
+    void legacyInputChangeWithTextAfterTheJsonIs400AndChangesNothing() throws Exception {
+        long before = json(get("/api/sheets/demo")).getJsonNumber("version").longValue();
+        String change = "{\"index\":2,\"forms\":\"skill\",\"value\":\"trailing\"}";
+        for (String body : List.of(change + " trailing", change + change, change + "]", change + " {")) {
+            HttpResponse<String> refused = expect(400, post("/input-change", body));
+            assertEquals("bad-message", json(refused).getString("code"), body);
+            assertEquals("the body holds exactly one JSON object; found more after it", json(refused).getString("message"), body);
+        }
+        assertEquals(before, json(get("/api/sheets/demo")).getJsonNumber("version").longValue());
+        expect(200, post("/input-change", change + " \r\n\t"));
+    }
+
+    @Test
     void legacyInputChangeByColumnIdEditsTheDemoSheetAndReachesSockets() throws Exception {
         Client viewer = Client.join("demo");
         HttpResponse<String> response = post("/input-change", "{\"index\":1,\"forms\":\"hobby\",\"value\":\"画画\"}");
