@@ -85,9 +85,10 @@ public final class SheetApi {
     }
 
     /**
-     * Answers a request whose body is still a stream: reads it (at most {@link #MAX_BODY_BYTES}, as
-     * UTF-8) only when the path is the API's. {@code query} is the raw query after the {@code ?} (null
-     * or empty for none); {@code declaredLength} is the {@code Content-Length}, or -1.
+     * Answers a request whose body is still a stream: reads it (at most {@link #MAX_BODY_BYTES}) only
+     * when the path is the API's, as UTF-8 for a POST; any other method's body means nothing here
+     * and is read and dropped. {@code query} is the raw query after the {@code ?} (null or empty for
+     * none); {@code declaredLength} is the {@code Content-Length}, or -1.
      */
     public Optional<ApiResponse> handle(String method, String path, String query, ApiRequest.Headers headers,
                                         InputStream body, long declaredLength) throws IOException {
@@ -95,8 +96,13 @@ public final class SheetApi {
             return Optional.empty();
         }
         try {
-            return handle(new ApiRequest(method, path, query, headers,
-                    RequestBody.read(body, declaredLength, MAX_BODY_BYTES)));
+            String text = "";
+            if (method.equals("POST")) {
+                text = RequestBody.read(body, declaredLength, MAX_BODY_BYTES);
+            } else {
+                RequestBody.drop(body, declaredLength, MAX_BODY_BYTES);
+            }
+            return handle(new ApiRequest(method, path, query, headers, text));
         } catch (ApiFailure failure) {
             return Optional.of(failure.response());
         }

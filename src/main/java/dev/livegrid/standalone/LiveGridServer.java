@@ -76,6 +76,8 @@ public final class LiveGridServer implements AutoCloseable {
             configure(listener, context, container);
             http.addListener(listener);
             http.getServerConfiguration().setDefaultErrorPageGenerator(new PlainErrorPage());
+            // Grizzly refuses a body on GET or DELETE with an empty 400; servlet containers take it, and the API ignores it.
+            http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
             http.getServerConfiguration().addHttpHandler(new ApiHttpHandler(
                     new SheetApi(context.rooms(), settings),
                     new CLStaticHttpHandler(LiveGridServer.class.getClassLoader(), "/webapp/")), "/");

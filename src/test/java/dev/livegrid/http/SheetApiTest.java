@@ -1,5 +1,6 @@
 package dev.livegrid.http;
 
+import dev.livegrid.support.RawWebSocket;
 import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
@@ -288,6 +289,25 @@ class SheetApiTest {
     }
 
     @Test
+    void aBodyOnGetOrDeleteIsReadAndIgnoredAndTheConnectionStaysUsable() throws Exception {
+        Client.join("gone-with-body").close();
+        try (RawWebSocket raw = RawWebSocket.connect(server.port())) {
+            RawWebSocket.HttpResponse snapshot = raw.exchange(request("GET", "/api/sheets/demo", "Content-Length: 5", "hello"));
+            assertEquals(200, snapshot.status(), snapshot.toString());
+            assertTrue(snapshot.body().startsWith("{\"sheet\":\"demo\""), snapshot.toString());
+            RawWebSocket.HttpResponse csv = raw.exchange(request("GET", "/api/sheets/demo.csv", "Content-Length: 2", "\u00ff\u00fe"));
+            assertEquals(200, csv.status(), csv.toString());
+            RawWebSocket.HttpResponse deleted = raw.exchange(request("DELETE", "/api/sheets/gone-with-body",
+                    "Transfer-Encoding: chunked", "4\r\n{}\u00ff\u00fe\r\n0\r\n\r\n"));
+            assertEquals(204, deleted.status(), deleted.toString());
+            RawWebSocket.HttpResponse page = raw.exchange(request("GET", "/index.html", "Content-Length: 3", "abc"));
+            assertEquals(200, page.status(), page.toString());
+            RawWebSocket.HttpResponse after = raw.exchange(request("GET", "/api/sheets/gone-with-body", "Content-Length: 0", ""));
+            assertEquals(404, after.status(), after.toString());
+        }
+    }
+
+    @Test
     void bodyOverOneMebibyteIs413() throws Exception {
         String huge = "{\"type\":\"addColumn\",\"id\":\"big\",\"name\":\"" + "x".repeat(SheetApi.MAX_BODY_BYTES) + "\"}";
         HttpResponse<String> response = expect(413, post("/api/sheets/demo/ops", huge));
@@ -400,6 +420,11 @@ class SheetApiTest {
 
     private static HttpRequest.BodyPublisher chunked(String body) {
         return HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A keep-alive HTTP/1.1 request as raw text, with one more header and the body as sent. */
+    private static String request(String method, String path, String header, String body) {
+        return method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n" + header + "\r\n\r\n" + body;
     }
 
     private static HttpResponse<String> expect(int status, HttpResponse<String> response) {
