@@ -217,7 +217,13 @@ public final class SheetApi {
         if (!(message instanceof ClientMessage.OpRequest op)) {
             throw ApiFailure.of(400, "bad-message", "focus and blur are presence, which only a socket has; POST an op");
         }
-        return OpAnswers.of(inRoom(id, room -> await(room.submit(BY, op.id(), op.toOp()))), false);
+        Optional<String> key = IdempotencyKey.of(request);
+        if (key.isPresent() && !key.get().equals(op.id())) {
+            throw ApiFailure.of(400, "bad-header", IdempotencyKey.HEADER + " '" + key.get() + "' is not the op's id '"
+                    + op.id() + "'; the op's id is its idempotency key, so leave the header out or make them equal");
+        }
+        return OpAnswers.of(inRoom(id, room -> awaitOutcome(room.submit(BY, op.id(), op.toOp()),
+                "resend the same op with the same id")), false);
     }
 
     /**
@@ -229,11 +235,28 @@ public final class SheetApi {
     private ApiResponse inputChange(ApiRequest request) throws ApiFailure {
         requireAllowedOrigin(request);
         LegacyInputChange change = LegacyInputChange.parse(request.body());
+        String opId = IdempotencyKey.of(request).orElseGet(() -> "legacy-" + UUID.randomUUID().toString().replace("-", ""));
         OpResult result = inRoom(settings.legacySheet(), room -> {
             Op.Edit edit = change.resolve(await(room.snapshot()));
-            return await(room.submit(BY, "legacy-" + UUID.randomUUID().toString().replace("-", ""), edit));
+            return awaitOutcome(room.submit(BY, opId, edit), "resend it with the same " + IdempotencyKey.HEADER
+                    + " header (without one, a resend may apply it twice)");
         });
         return OpAnswers.of(result, true);
+    }
+
+    /**
+     * The outcome of a submitted op. A wait that ends without one cannot say "try again": the op may
+     * still be applied, so the answer says how to learn its outcome without applying it twice.
+     */
+    private static OpResult awaitOutcome(CompletableFuture<OpResult> submitted, String howToResend) throws ApiFailure {
+        try {
+            return await(submitted);
+        } catch (ApiFailure noOutcome) {
+            throw new ApiFailure(ApiResponse.error(503, "outcome-unknown", "the sheet did not answer in time; the op"
+                    + " may or may not be applied. To find out, " + howToResend + ": an op already applied is"
+                    + " answered with its original applied message and never applied twice")
+                    .withHeader("Retry-After", "1"));
+        }
     }
 
     private <T> T inRoom(String sheetId, RoomTask<T> task) throws ApiFailure {

@@ -278,6 +278,33 @@ class SheetApiTest {
     }
 
     @Test
+    void legacyInputChangeWithAnIdempotencyKeyIsAppliedOnceHoweverOftenItIsSent() throws Exception {
+        String change = "{\"index\":1,\"forms\":\"skill\",\"value\":\"once\"}";
+        HttpResponse<String> first = expect(200, post("/input-change", change, "Idempotency-Key", "legacy-retry-1"));
+        assertEquals("legacy-retry-1", json(first).getString("id"));
+        long version = json(first).getJsonNumber("version").longValue();
+        HttpResponse<String> again = expect(200, post("/input-change", change, "Idempotency-Key", "\"legacy-retry-1\""));
+        assertEquals(json(first), json(again));
+        assertEquals(version, json(get("/api/sheets/demo")).getJsonNumber("version").longValue(), "not applied twice");
+    }
+
+    @Test
+    void anIdempotencyKeyMustBeAnIdAndOnOpsTheOpsOwnId() throws Exception {
+        Client.join("keyed").close();
+        String op = "{\"type\":\"addColumn\",\"id\":\"keyed-1\",\"name\":\"k\"}";
+        for (String bad : List.of("two words", "a".repeat(65), "a,b", "\"unclosed", "")) {
+            assertEquals("bad-header", json(expect(400, post("/input-change",
+                    "{\"index\":0,\"forms\":\"name\",\"value\":\"x\"}", "Idempotency-Key", bad))).getString("code"), bad);
+            assertEquals("bad-header", json(expect(400, post("/api/sheets/keyed/ops", op, "Idempotency-Key", bad)))
+                    .getString("code"), bad);
+        }
+        HttpResponse<String> other = expect(400, post("/api/sheets/keyed/ops", op, "Idempotency-Key", "keyed-2"));
+        assertEquals("bad-header", json(other).getString("code"));
+        assertTrue(json(other).getString("message").contains("keyed-1"), other.body());
+        assertEquals("keyed-1", json(expect(200, post("/api/sheets/keyed/ops", op, "Idempotency-Key", "keyed-1"))).getString("id"));
+    }
+
+    @Test
     void unknownApiPathIs404AndAWrongMethodIs405WithAllow() throws Exception {
         assertEquals("not-found", json(expect(404, get("/api/nothing/here"))).getString("code"));
         assertEquals("not-found", json(expect(404, get("/api/sheets/demo/"))).getString("code"));
@@ -413,9 +440,12 @@ class SheetApiTest {
         return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder builder = request(path).header("Content-Type", "application/json");
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(builder.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpRequest.BodyPublisher chunked(String body) {
