@@ -52,6 +52,12 @@ public final class SheetApi {
     public static final String BY = "http";
 
     private static final Logger LOG = Logger.getLogger(SheetApi.class.getName());
+    private static final String RESEND_SAME_ID = "To find out, resend the same op with the same id: one already"
+            + " applied is answered with its original applied message and never applied twice";
+    private static final String RESEND_SAME_KEY = "To find out, resend the same body with the same Idempotency-Key:"
+            + " an edit already applied is answered with its original applied message and never applied twice";
+    private static final String NO_SAFE_RESEND = "This request had no Idempotency-Key, so a resend is a new edit and"
+            + " may apply it twice: read the sheet before resending, and send an Idempotency-Key to retry safely";
     private static final String LEGACY_PATH = "/input-change";
     private static final String API_PREFIX = "/api/";
     private static final String SHEETS = "/api/sheets";
@@ -222,8 +228,7 @@ public final class SheetApi {
             throw ApiFailure.of(400, "bad-header", IdempotencyKey.HEADER + " '" + key.get() + "' is not the op's id '"
                     + op.id() + "'; the op's id is its idempotency key, so leave the header out or make them equal");
         }
-        return OpAnswers.of(inRoom(id, room -> awaitOutcome(room.submit(BY, op.id(), op.toOp()),
-                "resend the same op with the same id")), false);
+        return OpAnswers.of(inRoom(id, room -> awaitOutcome(room.submit(BY, op.id(), op.toOp()), RESEND_SAME_ID)), false);
     }
 
     /**
@@ -235,11 +240,11 @@ public final class SheetApi {
     private ApiResponse inputChange(ApiRequest request) throws ApiFailure {
         requireAllowedOrigin(request);
         LegacyInputChange change = LegacyInputChange.parse(request.body());
-        String opId = IdempotencyKey.of(request).orElseGet(() -> "legacy-" + UUID.randomUUID().toString().replace("-", ""));
+        Optional<String> key = IdempotencyKey.of(request);
+        String opId = key.orElseGet(() -> "legacy-" + UUID.randomUUID().toString().replace("-", ""));
         OpResult result = inRoom(settings.legacySheet(), room -> {
             Op.Edit edit = change.resolve(await(room.snapshot()));
-            return awaitOutcome(room.submit(BY, opId, edit), "resend it with the same " + IdempotencyKey.HEADER
-                    + " header (without one, a resend may apply it twice)");
+            return awaitOutcome(room.submit(BY, opId, edit), key.isPresent() ? RESEND_SAME_KEY : NO_SAFE_RESEND);
         });
         return OpAnswers.of(result, true);
     }
@@ -252,9 +257,8 @@ public final class SheetApi {
         try {
             return await(submitted);
         } catch (ApiFailure noOutcome) {
-            throw new ApiFailure(ApiResponse.error(503, "outcome-unknown", "the sheet did not answer in time; the op"
-                    + " may or may not be applied. To find out, " + howToResend + ": an op already applied is"
-                    + " answered with its original applied message and never applied twice")
+            throw new ApiFailure(ApiResponse.error(503, "outcome-unknown",
+                    "the sheet did not answer in time; the op may or may not be applied. " + howToResend)
                     .withHeader("Retry-After", "1"));
         }
     }

@@ -54,11 +54,11 @@ class UnknownOutcomeTest {
         assertEquals(503, unknown.status(), unknown.body());
         assertEquals("1", unknown.headers().get("Retry-After"));
         assertEquals("outcome-unknown", json(unknown).getString("code"));
-        assertTrue(json(unknown).getString("message").contains("same Idempotency-Key"), unknown.body());
+        assertTrue(json(unknown).getString("message").contains("resend the same body with the same Idempotency-Key"), unknown.body());
         ApiResponse unknownOp = opAnswer.get();
         assertEquals(503, unknownOp.status(), unknownOp.body());
         assertEquals("outcome-unknown", json(unknownOp).getString("code"));
-        assertTrue(json(unknownOp).getString("message").contains("same id"), unknownOp.body());
+        assertTrue(json(unknownOp).getString("message").contains("resend the same op with the same id"), unknownOp.body());
 
         store.release(); // the ops commit after all
         ApiResponse resent = api.handle(ApiRequest.of("POST", "/input-change", keyed, legacy)).orElseThrow();
