@@ -5,6 +5,7 @@ import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The body of every error Grizzly answers by itself (a missing file, a failed handler): one line of
@@ -28,7 +29,7 @@ final class PlainErrorPage implements ErrorPageGenerator {
     static void send(Response response, int status, String line) throws IOException {
         response.setStatus(status);
         response.setContentType(CONTENT_TYPE);
-        byte[] body = (line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = (line + "\n").getBytes(StandardCharsets.UTF_8);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
