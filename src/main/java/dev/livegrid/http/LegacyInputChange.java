@@ -7,9 +7,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 
 import java.io.StringReader;
 
@@ -22,13 +22,31 @@ import java.io.StringReader;
 record LegacyInputChange(int index, String form, String value) {
 
     static LegacyInputChange parse(String body) throws ApiFailure {
-        JsonObject json;
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            json = reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
-            throw bad("the body must be a JSON object {\"index\":0,\"forms\":\"name\",\"value\":\"x\"}");
-        }
+        JsonObject json = onlyObject(body);
         return new LegacyInputChange(index(json.get("index")), form(json.get("forms")), value(json));
+    }
+
+    /** The body's one JSON object; a reader alone would ignore whatever follows it, as the socket does not. */
+    private static JsonObject onlyObject(String body) throws ApiFailure {
+        try (JsonParser parser = Json.createParser(new StringReader(body))) {
+            JsonObject json;
+            try {
+                if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
+                    throw notAnObject();
+                }
+                json = parser.getObject();
+            } catch (JsonException | IllegalStateException e) {
+                throw notAnObject();
+            }
+            try {
+                if (!parser.hasNext()) {
+                    return json;
+                }
+            } catch (JsonException e) {
+                // text after the object that is not JSON either
+            }
+            throw bad("the body holds exactly one JSON object; found more after it");
+        }
     }
 
     /** The edit this change means on {@code snapshot}, without a base (last writer wins). */
@@ -79,6 +97,10 @@ record LegacyInputChange(int index, String form, String value) {
             case NULL -> null;
             default -> throw bad("\"value\" must be a string, a number, a boolean or null");
         };
+    }
+
+    private static ApiFailure notAnObject() {
+        return bad("the body must be a JSON object {\"index\":0,\"forms\":\"name\",\"value\":\"x\"}");
     }
 
     private static ApiFailure bad(String message) {

@@ -42,4 +42,19 @@ final class QueryParameters {
         return given.get(0);
     }
 
+    /**
+     * A yes/no parameter: {@code true}, or {@code false} when it is {@code false} or absent.
+     *
+     * @throws ApiFailure 400 {@code bad-query} when it is given more than once or is neither {@code true} nor {@code false}
+     */
+    boolean flag(String name) throws ApiFailure {
+        String value = single(name);
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw ApiFailure.of(400, "bad-query", "\"" + name + "\" must be true or false, not '" + value + "'");
+    }
 }

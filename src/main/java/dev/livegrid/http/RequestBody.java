@@ -22,6 +22,27 @@ final class RequestBody {
      * @throws ApiFailure 413 when the body is longer than {@code limit} bytes, 400 when it is not UTF-8
      */
     static String read(InputStream in, long declaredLength, int limit) throws IOException, ApiFailure {
+        byte[] bytes = bytes(in, declaredLength, limit);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiFailure.of(400, "bad-message", "the body is not valid UTF-8");
+        }
+    }
+
+    /**
+     * Reads a body the request's method gives no meaning (a GET's, a DELETE's) and drops it, whatever
+     * its bytes, so that the connection can carry the next request.
+     *
+     * @throws ApiFailure 413 when the body is longer than {@code limit} bytes, as for any body
+     */
+    static void drop(InputStream in, long declaredLength, int limit) throws IOException, ApiFailure {
+        bytes(in, declaredLength, limit);
+    }
+
+    private static byte[] bytes(InputStream in, long declaredLength, int limit) throws IOException, ApiFailure {
         if (declaredLength > limit) {
             discard(in, declaredLength);
             throw tooLarge(limit);
@@ -38,13 +59,7 @@ final class RequestBody {
                 throw tooLarge(limit);
             }
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw ApiFailure.of(400, "bad-message", "the body is not valid UTF-8");
-        }
+        return bytes.toByteArray();
     }
 
     /**

@@ -53,6 +53,12 @@ public final class SheetApi {
     public static final String BY = "http";
 
     private static final Logger LOG = Logger.getLogger(SheetApi.class.getName());
+    private static final String RESEND_SAME_ID = "To find out, resend the same op with the same id: one already"
+            + " applied is answered with its original applied message and never applied twice";
+    private static final String RESEND_SAME_KEY = "To find out, resend the same body with the same Idempotency-Key:"
+            + " an edit already applied is answered with its original applied message and never applied twice";
+    private static final String NO_SAFE_RESEND = "This request had no Idempotency-Key, so a resend is a new edit and"
+            + " may apply it twice: read the sheet before resending, and send an Idempotency-Key to retry safely";
     private static final String LEGACY_PATH = "/input-change";
     private static final String API_PREFIX = "/api/";
     private static final String SHEETS = "/api/sheets";
@@ -86,9 +92,10 @@ public final class SheetApi {
     }
 
     /**
-     * Answers a request whose body is still a stream: reads it (at most {@link #MAX_BODY_BYTES}, as
-     * UTF-8) only when the path is the API's. {@code query} is the raw query after the {@code ?} (null
-     * or empty for none); {@code declaredLength} is the {@code Content-Length}, or -1.
+     * Answers a request whose body is still a stream: reads it (at most {@link #MAX_BODY_BYTES}) only
+     * when the path is the API's, as UTF-8 for a POST; any other method's body means nothing here
+     * and is read and dropped. {@code query} is the raw query after the {@code ?} (null or empty for
+     * none); {@code declaredLength} is the {@code Content-Length}, or -1.
      */
     public Optional<ApiResponse> handle(String method, String path, String query, ApiRequest.Headers headers,
                                         InputStream body, long declaredLength) throws IOException {
@@ -96,8 +103,13 @@ public final class SheetApi {
             return Optional.empty();
         }
         try {
-            return handle(new ApiRequest(method, path, query, headers,
-                    RequestBody.read(body, declaredLength, MAX_BODY_BYTES)));
+            String text = "";
+            if (method.equals("POST")) {
+                text = RequestBody.read(body, declaredLength, MAX_BODY_BYTES);
+            } else {
+                RequestBody.drop(body, declaredLength, MAX_BODY_BYTES);
+            }
+            return handle(new ApiRequest(method, path, query, headers, text));
         } catch (ApiFailure failure) {
             return Optional.of(failure.response());
         }
@@ -140,9 +152,10 @@ public final class SheetApi {
             return history(request, m.group(1));
         } else if ((m = CSV.matcher(path)).matches()) {
             requireMethod(request, "GET");
+            boolean raw = QueryParameters.parse(request.query()).flag("raw");
             return sheet(request, m.group(1), s -> new ApiResponse(200,
                     Map.of("Content-Disposition", "attachment; filename=\"" + s.sheet() + ".csv\""),
-                    SheetViews.csv(s), ApiResponse.CSV));
+                    SheetViews.csv(s, raw), ApiResponse.CSV));
         } else if ((m = SHEET.matcher(path)).matches()) {
             requireMethod(request, "GET", "DELETE");
             return request.method().equals("DELETE") ? delete(request, m.group(1))
@@ -213,7 +226,12 @@ public final class SheetApi {
         if (!(message instanceof ClientMessage.OpRequest op)) {
             throw ApiFailure.of(400, "bad-message", "focus and blur are presence, which only a socket has; POST an op");
         }
-        return OpAnswers.of(inRoom(id, room -> await(room.submit(BY, op.id(), op.toOp()))), false);
+        Optional<String> key = IdempotencyKey.of(request);
+        if (key.isPresent() && !key.get().equals(op.id())) {
+            throw ApiFailure.of(400, "bad-header", IdempotencyKey.HEADER + " '" + key.get() + "' is not the op's id '"
+                    + op.id() + "'; the op's id is its idempotency key, so leave the header out or make them equal");
+        }
+        return OpAnswers.of(inRoom(id, room -> awaitOutcome(room.submit(BY, op.id(), op.toOp()), RESEND_SAME_ID)), false);
     }
 
     /**
@@ -225,11 +243,27 @@ public final class SheetApi {
     private ApiResponse inputChange(ApiRequest request) throws ApiFailure {
         requireAllowedOrigin(request);
         LegacyInputChange change = LegacyInputChange.parse(request.body());
+        Optional<String> key = IdempotencyKey.of(request);
+        String opId = key.orElseGet(() -> "legacy-" + UUID.randomUUID().toString().replace("-", ""));
         OpResult result = inRoom(settings.legacySheet(), room -> {
             Op.Edit edit = change.resolve(await(room.snapshot()));
-            return await(room.submit(BY, "legacy-" + UUID.randomUUID().toString().replace("-", ""), edit));
+            return awaitOutcome(room.submit(BY, opId, edit), key.isPresent() ? RESEND_SAME_KEY : NO_SAFE_RESEND);
         });
         return OpAnswers.of(result, true);
+    }
+
+    /**
+     * The outcome of a submitted op. A wait that ends without one cannot say "try again": the op may
+     * still be applied, so the answer says how to learn its outcome without applying it twice.
+     */
+    private static OpResult awaitOutcome(CompletableFuture<OpResult> submitted, String howToResend) throws ApiFailure {
+        try {
+            return await(submitted);
+        } catch (ApiFailure noOutcome) {
+            throw new ApiFailure(ApiResponse.error(503, "outcome-unknown",
+                    "the sheet did not answer in time; the op may or may not be applied. " + howToResend)
+                    .withHeader("Retry-After", "1"));
+        }
     }
 
     private <T> T inRoom(String sheetId, RoomTask<T> task) throws ApiFailure {

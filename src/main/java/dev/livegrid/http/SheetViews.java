@@ -30,11 +30,12 @@ final class SheetViews {
 
     /**
      * A header record of column names, then one record per row in order, empty cells empty. A sheet
-     * without columns has no CSV records at all (a record cannot have zero fields).
+     * without columns has no CSV records at all (a record cannot have zero fields). Unless {@code raw},
+     * names and values that a spreadsheet would run as formulas are neutralised ({@link CsvFormulas}).
      */
-    static String csv(Snapshot snapshot) {
+    static String csv(Snapshot snapshot, boolean raw) {
         List<Column> columns = snapshot.columns();
-        CsvWriter csv = new CsvWriter();
+        CsvWriter csv = raw ? new CsvWriter() : CsvWriter.forSpreadsheets();
         if (columns.isEmpty()) {
             return csv.toString();
         }

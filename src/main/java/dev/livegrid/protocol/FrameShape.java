@@ -52,12 +52,26 @@ final class FrameShape {
             case "type", "id", "row", "col", "after", "name" -> isStringOrNull(type) ? null
                     : "\"" + name + "\" must be a string";
             case "value" -> isScalar(type) ? null : "\"value\" must be a string or null";
-            case "base" -> type == JsonValue.ValueType.NULL
-                    || type == JsonValue.ValueType.NUMBER && ((JsonNumber) value).isIntegral() ? null
-                    : "\"base\" must be a whole number (the cell's version)";
+            case "base" -> baseProblem(value);
             case "cells" -> cellsProblem(value);
             default -> null; // unknown fields are ignored: the protocol grows by adding fields
         };
+    }
+
+    /** Null, or a whole number that fits a long: JSON-B would otherwise fail with a bare "Overflow". */
+    private static String baseProblem(JsonValue base) {
+        if (base.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (base.getValueType() != JsonValue.ValueType.NUMBER || !((JsonNumber) base).isIntegral()) {
+            return "\"base\" must be a whole number (the cell's version)";
+        }
+        try {
+            ((JsonNumber) base).longValueExact();
+            return null;
+        } catch (ArithmeticException e) {
+            return "\"base\" is out of range: a cell's version is a whole number of at most " + Long.MAX_VALUE;
+        }
     }
 
     private static String cellsProblem(JsonValue cells) {

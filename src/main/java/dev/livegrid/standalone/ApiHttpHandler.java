@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Serves the HTTP API ({@link SheetApi}) on Grizzly and hands every other request to the static
- * handler of {@code webapp/}. Only translates: all of the API's behaviour is in {@link SheetApi}.
+ * handler of {@code webapp/}, unless its path cannot be decoded or leaves the site ({@link StaticPath}).
+ * Only translates: all of the API's behaviour is in {@link SheetApi}.
  * <p>
  * Grizzly's HTTP codec treats the body of any request with an {@code Upgrade} header as a raw stream
  * that never ends, even when the upgrade is not taken (the JDK's {@code HttpClient} asks for
@@ -52,7 +53,11 @@ final class ApiHttpHandler extends HttpHandler {
             packet.setIgnoreContentModifiers(false);
         }
         if (answer.isEmpty()) {
-            others.service(request, response);
+            if (StaticPath.isServable(request)) {
+                others.service(request, response);
+            } else {
+                PlainErrorPage.send(response, 400, "400 Bad Request: the path is malformed or leads outside the site");
+            }
         } else {
             write(answer.get(), response);
         }

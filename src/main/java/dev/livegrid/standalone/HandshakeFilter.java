@@ -24,13 +24,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks every request that asks for a WebSocket against LiveGrid's {@link HandshakeCheck}s before
- * Tyrus sees it, and answers a refused one with its HTTP status and a plain-text reason, then
- * closes the connection; a plain GET of an endpoint gets what its handshake would ({@link HandshakeRules}).
+ * Checks every request that asks for a WebSocket against LiveGrid's {@link HandshakeCheck}s, and that
+ * nothing follows it before the answer, before Tyrus sees it; answers a refused one with its HTTP
+ * status and a plain-text reason, then closes the connection. A plain GET of an endpoint gets what
+ * its handshake would ({@link HandshakeRules}).
  */
 final class HandshakeFilter extends BaseFilter {
 
     private static final String CHECKED = HandshakeFilter.class.getName() + ".checked";
+    /**
+     * Bytes behind the request in the same read: the codec hands them over as the request's content,
+     * Tyrus drops them, and the frame guard only starts with the 101, so they would escape inspection
+     * and a frame cut there would misalign it. RFC 6455 §4.1 has the client wait for the answer.
+     */
+    private static final Refusal EARLY_DATA = Refusal.of(400,
+            "Data was sent before the handshake's answer; send frames only after the 101 (RFC 6455 §4.1).");
 
     private final HandshakeRules rules;
 
@@ -45,7 +53,9 @@ final class HandshakeFilter extends BaseFilter {
             return ctx.getInvokeAction();
         }
         request.setAttribute(CHECKED, Boolean.TRUE);
-        Optional<Refusal> refusal = rules.answer(handshakeOf(request));
+        Handshake handshake = handshakeOf(request);
+        Optional<Refusal> refusal = rules.answer(handshake).or(() -> handshake.asksForWebSocket()
+                && content.getContent().hasRemaining() ? Optional.of(EARLY_DATA) : Optional.empty());
         if (refusal.isEmpty()) {
             return ctx.getInvokeAction();
         }

@@ -78,6 +78,9 @@ public final class LiveGridServer implements AutoCloseable {
             registerEndpoints(container, context);
             configure(listener, context, container);
             http.addListener(listener);
+            http.getServerConfiguration().setDefaultErrorPageGenerator(new PlainErrorPage());
+            // Grizzly refuses a body on GET or DELETE with an empty 400; servlet containers take it, and the API ignores it.
+            http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
             http.getServerConfiguration().addHttpHandler(new ApiHttpHandler(
                     new SheetApi(context.rooms(), settings),
                     new CLStaticHttpHandler(LiveGridServer.class.getClassLoader(), "/webapp/")), "/");

@@ -7,6 +7,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An exclusive lock on a data directory ({@code livegrid.lock}), held while a server uses it, so a
@@ -15,33 +17,50 @@ import java.nio.file.StandardOpenOption;
  */
 final class DataDirectoryLock implements AutoCloseable {
 
+    /**
+     * Directories (real paths) this JVM holds. The OS lock belongs to the process, and on Linux
+     * closing any channel on the file drops it, so a second open in this JVM must be refused here,
+     * before it opens a channel of its own.
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    private final Path held;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DataDirectoryLock(FileChannel channel, FileLock lock) {
+    private DataDirectoryLock(Path held, FileChannel channel, FileLock lock) {
+        this.held = held;
         this.channel = channel;
         this.lock = lock;
     }
 
     static DataDirectoryLock acquire(Path directory) {
-        Path file = directory.resolve("livegrid.lock");
-        FileChannel channel = null;
+        Path real;
         try {
             Files.createDirectories(directory);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            real = directory.toRealPath();
+        } catch (IOException e) {
+            throw cannotLock(directory, e);
+        }
+        if (!HELD.add(real)) {
+            throw refused(directory, null);
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(real.resolve("livegrid.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 throw refused(directory, null);
             }
-            return new DataDirectoryLock(channel, lock);
+            return new DataDirectoryLock(real, channel, lock);
         } catch (OverlappingFileLockException e) {
-            closeQuietly(channel);
+            giveBack(real, channel);
             throw refused(directory, e);
         } catch (IOException e) {
-            closeQuietly(channel);
-            throw new StoreException("cannot lock data directory " + directory.toAbsolutePath() + ": " + e.getMessage(), e);
-        } catch (StoreException e) {
-            closeQuietly(channel);
+            giveBack(real, channel);
+            throw cannotLock(directory, e);
+        } catch (RuntimeException e) {
+            giveBack(real, channel);
             throw e;
         }
     }
@@ -53,7 +72,7 @@ final class DataDirectoryLock implements AutoCloseable {
         } catch (IOException ignored) {
             // closing the channel releases it too
         }
-        closeQuietly(channel);
+        giveBack(held, channel);
     }
 
     private static StoreException refused(Path directory, Exception cause) {
@@ -61,7 +80,12 @@ final class DataDirectoryLock implements AutoCloseable {
                 + " (it holds livegrid.lock); stop it or give this one another livegrid.data-dir", cause);
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    private static StoreException cannotLock(Path directory, IOException e) {
+        return new StoreException("cannot lock data directory " + directory.toAbsolutePath() + ": " + e.getMessage(), e);
+    }
+
+    /** Closes the channel first, so the directory is free for this JVM only once its OS lock is gone. */
+    private static void giveBack(Path real, FileChannel channel) {
         if (channel != null) {
             try {
                 channel.close();
@@ -69,5 +93,6 @@ final class DataDirectoryLock implements AutoCloseable {
                 // nothing more to do
             }
         }
+        HELD.remove(real);
     }
 }

@@ -44,4 +44,29 @@ class CsvWriterTest {
     void aQuoteInsideAFieldIsNotMistakenForItsEnd() {
         assertEquals("\"\"\"\"\r\n", new CsvWriter().record(List.of("\"")).toString());
     }
+
+    @Test
+    void forSpreadsheetsEveryFormulaStartGetsALeadingQuote() {
+        assertEquals("'=1+1,'+1,'-1+1,'@SUM(1),'\tx,\"'\rx\"\r\n", CsvWriter.forSpreadsheets()
+                .record(List.of("=1+1", "+1", "-1+1", "@SUM(1)", "\tx", "\rx")).toString());
+    }
+
+    @Test
+    void forSpreadsheetsPlainNumbersAndOtherFieldsStayAsTheyAre() {
+        assertEquals("-12,-0.5,0,42.25,a=b, =1,'=x,x\r\n", CsvWriter.forSpreadsheets()
+                .record(List.of("-12", "-0.5", "0", "42.25", "a=b", " =1", "'=x", "x")).toString());
+        assertEquals("'-1e5,'-.5,'-5.,'-,'+5\r\n", CsvWriter.forSpreadsheets()
+                .record(List.of("-1e5", "-.5", "-5.", "-", "+5")).toString());
+    }
+
+    @Test
+    void forSpreadsheetsANeutralisedFieldIsStillQuotedWhenItNeedsIt() {
+        assertEquals("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\r\n",
+                CsvWriter.forSpreadsheets().record(List.of("=HYPERLINK(\"http://x\",\"y\")")).toString());
+    }
+
+    @Test
+    void aPlainWriterKeepsFormulasAsTheyAre() {
+        assertEquals("=1+1,@SUM(1)\r\n", new CsvWriter().record(List.of("=1+1", "@SUM(1)")).toString());
+    }
 }

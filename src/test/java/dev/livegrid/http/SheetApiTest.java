@@ -1,5 +1,6 @@
 package dev.livegrid.http;
 
+import dev.livegrid.support.RawWebSocket;
 import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
@@ -129,6 +130,53 @@ class SheetApiTest {
     }
 
     @Test
+    void csvExportNeutralisesFormulasInNamesAndValuesButNotPlainNumbers() throws Exception {
+        Client.join("formulas").close();
+        String dde = addColumn("formulas", "f1", "=cmd|' /C calc'!A0", null);
+        String value = addColumn("formulas", "f2", "value", dde);
+        List<String> stored = List.of("=HYPERLINK(\"http://evil.example/\",\"click\")", "@SUM(1)", "+1+1", "-2+3",
+                "\tTAB", "\rCR", "-12", "-0.5", "42", "+5", "-1e5", "-", "1-2", "a=b", " =1");
+        String after = null;
+        for (int i = 0; i < stored.size(); i++) {
+            after = insertRow("formulas", "fr" + i, after, Json.createObjectBuilder()
+                    .add(dde, "row " + i).add(value, stored.get(i)).build().toString());
+        }
+
+        List<List<String>> safe = Rfc4180.parse(expect(200, get("/api/sheets/formulas.csv")).body());
+        assertEquals(List.of("'=cmd|' /C calc'!A0", "value"), safe.get(0));
+        List<String> neutralised = List.of("'=HYPERLINK(\"http://evil.example/\",\"click\")", "'@SUM(1)", "'+1+1",
+                "'-2+3", "'\tTAB", "'\rCR", "-12", "-0.5", "42", "'+5", "'-1e5", "'-", "1-2", "a=b", " =1");
+        assertEquals(neutralised, safe.subList(1, safe.size()).stream().map(r -> r.get(1)).toList());
+        assertEquals(safe, Rfc4180.parse(expect(200, get("/api/sheets/formulas.csv?raw=false")).body()));
+
+        List<List<String>> raw = Rfc4180.parse(expect(200, get("/api/sheets/formulas.csv?raw=true")).body());
+        assertEquals(List.of("=cmd|' /C calc'!A0", "value"), raw.get(0));
+        assertEquals(stored, raw.subList(1, raw.size()).stream().map(r -> r.get(1)).toList());
+
+        for (String bad : new String[]{"raw=yes", "raw", "raw=TRUE", "raw=true&raw=true"}) {
+            HttpResponse<String> refused = expect(400, get("/api/sheets/formulas.csv?" + bad));
+            assertEquals("bad-query", json(refused).getString("code"), bad);
+        }
+    }
+
+    @Test
+    void aBaseBeyondALongIsABadMessageOnTheSocketAndOverHttp() throws Exception {
+        String frame = "{\"type\":\"edit\",\"id\":\"big\",\"row\":\"seed1\",\"col\":\"age\",\"value\":\"1\","
+                + "\"base\":99999999999999999999}";
+        String problem = "\"base\" is out of range: a cell's version is a whole number of at most 9223372036854775807";
+        HttpResponse<String> posted = expect(400, post("/api/sheets/demo/ops", frame));
+        assertEquals("bad-message", json(posted).getString("code"));
+        assertEquals(problem, json(posted).getString("message"));
+
+        Client socket = Client.join("demo");
+        socket.ws.sendText(frame, true).join();
+        JsonObject error = socket.next("error");
+        assertEquals("bad-message", error.getString("code"));
+        assertEquals(problem, error.getString("message"));
+        socket.close();
+    }
+
+    @Test
     void postedOpIsAppliedAtTheNextVersionAndReachesSocketsAsTheSameMessage() throws Exception {
         Client viewer = Client.join("posted");
         HttpResponse<String> response = post("/api/sheets/posted/ops",
@@ -193,6 +241,19 @@ class SheetApiTest {
     }
 
     @Test
+    void legacyInputChangeWithTextAfterTheJsonIs400AndChangesNothing() throws Exception {
+        long before = json(get("/api/sheets/demo")).getJsonNumber("version").longValue();
+        String change = "{\"index\":2,\"forms\":\"skill\",\"value\":\"trailing\"}";
+        for (String body : List.of(change + " trailing", change + change, change + "]", change + " {")) {
+            HttpResponse<String> refused = expect(400, post("/input-change", body));
+            assertEquals("bad-message", json(refused).getString("code"), body);
+            assertEquals("the body holds exactly one JSON object; found more after it", json(refused).getString("message"), body);
+        }
+        assertEquals(before, json(get("/api/sheets/demo")).getJsonNumber("version").longValue());
+        expect(200, post("/input-change", change + " \r\n\t"));
+    }
+
+    @Test
     void legacyInputChangeByColumnIdEditsTheDemoSheetAndReachesSockets() throws Exception {
         Client viewer = Client.join("demo");
         HttpResponse<String> response = post("/input-change", "{\"index\":1,\"forms\":\"hobby\",\"value\":\"画画\"}");
@@ -242,6 +303,33 @@ class SheetApiTest {
     }
 
     @Test
+    void legacyInputChangeWithAnIdempotencyKeyIsAppliedOnceHoweverOftenItIsSent() throws Exception {
+        String change = "{\"index\":1,\"forms\":\"skill\",\"value\":\"once\"}";
+        HttpResponse<String> first = expect(200, post("/input-change", change, "Idempotency-Key", "legacy-retry-1"));
+        assertEquals("legacy-retry-1", json(first).getString("id"));
+        long version = json(first).getJsonNumber("version").longValue();
+        HttpResponse<String> again = expect(200, post("/input-change", change, "Idempotency-Key", "\"legacy-retry-1\""));
+        assertEquals(json(first), json(again));
+        assertEquals(version, json(get("/api/sheets/demo")).getJsonNumber("version").longValue(), "not applied twice");
+    }
+
+    @Test
+    void anIdempotencyKeyMustBeAnIdAndOnOpsTheOpsOwnId() throws Exception {
+        Client.join("keyed").close();
+        String op = "{\"type\":\"addColumn\",\"id\":\"keyed-1\",\"name\":\"k\"}";
+        for (String bad : List.of("two words", "a".repeat(65), "a,b", "\"unclosed", "")) {
+            assertEquals("bad-header", json(expect(400, post("/input-change",
+                    "{\"index\":0,\"forms\":\"name\",\"value\":\"x\"}", "Idempotency-Key", bad))).getString("code"), bad);
+            assertEquals("bad-header", json(expect(400, post("/api/sheets/keyed/ops", op, "Idempotency-Key", bad)))
+                    .getString("code"), bad);
+        }
+        HttpResponse<String> other = expect(400, post("/api/sheets/keyed/ops", op, "Idempotency-Key", "keyed-2"));
+        assertEquals("bad-header", json(other).getString("code"));
+        assertTrue(json(other).getString("message").contains("keyed-1"), other.body());
+        assertEquals("keyed-1", json(expect(200, post("/api/sheets/keyed/ops", op, "Idempotency-Key", "keyed-1"))).getString("id"));
+    }
+
+    @Test
     void unknownApiPathIs404AndAWrongMethodIs405WithAllow() throws Exception {
         assertEquals("not-found", json(expect(404, get("/api/nothing/here"))).getString("code"));
         assertEquals("not-found", json(expect(404, get("/api/sheets/demo/"))).getString("code"));
@@ -250,6 +338,25 @@ class SheetApiTest {
         assertEquals("method-not-allowed", json(postSnapshot).getString("code"));
         assertEquals("POST", expect(405, get("/api/sheets/demo/ops")).headers().firstValue("Allow").orElseThrow());
         assertEquals("POST", expect(405, get("/input-change")).headers().firstValue("Allow").orElseThrow());
+    }
+
+    @Test
+    void aBodyOnGetOrDeleteIsReadAndIgnoredAndTheConnectionStaysUsable() throws Exception {
+        Client.join("gone-with-body").close();
+        try (RawWebSocket raw = RawWebSocket.connect(server.port())) {
+            RawWebSocket.HttpResponse snapshot = raw.exchange(request("GET", "/api/sheets/demo", "Content-Length: 5", "hello"));
+            assertEquals(200, snapshot.status(), snapshot.toString());
+            assertTrue(snapshot.body().startsWith("{\"sheet\":\"demo\""), snapshot.toString());
+            RawWebSocket.HttpResponse csv = raw.exchange(request("GET", "/api/sheets/demo.csv", "Content-Length: 2", "\u00ff\u00fe"));
+            assertEquals(200, csv.status(), csv.toString());
+            RawWebSocket.HttpResponse deleted = raw.exchange(request("DELETE", "/api/sheets/gone-with-body",
+                    "Transfer-Encoding: chunked", "4\r\n{}\u00ff\u00fe\r\n0\r\n\r\n"));
+            assertEquals(204, deleted.status(), deleted.toString());
+            RawWebSocket.HttpResponse page = raw.exchange(request("GET", "/index.html", "Content-Length: 3", "abc"));
+            assertEquals(200, page.status(), page.toString());
+            RawWebSocket.HttpResponse after = raw.exchange(request("GET", "/api/sheets/gone-with-body", "Content-Length: 0", ""));
+            assertEquals(404, after.status(), after.toString());
+        }
     }
 
     @Test
@@ -358,9 +465,12 @@ class SheetApiTest {
         return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder builder = request(path).header("Content-Type", "application/json");
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(builder.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> delete(String path) throws Exception {
@@ -369,6 +479,11 @@ class SheetApiTest {
 
     private static HttpRequest.BodyPublisher chunked(String body) {
         return HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A keep-alive HTTP/1.1 request as raw text, with one more header and the body as sent. */
+    private static String request(String method, String path, String header, String body) {
+        return method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n" + header + "\r\n\r\n" + body;
     }
 
     private static HttpResponse<String> expect(int status, HttpResponse<String> response) {

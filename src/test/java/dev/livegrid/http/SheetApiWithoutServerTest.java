@@ -77,4 +77,16 @@ class SheetApiWithoutServerTest {
         assertEquals(400, response.status());
         assertEquals("{\"code\":\"bad-message\",\"message\":\"the body is not valid UTF-8\"}", response.body());
     }
+
+    @Test
+    void theBodyOfAGetOrDeleteIsReadAndIgnoredWhateverItHolds() throws IOException {
+        byte[] notUtf8 = {(byte) 0xff, (byte) 0xfe, '{'};
+        ByteArrayInputStream getBody = new ByteArrayInputStream(notUtf8);
+        ApiResponse snapshot = api.handle("GET", "/api/sheets/demo", name -> null, getBody, notUtf8.length).orElseThrow();
+        assertEquals(200, snapshot.status(), snapshot.body());
+        assertEquals(0, getBody.available(), "the body was read, so the connection can carry the next request");
+        ApiResponse deleted = api.handle("DELETE", "/api/sheets/demo", name -> null, new ByteArrayInputStream(notUtf8), -1)
+                .orElseThrow();
+        assertEquals(204, deleted.status(), deleted.body());
+    }
 }

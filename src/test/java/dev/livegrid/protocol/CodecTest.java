@@ -234,6 +234,18 @@ class CodecTest {
     }
 
     @Test
+    void aBaseOutsideTheRangeOfALongIsMalformedSayingSo() {
+        String edit = "{\"type\":\"edit\",\"id\":\"op-1\",\"row\":\"r1\",\"col\":\"c2\",\"value\":\"v\",\"base\":";
+        for (String base : List.of("99999999999999999999", "9223372036854775808", "-9223372036854775809")) {
+            ClientMessage m = Codec.decode(edit + base + "}");
+            assertMalformed(m, base);
+            assertEquals("\"base\" is out of range: a cell's version is a whole number of at most 9223372036854775807",
+                    ((ClientMessage.Malformed) m).problem(), base);
+        }
+        assertEquals(Long.MAX_VALUE, ((ClientMessage.Edit) Codec.decode(edit + Long.MAX_VALUE + "}")).base());
+    }
+
+    @Test
     void aJsonArrayIsMalformedEvenWhenItHoldsAValidMessage() {
         assertMalformed(Codec.decode("[{\"type\":\"blur\"}]"), "an array holding a blur");
         assertMalformed(Codec.decode("[{\"type\":\"deleteRow\",\"id\":\"op-1\",\"row\":\"r1\"}]"),
