@@ -445,7 +445,7 @@ final class Steps {
         Future<?> sender = w.burst.submit(() -> stream(writer, 560, 64, i -> {
             String[] cell = cells.get(i % cells.size());
             String id = writer.nextOpId();
-            return new String[] {id, SheetOps.edit(id, cell[0], cell[1], f.value(w.server.limits()) + "", null)};
+            return new String[] {id, OpFactory.escape(SheetOps.edit(id, cell[0], cell[1], f.value(w.server.limits()), null))};
         }, stop));
         Deadline.await(() -> writer.version() >= target || writer.state() != ChaosClient.State.OPEN, World.ANSWER_DEADLINE);
         stop.set(true);
