@@ -1,0 +1,46 @@
+package dev.livegrid.chaos;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real store failure without root: another SQLite connection holding the database's write lock
+ * ({@code BEGIN EXCLUSIVE}). The server's commits wait their 5 s busy timeout and then fail with
+ * "database is locked"; shorter holds only slow them down.
+ */
+final class WriteLock implements AutoCloseable {
+
+    private final Path file;
+    private Connection connection;
+
+    WriteLock(Path file) {
+        this.file = file;
+    }
+
+    void lock() throws SQLException {
+        connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement s = connection.createStatement()) {
+            s.execute("PRAGMA busy_timeout=10000");
+            s.execute("BEGIN EXCLUSIVE");
+        }
+    }
+
+    void unlock() throws SQLException {
+        if (connection != null) {
+            try (Statement s = connection.createStatement()) {
+                s.execute("ROLLBACK");
+            } finally {
+                connection.close();
+                connection = null;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        unlock();
+    }
+}
