@@ -144,6 +144,11 @@ final class OpFactory {
      * The frame with every lone surrogate written as a JSON escape ({@code \ud800}): jakarta.json writes
      * them raw, and a raw one cannot be encoded as UTF-8 at all. Everything else is left as it is.
      */
+    /** Whether a frame written by {@link #escape} carries a lone surrogate (only those are written as escapes). */
+    static boolean hasLoneSurrogate(String frame) {
+        return frame.matches("(?s).*\\\\u[dD][89a-fA-F][0-9a-fA-F]{2}.*");
+    }
+
     static String escape(String json) {
         StringBuilder out = null;
         for (int i = 0; i < json.length(); i++) {
