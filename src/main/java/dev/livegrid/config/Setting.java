@@ -30,6 +30,8 @@ public enum Setting {
             "bytes queued for one slow sheet viewer before it is closed with 1013 and a resume version"),
     MAX_SHEET_SIZE("max-sheet-size", "auto",
             "how large one sheet may grow (about its JSON size); auto is 1/32 of the maximum heap, from 1MiB to 64MiB"),
+    CLOSE_GRACE("close-grace", "30s",
+            "how long a connection the standalone server closed may keep unread data before it is cut"),
     IDLE_SHEET_TIMEOUT("idle-sheet-timeout", "2m",
             "how long a sheet nobody has open stays loaded for HTTP requests (idle sheets also leave early under memory pressure)");
 

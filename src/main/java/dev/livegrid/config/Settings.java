@@ -14,7 +14,8 @@ import java.util.Set;
 public record Settings(int port, String bind, Duration pingInterval, Duration pongTimeout, long maxMessageSize,
                        Set<String> allowedOrigins, boolean createSheets, String legacySheet, int maxRows,
                        int maxColumns, int maxValueLength, int opWindow, int opRate, long outboxLimit,
-                       String dataDir, String dataSource, long maxSheetSize, Duration idleSheetTimeout) {
+                       String dataDir, String dataSource, long maxSheetSize, Duration idleSheetTimeout,
+                       Duration closeGrace) {
 
     /** The {@code data-dir} value that keeps sheets in memory only. */
     public static final String IN_MEMORY = "memory";
@@ -58,6 +59,7 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                     "auto, or from 64KiB to 1024MiB");
         }
         requirePositive(Setting.IDLE_SHEET_TIMEOUT, idleSheetTimeout);
+        requirePositive(Setting.CLOSE_GRACE, closeGrace);
     }
 
     /**
@@ -113,7 +115,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 source.text(Setting.DATA_DIR).trim(),
                 source.text(Setting.DATA_SOURCE).trim(),
                 sheetSize(source.text(Setting.MAX_SHEET_SIZE)),
-                SettingValues.duration(Setting.IDLE_SHEET_TIMEOUT, source.text(Setting.IDLE_SHEET_TIMEOUT)));
+                SettingValues.duration(Setting.IDLE_SHEET_TIMEOUT, source.text(Setting.IDLE_SHEET_TIMEOUT)),
+                SettingValues.duration(Setting.CLOSE_GRACE, source.text(Setting.CLOSE_GRACE)));
     }
 
     private static long sheetSize(String text) {
@@ -147,7 +150,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 pick(changes, Setting.DATA_DIR, changed.dataDir, dataDir),
                 pick(changes, Setting.DATA_SOURCE, changed.dataSource, dataSource),
                 pick(changes, Setting.MAX_SHEET_SIZE, changed.maxSheetSize, maxSheetSize),
-                pick(changes, Setting.IDLE_SHEET_TIMEOUT, changed.idleSheetTimeout, idleSheetTimeout));
+                pick(changes, Setting.IDLE_SHEET_TIMEOUT, changed.idleSheetTimeout, idleSheetTimeout),
+                pick(changes, Setting.CLOSE_GRACE, changed.closeGrace, closeGrace));
     }
 
     public Settings with(Setting setting, String text) {

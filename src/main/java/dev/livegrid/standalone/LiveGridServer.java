@@ -49,7 +49,6 @@ public final class LiveGridServer implements AutoCloseable {
     /** Room for the largest frame header on top of the largest message in Tyrus's frame buffer. */
     private static final int FRAME_HEADER_ALLOWANCE = 14;
     /** How long a closing WebSocket may take to deliver its close before its socket is cut. */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(30);
     /** How long a stopping server waits for its clients to answer its 1001 close. */
     static final Duration GOODBYE_PATIENCE = Duration.ofSeconds(2);
 
@@ -171,7 +170,7 @@ public final class LiveGridServer implements AutoCloseable {
         transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());
         // WebSocket sessions stay open while idle; the heartbeat finds the dead ones.
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
-        FrameGuardFilter frameGuard = new FrameGuardFilter(settings.maxMessageSize(), context.scheduler(), CLOSE_GRACE);
+        FrameGuardFilter frameGuard = new FrameGuardFilter(settings.maxMessageSize(), context.scheduler(), settings.closeGrace());
         listener.registerAddOn(new GuardAddOn(container, CONTEXT_PATH, checks, frameGuard));
     }
 

@@ -49,6 +49,12 @@ class SlowConsumerTest {
     private static final int VALUE_LENGTH = 2000;
     /** Ops per writer; their broadcast (several MB) is far more than a socket's buffers hold. */
     private static final int OPS_PER_WRITER = 2500;
+    /**
+     * A stopped reader only reads its 1013 once the writers are done; on a slow machine that can take
+     * longer than the default close grace (30 s), after which the server cuts the connection and the
+     * close frame is lost with the unread data. The tests give it time instead of racing the clock.
+     */
+    private static final String READER_PATIENCE = "5m";
     private static final Pattern RESUME = Pattern.compile("since=(\\d+)");
 
     @Test
@@ -56,6 +62,7 @@ class SlowConsumerTest {
     void aReaderThatStopsIsClosedWithAResumePointWithoutHoldingUpTheOthers() throws Exception {
         Settings settings = TestSettings.loopback().with(Map.of(
                 Setting.OUTBOX_LIMIT, "16KiB",
+                Setting.CLOSE_GRACE, READER_PATIENCE,
                 Setting.OP_RATE, "100000",
                 Setting.OP_WINDOW, "1000000",
                 Setting.MAX_ROWS, "1000000"));
@@ -132,6 +139,7 @@ class SlowConsumerTest {
     void aLoneReaderThatStopsIsClosedAndTheServerStaysResponsive() throws Exception {
         Settings settings = TestSettings.loopback().with(Map.of(
                 Setting.OUTBOX_LIMIT, "16KiB",
+                Setting.CLOSE_GRACE, READER_PATIENCE,
                 Setting.MAX_ROWS, "1000000"));
         try (LiveGridServer server = LiveGridServer.start(settings);
              SheetClient lone = new SheetClient().keepApplied(false).pauseAfterWelcome()) {
