@@ -3,6 +3,7 @@ package dev.livegrid.chaos;
 import dev.livegrid.config.Setting;
 import dev.livegrid.support.SheetOps;
 import dev.livegrid.support.TableModel;
+import dev.livegrid.support.WriteLock;
 import jakarta.json.JsonObject;
 
 import java.time.Duration;

@@ -169,15 +169,8 @@ class CommitFailureRaceTest {
 
     // ---- helpers ----
 
-    /** Submits an op, lets it commit, and returns the id it assigned (column or row), if any. */
     private String applied(Room room, String opId, Op op) throws Exception {
-        CompletableFuture<OpResult> result = room.submit("u-t", opId, op);
-        pool.runUntil(result::isDone, WAIT);
-        OpResult r = result.get(1, TimeUnit.SECONDS);
-        assertTrue(r.applied(), opId + ": " + r);
-        String text = r.text();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(col|row)\":\"([^\"]+)\"").matcher(text);
-        return m.find() ? m.group(2) : null;
+        return RoomOps.applied(pool, room, opId, op);
     }
 
     private static void assertRejected(CompletableFuture<OpResult> result, String what) throws Exception {

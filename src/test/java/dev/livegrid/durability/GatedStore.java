@@ -1,16 +1,11 @@
 package dev.livegrid.durability;
 
 import dev.livegrid.store.Change;
-import dev.livegrid.store.LoggedOp;
-import dev.livegrid.store.SheetStore;
-import dev.livegrid.store.SheetSummary;
-import dev.livegrid.store.SqliteSheetStore;
+import dev.livegrid.support.InMemoryStoreWrapper;
 import dev.livegrid.store.StoreException;
-import dev.livegrid.store.StoredSheet;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * {@link StoreException} as a full disk would give). So the test knows exactly which changes the
  * committer is committing, and when.
  */
-final class GatedStore implements SheetStore {
+final class GatedStore extends InMemoryStoreWrapper {
 
     /** One commit waiting for the test's verdict. */
     static final class Held {
@@ -50,7 +45,6 @@ final class GatedStore implements SheetStore {
         }
     }
 
-    final SqliteSheetStore inner = SqliteSheetStore.inMemory();
     private final LinkedBlockingQueue<Held> held = new LinkedBlockingQueue<>();
     private final List<Held> all = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean holding;
@@ -126,32 +120,12 @@ final class GatedStore implements SheetStore {
         if (changes.stream().anyMatch(c -> c.sheetId().equals(refusedSheet))) {
             throw new StoreException("the test's store refuses sheet " + refusedSheet, null);
         }
-        inner.commit(changes);
-    }
-
-    @Override
-    public Optional<StoredSheet> load(String sheetId) {
-        return inner.load(sheetId);
-    }
-
-    @Override
-    public List<SheetSummary> list() {
-        return inner.list();
-    }
-
-    @Override
-    public boolean delete(String sheetId) {
-        return inner.delete(sheetId);
-    }
-
-    @Override
-    public List<LoggedOp> history(String sheetId, String row, String col) {
-        return inner.history(sheetId, row, col);
+        super.commit(changes);
     }
 
     @Override
     public void close() {
         releaseAll();
-        inner.close();
+        super.close();
     }
 }

@@ -224,14 +224,8 @@ class RoomRaceTest {
 
     // ---- helpers ----
 
-    /** Submits an op, lets it commit, and returns the id it assigned (column or row), if any. */
     private String applied(Room room, String opId, Op op) throws Exception {
-        CompletableFuture<OpResult> result = room.submit("u-t", opId, op);
-        pool.runUntil(result::isDone, WAIT);
-        OpResult r = result.get(1, TimeUnit.SECONDS);
-        assertTrue(r.applied(), opId + ": " + r);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(col|row)\":\"([^\"]+)\"").matcher(r.text());
-        return m.find() ? m.group(2) : null;
+        return RoomOps.applied(pool, room, opId, op);
     }
 
     /** Waits until the committer has handled everything handed to it so far (a sentinel sheet's op commits after it). */

@@ -1,5 +1,7 @@
 package dev.livegrid.durability;
 
+import dev.livegrid.support.WriteLock;
+
 import dev.livegrid.standalone.LiveGridServer;
 import dev.livegrid.support.SheetClient;
 import dev.livegrid.support.SheetOps;
@@ -18,10 +20,6 @@ import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -587,39 +585,5 @@ class StoreFailureTest {
         StringBuilder out = new StringBuilder();
         records.forEach(r -> out.append("\n  ").append(r.getLevel()).append(' ').append(r.getMessage()));
         return out.toString();
-    }
-
-    /** Another connection to the database that holds SQLite's write lock while locked. */
-    private static final class WriteLock implements AutoCloseable {
-
-        private final Path file;
-        private Connection connection;
-
-        WriteLock(Path file) {
-            this.file = file;
-        }
-
-        void lock() throws SQLException {
-            connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-            try (Statement s = connection.createStatement()) {
-                s.execute("PRAGMA busy_timeout=10000");
-                s.execute("BEGIN EXCLUSIVE");
-            }
-        }
-
-        void unlock() throws SQLException {
-            if (connection != null) {
-                try (Statement s = connection.createStatement()) {
-                    s.execute("ROLLBACK");
-                }
-                connection.close();
-                connection = null;
-            }
-        }
-
-        @Override
-        public void close() throws SQLException {
-            unlock();
-        }
     }
 }

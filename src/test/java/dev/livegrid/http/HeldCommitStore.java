@@ -1,20 +1,14 @@
 package dev.livegrid.http;
 
 import dev.livegrid.store.Change;
-import dev.livegrid.store.LoggedOp;
-import dev.livegrid.store.SheetStore;
-import dev.livegrid.store.SheetSummary;
-import dev.livegrid.store.SqliteSheetStore;
-import dev.livegrid.store.StoredSheet;
+import dev.livegrid.support.InMemoryStoreWrapper;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** The in-memory SQLite store, whose commits wait while the test holds them: a disk slower than any HTTP wait. */
-final class HeldCommitStore implements SheetStore {
+final class HeldCommitStore extends InMemoryStoreWrapper {
 
-    private final SqliteSheetStore inner = SqliteSheetStore.inMemory();
     private volatile CountDownLatch gate = new CountDownLatch(0);
 
     void hold() {
@@ -32,32 +26,12 @@ final class HeldCommitStore implements SheetStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        inner.commit(changes);
-    }
-
-    @Override
-    public Optional<StoredSheet> load(String sheetId) {
-        return inner.load(sheetId);
-    }
-
-    @Override
-    public List<SheetSummary> list() {
-        return inner.list();
-    }
-
-    @Override
-    public boolean delete(String sheetId) {
-        return inner.delete(sheetId);
-    }
-
-    @Override
-    public List<LoggedOp> history(String sheetId, String row, String col) {
-        return inner.history(sheetId, row, col);
+        super.commit(changes);
     }
 
     @Override
     public void close() {
         release();
-        inner.close();
+        super.close();
     }
 }

@@ -5,19 +5,14 @@ import dev.livegrid.config.Settings;
 import dev.livegrid.http.ApiRequest;
 import dev.livegrid.http.ApiResponse;
 import dev.livegrid.http.SheetApi;
-import dev.livegrid.store.Change;
-import dev.livegrid.store.LoggedOp;
-import dev.livegrid.store.SheetStore;
-import dev.livegrid.store.SheetSummary;
-import dev.livegrid.store.SqliteSheetStore;
 import dev.livegrid.store.StoredSheet;
+import dev.livegrid.support.InMemoryStoreWrapper;
 import dev.livegrid.support.TestSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -90,39 +85,13 @@ class IdleRoomTest {
     }
 
     /** The in-memory store, counting how often a sheet is read from it. */
-    private static final class CountingStore implements SheetStore {
+    private static final class CountingStore extends InMemoryStoreWrapper {
         final AtomicInteger loads = new AtomicInteger();
-        private final SqliteSheetStore inner = SqliteSheetStore.inMemory();
 
         @Override
         public Optional<StoredSheet> load(String sheetId) {
             loads.incrementAndGet();
-            return inner.load(sheetId);
-        }
-
-        @Override
-        public void commit(List<Change> changes) {
-            inner.commit(changes);
-        }
-
-        @Override
-        public List<SheetSummary> list() {
-            return inner.list();
-        }
-
-        @Override
-        public boolean delete(String sheetId) {
-            return inner.delete(sheetId);
-        }
-
-        @Override
-        public List<LoggedOp> history(String sheetId, String row, String col) {
-            return inner.history(sheetId, row, col);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
+            return super.load(sheetId);
         }
     }
 }

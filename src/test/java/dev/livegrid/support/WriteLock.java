@@ -1,4 +1,4 @@
-package dev.livegrid.chaos;
+package dev.livegrid.support;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,16 +11,16 @@ import java.sql.Statement;
  * ({@code BEGIN EXCLUSIVE}). The server's commits wait their 5 s busy timeout and then fail with
  * "database is locked"; shorter holds only slow them down.
  */
-final class WriteLock implements AutoCloseable {
+public final class WriteLock implements AutoCloseable {
 
     private final Path file;
     private Connection connection;
 
-    WriteLock(Path file) {
+    public WriteLock(Path file) {
         this.file = file;
     }
 
-    void lock() throws SQLException {
+    public void lock() throws SQLException {
         connection = DriverManager.getConnection("jdbc:sqlite:" + file);
         try (Statement s = connection.createStatement()) {
             s.execute("PRAGMA busy_timeout=10000");
@@ -28,7 +28,7 @@ final class WriteLock implements AutoCloseable {
         }
     }
 
-    void unlock() throws SQLException {
+    public void unlock() throws SQLException {
         if (connection != null) {
             try (Statement s = connection.createStatement()) {
                 s.execute("ROLLBACK");
