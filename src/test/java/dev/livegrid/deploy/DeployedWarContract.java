@@ -256,11 +256,13 @@ abstract class DeployedWarContract {
             HttpResponse<String> snapshot = get(server.base().resolve("api/sheets/" + sheet));
             assertEquals(200, snapshot.statusCode(), snapshot.body());
             assertMediaType("application/json", snapshot);
-            assertEquals("\"2\"", snapshot.headers().firstValue("ETag").orElse(null));
             JsonObject json = Json.createReader(new StringReader(snapshot.body())).readObject();
             assertEquals(2, json.getJsonNumber("version").longValue());
+            String tag = "\"" + json.getString("incarnation") + ".2\"";
+            assertEquals(tag, snapshot.headers().firstValue("ETag").orElse(null));
+            assertEquals(viewer.table().incarnation(), json.getString("incarnation"), "the socket's welcome named it too");
             HttpResponse<String> unchanged = HTTP.send(HttpRequest.newBuilder(server.base().resolve("api/sheets/" + sheet))
-                    .header("If-None-Match", "\"2\"").build(), HttpResponse.BodyHandlers.ofString());
+                    .header("If-None-Match", tag).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(304, unchanged.statusCode());
 
             HttpResponse<String> csv = get(server.base().resolve("api/sheets/" + sheet + ".csv"));

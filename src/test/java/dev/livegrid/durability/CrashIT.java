@@ -512,13 +512,13 @@ class CrashIT {
         return byId;
     }
 
-    /** The sheet as {@code GET /api/sheets/{id}} returns it; its ETag must name its version. */
+    /** The sheet as {@code GET /api/sheets/{id}} returns it; its ETag must name its incarnation and version. */
     private static TableModel readSheet(JarServer server, String sheet) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.base.resolve("api/sheets/" + sheet))
                 .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), "GET sheet " + sheet + ": " + response.body());
         TableModel model = TableModel.fromWelcome(parse(response.body()));
-        assertEquals("\"" + model.version() + "\"", response.headers().firstValue("ETag").orElse(null));
+        assertEquals("\"" + model.incarnation() + "." + model.version() + "\"", response.headers().firstValue("ETag").orElse(null));
         return model;
     }
 
