@@ -89,8 +89,11 @@ class CrashIT {
     private static final int WRITERS_PER_SHEET = 3;
     /** Ops a writer may have sent without an answer. */
     private static final int WINDOW = 16;
-    /** A resuming reader asks for at most this many versions back (the server keeps 1000 by default). */
-    private static final int READBACK = 900;
+    /**
+     * A resuming reader asks for at most this many versions back: within the server's op window (1000
+     * by default) and within half its outbox (512 messages), beyond which a resume gets a full welcome.
+     */
+    private static final int READBACK = 500;
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** Acknowledged ops each writer resends after the restart (they must not be applied again). */
     private static final int ACKNOWLEDGED_RESENDS = 8;
