@@ -65,6 +65,24 @@ final class OpLog {
         return !entries.isEmpty() && entries.peekFirst().version() <= since + 1;
     }
 
+    /**
+     * Whether the ops after {@code since} fit in {@code maxItems} messages and {@code maxBytes} (two
+     * bytes a character, as an outbox counts them). A room replays only what fits in half a client's
+     * outbox: a larger backlog would overflow it at once, however fast the client reads, so such a
+     * client gets a full welcome instead.
+     */
+    boolean replayFits(long since, int maxItems, long maxBytes) {
+        List<Entry> missed = after(since);
+        if (missed.size() > maxItems) {
+            return false;
+        }
+        long bytes = 0;
+        for (Entry entry : missed) {
+            bytes += 2L * entry.appliedText().length();
+        }
+        return bytes <= maxBytes;
+    }
+
     /** The entries after {@code since}, in version order. */
     List<Entry> after(long since) {
         List<Entry> missed = new ArrayList<>();

@@ -56,11 +56,6 @@ public final class Room {
                            List<Consumer<OpResult>> answers) {
     }
 
-    /** A rejection checked against {@code head} at {@code checkedAt}, held until that version is durable. */
-    private record HeldRejection(long checkedAt, String by, String opId, Op request, OpResult result,
-                                 Consumer<OpResult> answer) {
-    }
-
     private final Sheet durable;
     private final Limits limits;
     private final OpLog log;
@@ -69,7 +64,7 @@ public final class Room {
     private final Committer committer;
     private final Set<Member> members = new LinkedHashSet<>();
     private final Deque<Pending> pending = new ArrayDeque<>();
-    private final Deque<HeldRejection> held = new ArrayDeque<>();
+    private final HeldRejections held = new HeldRejections();
     private Sheet head;
     private boolean stored;
     private boolean initialSnapshotSent;
@@ -225,7 +220,7 @@ public final class Room {
                 pending.removeFirst();
                 publish(p);
             }
-            releaseHeldRejections();
+            held.release(durable.version());
             snapshotIfDue();
             finishRetirementIfIdle();
         });
@@ -254,9 +249,7 @@ public final class Room {
             pending.clear();
             initialSnapshotSent = stored;
             head = Sheet.of(durable.snapshot(), limits);
-            List<HeldRejection> recheck = new ArrayList<>(held);
-            held.clear();
-            recheck.forEach(h -> apply(h.by(), h.opId(), h.request(), h.answer()));
+            held.takeAll().forEach(h -> apply(h.by(), h.opId(), h.request(), h.answer()));
             finishRetirementIfIdle();
         });
     }
@@ -340,14 +333,7 @@ public final class Room {
         if (pending.isEmpty()) {
             answer.accept(result);
         } else {
-            held.addLast(new HeldRejection(head.version(), by, opId, request, result, answer));
-        }
-    }
-
-    private void releaseHeldRejections() {
-        while (!held.isEmpty() && held.peekFirst().checkedAt() <= durable.version()) {
-            HeldRejection h = held.removeFirst();
-            h.answer().accept(h.result());
+            held.hold(new HeldRejections.Held(head.version(), by, opId, request, result, answer));
         }
     }
 
@@ -424,7 +410,7 @@ public final class Room {
     private void welcome(Member member, Long since, String incarnation) {
         List<ServerMessage.User> users = users();
         if (since != null && durable.incarnation().equals(incarnation) && log.covers(since, durable.version())
-                && replayFits(member, since)) {
+                && log.replayFits(since, member.outbox().maxItems() / 2, member.outbox().maxBytes() / 2)) {
             member.outbox().offer(Outgoing.Update.of(Codec.encode(Messages.resumed(durable.id(), durable.incarnation(),
                     durable.version(), member.id(), users, since)), since));
             for (OpLog.Entry missed : log.after(since)) {
@@ -435,23 +421,6 @@ public final class Room {
             member.outbox().offer(Outgoing.Update.of(Codec.encode(Messages.welcome(snapshot, member.id(), users)),
                     snapshot.version()));
         }
-    }
-
-    /**
-     * Whether the missed ops fit in half the member's outbox, in bytes and in messages: a larger
-     * backlog would overflow it at once, however fast the client reads, so such a client gets a full
-     * welcome instead.
-     */
-    private boolean replayFits(Member member, long since) {
-        List<OpLog.Entry> missed = log.after(since);
-        if (missed.size() > member.outbox().maxItems() / 2) {
-            return false;
-        }
-        long bytes = 0;
-        for (OpLog.Entry entry : missed) {
-            bytes += 2L * entry.appliedText().length();
-        }
-        return bytes <= member.outbox().maxBytes() / 2;
     }
 
     private void moveFocus(Member member, ServerMessage.Focus focus) {

@@ -125,6 +125,19 @@ class OpLogTest {
         assertNull(new OpLog(10).duplicateOf("u-1", "op-1", edit("a")));
     }
 
+    // ---- replay bound ----
+
+    @Test
+    void aReplayFitsOnlyWithinBothTheMessageAndTheByteBound() {
+        OpLog log = logOf(100, 10); // versions 1..10, applied texts "applied-N"
+        long bytesAfterFive = 2L * "applied-6".length() * 4 + 2L * "applied-10".length();
+
+        assertTrue(log.replayFits(5, 5, bytesAfterFive));
+        assertFalse(log.replayFits(5, 4, bytesAfterFive), "five messages, room for four");
+        assertFalse(log.replayFits(5, 5, bytesAfterFive - 1), "one byte short");
+        assertTrue(log.replayFits(10, 0, 0), "nothing missed fits anything");
+    }
+
     // ---- covers ----
 
     @Test
