@@ -230,6 +230,14 @@ final class ChaosClient {
 
     // ---- reading ----
 
+    /** Marks the current connection as one that floods (see {@link Connection#everFlooded}). */
+    void flooding() {
+        Connection c = current;
+        if (c != null) {
+            c.everFlooded = true;
+        }
+    }
+
     void pause() {
         Connection c = current;
         if (c != null) {
@@ -516,9 +524,16 @@ final class ChaosClient {
             case 1013 -> true; // a reader too slow for its outbox, paused or merely busy on a small machine
             // A paused reader does not answer pings, and the close frame of its 1013 waits behind data it
             // does not read, so the server cuts the socket 30 s later (PROTOCOL.md §5).
-            case 1001, 1006, -1 -> c.everPaused || shared.abruptEndsExpected().getAsBoolean();
+            case 1001, 1006, -1 -> c.everPaused || c.everFlooded && cutWhileSending(how)
+                    || shared.abruptEndsExpected().getAsBoolean();
             default -> shared.abruptEndsExpected().getAsBoolean();
         };
+    }
+
+    /** An end the JDK client reports when a send meets a connection the server has closed. */
+    private static boolean cutWhileSending(Connection.Ended how) {
+        String reason = String.valueOf(how.reason());
+        return reason.contains("Broken pipe") || reason.contains("Connection reset") || reason.contains("closed output");
     }
 
     /** Waits until the table is at {@code version}, or the connection ended; true if it got there. */

@@ -34,6 +34,11 @@ final class Connection implements WebSocket.Listener {
     /** Why the test expects this connection to end (it left, deleted the sheet, restarted...), or null. */
     volatile String endExpected;
     volatile boolean everPaused;
+    /**
+     * Set while it floods: its own acks (never merged) can outrun a small outbox-limit, and the server's
+     * 1013 then races the client's next send, which the JDK client reports as a broken pipe or reset.
+     */
+    volatile boolean everFlooded;
 
     // guarded by owner
     boolean welcomed;

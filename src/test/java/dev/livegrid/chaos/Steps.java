@@ -315,6 +315,7 @@ final class Steps {
                 + " ten of another kind" + (someonePaused ? " (a reader of the sheet is paused)" : ""));
         OpFactory f = factory(r);
         TableModel view = writer.table();
+        writer.flooding();
         stream(writer, n, 64, i -> {
             String id = writer.nextOpId();
             if (r.nextInt(10) == 0) { // other ops between the edits that may be merged for a slow reader
