@@ -371,6 +371,9 @@ public final class Room {
 
     /** After a row or column is deleted, nobody's cursor stays on it. */
     private void forgetFocusOn(Op applied) {
+        if (!(applied instanceof Op.DeleteRow || applied instanceof Op.DeleteColumn)) {
+            return; // every op passes here: only a delete may strand a cursor, so only it walks the members
+        }
         boolean moved = false;
         for (Member m : members) {
             ServerMessage.Focus focus = m.focus;
