@@ -70,7 +70,10 @@ class LiveGridServerTest {
         LiveGridServer server = LiveGridServer.start(loopback());
         dev.livegrid.support.SheetClient viewer = dev.livegrid.support.SheetClient.join(server.webSocketUri("/sheets/bye"));
         WsEvents echo = new WsEvents();
-        HTTP.newWebSocketBuilder().buildAsync(server.webSocketUri("/echo"), echo).join();
+        HTTP.newWebSocketBuilder().buildAsync(server.webSocketUri("/echo"), echo).join()
+                .sendText("open?", true).join();
+        // The client's handshake completes before the server's @OnOpen has run: its echo proves the session is there.
+        assertEquals("open?", echo.nextText());
 
         server.close();
 

@@ -327,8 +327,11 @@ abstract class SheetStoreContract {
                     return w;
                 }));
             }
+            // 800 durable commits: PostgreSQL on this kind of machine needs 25-30 s for them (fsync each),
+            // so the deadline leaves room for a slow disk day; only a hung store takes it.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             for (Future<OpWriter> f : writers) {
-                OpWriter w = f.get(30, TimeUnit.SECONDS);
+                OpWriter w = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 StoredSheet stored = store.load(w.id()).orElseThrow();
                 assertEquals(w.logged(), stored.ops());
                 assertEquals(w.snapshot(), replay(stored));
