@@ -55,13 +55,20 @@ class SlowConsumerTest {
      * close frame is lost with the unread data. The tests give it time instead of racing the clock.
      */
     private static final String READER_PATIENCE = "5m";
+    /**
+     * The writers read as fast as they can, but on a loaded two-core machine their client threads can
+     * still fall a few dozen messages behind for a moment; 16 KiB (8 of these messages) closed a
+     * reading writer as too slow now and then. 256 KiB is far below the ~10 MB the stopped reader is
+     * offered, so it is still closed, and leaves the writers room for a pause.
+     */
+    private static final String WRITERS_OUTBOX_LIMIT = "256KiB";
     private static final Pattern RESUME = Pattern.compile("since=(\\d+)");
 
     @Test
     @Timeout(240)
     void aReaderThatStopsIsClosedWithAResumePointWithoutHoldingUpTheOthers() throws Exception {
         Settings settings = TestSettings.loopback().with(Map.of(
-                Setting.OUTBOX_LIMIT, "16KiB",
+                Setting.OUTBOX_LIMIT, WRITERS_OUTBOX_LIMIT,
                 Setting.CLOSE_GRACE, READER_PATIENCE,
                 Setting.OP_RATE, "100000",
                 Setting.OP_WINDOW, "1000000",
