@@ -8,7 +8,8 @@ import java.util.Locale;
  */
 public enum Setting {
     PORT("port", "8080", "TCP port of the standalone server; 0 picks a free port"),
-    BIND("bind", "0.0.0.0", "address the standalone server listens on (127.0.0.1 for this machine only)"),
+    BIND("bind", "auto",
+            "address the standalone server listens on; auto is 127.0.0.1 (this machine only) with auth none, 0.0.0.0 (every interface) otherwise"),
     PING_INTERVAL("ping-interval", "25s", "how often every WebSocket session is pinged"),
     PONG_TIMEOUT("pong-timeout", "10s", "a session whose pong is this late is closed (1001)"),
     MAX_MESSAGE_SIZE("max-message-size", "1MiB",
@@ -33,7 +34,15 @@ public enum Setting {
     CLOSE_GRACE("close-grace", "30s",
             "how long a connection the standalone server closed may keep unread data before it is cut"),
     IDLE_SHEET_TIMEOUT("idle-sheet-timeout", "2m",
-            "how long a sheet nobody has open stays loaded for HTTP requests (idle sheets also leave early under memory pressure)");
+            "how long a sheet nobody has open stays loaded for HTTP requests (idle sheets also leave early under memory pressure)"),
+    AUTH("auth", "none",
+            "who may do what: none (anyone who reaches the server may do anything), token (signed bearer tokens), container (WAR only: the server's own login)"),
+    TOKEN_SECRET("token-secret", "",
+            "with auth token: the HS256 key tokens are signed with, at least 32 bytes (never logged)"),
+    TOKEN_PUBLIC_KEY("token-public-key", "",
+            "with auth token: a PEM file holding the public key (RSA for RS256, P-256 EC for ES256) tokens are signed for"),
+    TOKEN_ISSUER("token-issuer", "", "with auth token: when set, a token's iss must be exactly this"),
+    TOKEN_AUDIENCE("token-audience", "", "with auth token: when set, a token's aud must contain this");
 
     private final String key;
     private final String defaultValue;

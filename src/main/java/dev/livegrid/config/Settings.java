@@ -15,7 +15,7 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                        Set<String> allowedOrigins, boolean createSheets, String legacySheet, int maxRows,
                        int maxColumns, int maxValueLength, int opWindow, int opRate, long outboxLimit,
                        String dataDir, String dataSource, long maxSheetSize, Duration idleSheetTimeout,
-                       Duration closeGrace) {
+                       Duration closeGrace, AuthSettings auth) {
 
     /** The {@code data-dir} value that keeps sheets in memory only. */
     public static final String IN_MEMORY = "memory";
@@ -34,7 +34,9 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
         if (port < 0 || port > 65535) {
             throw new InvalidSettingException(Setting.PORT, String.valueOf(port), "a port number from 0 to 65535");
         }
-        requireResolvable(bind);
+        if (!AUTO.equals(bind)) {
+            requireResolvable(bind);
+        }
         requirePositive(Setting.PING_INTERVAL, pingInterval);
         requirePositive(Setting.PONG_TIMEOUT, pongTimeout);
         if (maxMessageSize < MIN_MESSAGE_SIZE || maxMessageSize > MAX_MESSAGE_SIZE) {
@@ -116,7 +118,10 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 source.text(Setting.DATA_SOURCE).trim(),
                 sheetSize(source.text(Setting.MAX_SHEET_SIZE)),
                 SettingValues.duration(Setting.IDLE_SHEET_TIMEOUT, source.text(Setting.IDLE_SHEET_TIMEOUT)),
-                SettingValues.duration(Setting.CLOSE_GRACE, source.text(Setting.CLOSE_GRACE)));
+                SettingValues.duration(Setting.CLOSE_GRACE, source.text(Setting.CLOSE_GRACE)),
+                new AuthSettings(AuthSettings.mode(source.text(Setting.AUTH)), source.text(Setting.TOKEN_SECRET),
+                        source.text(Setting.TOKEN_PUBLIC_KEY), source.text(Setting.TOKEN_ISSUER),
+                        source.text(Setting.TOKEN_AUDIENCE)));
     }
 
     private static long sheetSize(String text) {
@@ -151,7 +156,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 pick(changes, Setting.DATA_SOURCE, changed.dataSource, dataSource),
                 pick(changes, Setting.MAX_SHEET_SIZE, changed.maxSheetSize, maxSheetSize),
                 pick(changes, Setting.IDLE_SHEET_TIMEOUT, changed.idleSheetTimeout, idleSheetTimeout),
-                pick(changes, Setting.CLOSE_GRACE, changed.closeGrace, closeGrace));
+                pick(changes, Setting.CLOSE_GRACE, changed.closeGrace, closeGrace),
+                authWith(changes, changed.auth));
     }
 
     public Settings with(Setting setting, String text) {
@@ -177,6 +183,35 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
 
     public Settings withAllowedOrigins(Set<String> newAllowedOrigins) {
         return with(Setting.ALLOWED_ORIGINS, String.join(",", newAllowedOrigins));
+    }
+
+    /**
+     * The address the standalone server listens on: {@code bind}, or with {@code auto} the loopback
+     * address when anyone may do anything ({@code auth=none}) and every interface otherwise.
+     */
+    public String bindAddress() {
+        if (!AUTO.equals(bind)) {
+            return bind;
+        }
+        return auth.mode() == AuthSettings.Mode.NONE ? "127.0.0.1" : "0.0.0.0";
+    }
+
+    /** Whether {@code bind} was set to an address rather than left to {@code auto}. */
+    public boolean bindIsExplicit() {
+        return !AUTO.equals(bind);
+    }
+
+    private AuthSettings authWith(Map<Setting, String> changes, AuthSettings changed) {
+        boolean any = changes.keySet().stream().anyMatch(s -> s == Setting.AUTH || s == Setting.TOKEN_SECRET
+                || s == Setting.TOKEN_PUBLIC_KEY || s == Setting.TOKEN_ISSUER || s == Setting.TOKEN_AUDIENCE);
+        if (!any) {
+            return auth;
+        }
+        return new AuthSettings(pick(changes, Setting.AUTH, changed.mode(), auth.mode()),
+                pick(changes, Setting.TOKEN_SECRET, changed.tokenSecret(), auth.tokenSecret()),
+                pick(changes, Setting.TOKEN_PUBLIC_KEY, changed.tokenPublicKey(), auth.tokenPublicKey()),
+                pick(changes, Setting.TOKEN_ISSUER, changed.tokenIssuer(), auth.tokenIssuer()),
+                pick(changes, Setting.TOKEN_AUDIENCE, changed.tokenAudience(), auth.tokenAudience()));
     }
 
     /** Whether the store is the DataSource named by {@code data-source} rather than the embedded one. */

@@ -1,8 +1,15 @@
 package dev.livegrid.endpoint;
 
+import dev.livegrid.access.Authenticator;
+import dev.livegrid.access.ContainerUser;
+import dev.livegrid.access.CredentialsException;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.lang.reflect.InvocationTargetException;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -46,6 +53,51 @@ public final class LiveGridConfigurator extends ServerEndpointConfig.Configurato
         } finally {
             REGISTERING.remove();
         }
+    }
+
+    /**
+     * Identifies the caller of a sheet handshake once more (the handshake filter already refused those
+     * it could not identify) and hands the result to the endpoint in the session's user properties,
+     * which WebSocket 2.1 makes a per-connection copy at this point.
+     */
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        LiveGridContext context = registered != null ? registered : deployed;
+        if (context == null || !context.authenticator().enabled() || !SheetEndpoint.PATH.equals(config.getPath())) {
+            return; // /echo holds no data: it stays open to everyone
+        }
+        List<String> tokens = request.getParameterMap().get(Authenticator.TOKEN_PARAMETER);
+        ContainerUser user = request.getUserPrincipal() == null ? null : new ContainerUser() {
+            @Override
+            public String name() {
+                return request.getUserPrincipal().getName();
+            }
+
+            @Override
+            public boolean isInRole(String role) {
+                return request.isUserInRole(role);
+            }
+        };
+        Object identity;
+        try {
+            identity = context.authenticator().identify(header(request, "Authorization"),
+                    tokens == null || tokens.isEmpty() ? null : tokens.get(0), user, null);
+        } catch (CredentialsException e) {
+            identity = e;
+        }
+        config.getUserProperties().put(IDENTITY, identity);
+    }
+
+    /** The session's user property holding its {@link dev.livegrid.access.Identity} (or why there is none). */
+    static final String IDENTITY = "livegrid.identity";
+
+    private static String header(HandshakeRequest request, String name) {
+        for (Map.Entry<String, List<String>> header : request.getHeaders().entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
+                return header.getValue().get(0);
+            }
+        }
+        return null;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.livegrid.endpoint;
 
+import dev.livegrid.access.Authenticator;
+import dev.livegrid.access.Identity;
 import dev.livegrid.config.InvalidSettingException;
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
@@ -47,6 +49,7 @@ public final class LiveGridContext implements AutoCloseable {
     private final Heartbeat heartbeat;
     private final ExecutorService roomPool;
     private final RoomRegistry rooms;
+    private final Authenticator authenticator;
 
     /** A context with the embedded store of {@code settings} and executors of its own (standalone, tests). */
     public LiveGridContext(Settings settings) {
@@ -62,6 +65,12 @@ public final class LiveGridContext implements AutoCloseable {
      */
     public LiveGridContext(Settings settings, SheetStore store, ScheduledExecutorService containerScheduler) {
         this.settings = settings;
+        try {
+            this.authenticator = new Authenticator(settings.auth());
+        } catch (RuntimeException e) {
+            store.close(); // a refused key file must not leave the store locked
+            throw e;
+        }
         this.ownsScheduler = containerScheduler == null;
         this.scheduler = ownsScheduler
                 ? Executors.newSingleThreadScheduledExecutor(named("livegrid-scheduler"))
@@ -100,13 +109,26 @@ public final class LiveGridContext implements AutoCloseable {
 
     /**
      * A new sheet member on this session: its outbox (1013 with the resume version on overflow), its
-     * heartbeat, and its id (derived from {@code clientKey}, or random when the client sent none).
+     * heartbeat, and who it is.
      */
-    public Member newMember(Session session, String name, String clientKey) {
+    public Member newMember(Session session, Identity identity) {
         Outbox outbox = new Outbox(session, OUTBOX_CAPACITY, settings.outboxLimit(),
                 resume -> new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow; resume with since=" + resume));
         heartbeat.track(session, outbox);
-        return new Member(UserIds.of(clientKey), name, outbox, settings.opRate());
+        return new Member(identity, outbox, settings.opRate());
+    }
+
+    /**
+     * A new member with {@code auth=none}: its id derived from {@code clientKey} (random when the client
+     * sent none), its name as the client gave it.
+     */
+    public Member newMember(Session session, String name, String clientKey) {
+        return newMember(session, Identity.anonymous(UserIds.of(clientKey), name));
+    }
+
+    /** Who callers are: the one place credentials are checked (see {@link Authenticator}). */
+    public Authenticator authenticator() {
+        return authenticator;
     }
 
     public Settings settings() {

@@ -1,11 +1,14 @@
 package dev.livegrid.endpoint;
 
+import dev.livegrid.access.CredentialsException;
+import dev.livegrid.access.Identity;
 import dev.livegrid.protocol.ClientMessage;
 import dev.livegrid.protocol.MessageDecoder;
 import dev.livegrid.protocol.MessageEncoder;
 import dev.livegrid.room.Member;
 import dev.livegrid.room.Room;
 import dev.livegrid.room.RoomUnavailableException;
+import dev.livegrid.room.UserIds;
 import dev.livegrid.store.StoreException;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -40,6 +43,7 @@ public class SheetEndpoint {
     private final MessageSizeLimit sizeLimit;
     private Room room;
     private Member member;
+    private TokenExpiry expiry;
 
     public SheetEndpoint(LiveGridContext context) {
         this.context = context;
@@ -58,8 +62,14 @@ public class SheetEndpoint {
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, e.getMessage()));
             return;
         }
+        Identity identity = identityOf(session, join);
+        if (identity == null) {
+            return;
+        }
+        // Creating a sheet by joining it takes the editor role on it; its creator becomes its owner.
+        boolean create = context.settings().createSheets() && identity.grants().on(sheetId).canEdit();
         try {
-            room = context.rooms().acquire(sheetId, context.settings().createSheets());
+            room = context.rooms().acquire(sheetId, create, identity.verified() ? identity.userId() : null);
         } catch (StoreException e) {
             LOG.severe(() -> "cannot open sheet " + sheetId + ": " + e.getMessage());
             session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "store unavailable"));
@@ -72,8 +82,27 @@ public class SheetEndpoint {
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(NO_SUCH_SHEET), "no sheet " + sheetId));
             return;
         }
-        member = context.newMember(session, join.name(), join.client());
+        member = context.newMember(session, identity);
+        expiry = TokenExpiry.watch(context.scheduler(), member);
         room.join(member, join.since(), join.incarnation());
+    }
+
+    /**
+     * Who this connection is: with {@code auth=none} whoever the client says (its key and name), else
+     * the identity the configurator established at the handshake. Null, after closing the session,
+     * when there is none (the handshake filter refuses such handshakes with 401 first).
+     */
+    private Identity identityOf(Session session, SheetJoin join) throws IOException {
+        if (!context.authenticator().enabled()) {
+            return Identity.anonymous(UserIds.of(join.client()), join.name());
+        }
+        Object identity = session.getUserProperties().get(LiveGridConfigurator.IDENTITY);
+        if (identity instanceof Identity known) {
+            return known;
+        }
+        String why = identity instanceof CredentialsException e ? e.getMessage() : "no credentials";
+        session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, shorten("not signed in: " + why)));
+        return null;
     }
 
     @OnMessage
@@ -83,7 +112,11 @@ public class SheetEndpoint {
             return;
         }
         ClientMessage message = decoder.decode(text);
-        room.receive(member, message);
+        if (message instanceof ClientMessage.Auth auth) {
+            room.receiveToken(member, auth.token(), context.authenticator());
+        } else {
+            room.receive(member, message);
+        }
     }
 
     /** A binary frame is no message of this protocol: answered with an error and counted as a refusal. */
@@ -104,6 +137,9 @@ public class SheetEndpoint {
     @OnClose
     public void close(Session session) {
         context.heartbeat().untrack(session);
+        if (expiry != null) {
+            expiry.cancel();
+        }
         if (room != null) {
             room.leave(member);
             context.rooms().release(room);

@@ -1,5 +1,7 @@
 package dev.livegrid.guard;
 
+import dev.livegrid.access.ContainerUser;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +17,15 @@ import java.util.Map;
  * @param path     request path without the query, e.g. {@code /echo}
  * @param query    raw query string without {@code ?}, or empty
  * @param headers  header values by lower-case name (repeated headers keep every value)
+ * @param user     the user the Jakarta EE server authenticated for this request, or null
  */
-public record Handshake(String method, String protocol, String path, String query, Map<String, List<String>> headers) {
+public record Handshake(String method, String protocol, String path, String query, Map<String, List<String>> headers,
+                        ContainerUser user) {
+
+    /** A request without a server-authenticated user (the standalone server has none). */
+    public Handshake(String method, String protocol, String path, String query, Map<String, List<String>> headers) {
+        this(method, protocol, path, query, headers, null);
+    }
 
     public Handshake {
         query = query == null ? "" : query;
@@ -61,7 +70,7 @@ public record Handshake(String method, String protocol, String path, String quer
         upgrade.put("connection", List.of("Upgrade"));
         upgrade.put("sec-websocket-version", List.of(ProtocolCheck.SUPPORTED_VERSION));
         upgrade.put("sec-websocket-key", List.of("dGhlIHNhbXBsZSBub25jZQ=="));
-        return new Handshake(method, protocol, path, query, upgrade);
+        return new Handshake(method, protocol, path, query, upgrade, user);
     }
 
     /**

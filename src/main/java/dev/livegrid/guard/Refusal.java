@@ -23,10 +23,13 @@ public record Refusal(int status, String message, Map<String, String> headers) {
     public String reasonPhrase() {
         return switch (status) {
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 426 -> "Upgrade Required";
+            case 429 -> "Too Many Requests";
+            case 503 -> "Service Unavailable";
             default -> "Refused";
         };
     }

@@ -29,7 +29,8 @@ final class OpAnswers {
             case NO_SUCH_SHEET -> 404;
             case SERVER_ERROR -> 500;
             case NO_SUCH_ROW, NO_SUCH_COLUMN -> legacy ? 404 : 409;
-            case CONFLICT, TOO_LARGE, READ_ONLY -> 409;
+            case READ_ONLY -> 403;
+            case CONFLICT, TOO_LARGE -> 409;
         };
     }
 }

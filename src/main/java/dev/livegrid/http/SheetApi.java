@@ -1,5 +1,11 @@
 package dev.livegrid.http;
 
+import dev.livegrid.access.Authenticator;
+import dev.livegrid.access.Challenge;
+import dev.livegrid.access.ContainerUser;
+import dev.livegrid.access.CredentialsException;
+import dev.livegrid.access.Identity;
+import dev.livegrid.access.Role;
 import dev.livegrid.config.Settings;
 import dev.livegrid.guard.OriginCheck;
 import dev.livegrid.protocol.ClientMessage;
@@ -10,6 +16,7 @@ import dev.livegrid.room.RoomRegistry;
 import dev.livegrid.room.RoomUnavailableException;
 import dev.livegrid.sheet.Ids;
 import dev.livegrid.store.LoggedOp;
+import dev.livegrid.store.SheetSummary;
 import dev.livegrid.store.StoreException;
 import dev.livegrid.sheet.Op;
 import dev.livegrid.sheet.Snapshot;
@@ -64,17 +71,28 @@ public final class SheetApi {
     private static final String SHEETS = "/api/sheets";
     private static final Pattern OPS = Pattern.compile("/api/sheets/([^/]+)/ops");
     private static final Pattern HISTORY = Pattern.compile("/api/sheets/([^/]+)/history");
+    private static final Pattern ACCESS = Pattern.compile("/api/sheets/([^/]+)/access");
+    private static final Pattern ACCESS_ENTRY = Pattern.compile("/api/sheets/([^/]+)/access/([^/]+)");
     private static final Pattern CSV = Pattern.compile("/api/sheets/([^/]+)\\.csv");
     private static final Pattern SHEET = Pattern.compile("/api/sheets/([^/]+)");
 
     private final RoomRegistry rooms;
     private final Settings settings;
     private final OriginCheck origins;
+    private final Authenticator authenticator;
+    private final AccessListApi accessLists;
 
+    /** An API that identifies callers by {@code settings}' auth mode. */
     public SheetApi(RoomRegistry rooms, Settings settings) {
+        this(rooms, settings, new Authenticator(settings.auth()));
+    }
+
+    public SheetApi(RoomRegistry rooms, Settings settings, Authenticator authenticator) {
         this.rooms = rooms;
         this.settings = settings;
         this.origins = new OriginCheck(settings.allowedOrigins());
+        this.authenticator = authenticator;
+        this.accessLists = new AccessListApi(authenticator);
     }
 
     /** Whether the API answers this path (everything under {@code /api/}, and {@code /input-change}). */
@@ -93,23 +111,32 @@ public final class SheetApi {
 
     /**
      * Answers a request whose body is still a stream: reads it (at most {@link #MAX_BODY_BYTES}) only
-     * when the path is the API's, as UTF-8 for a POST; any other method's body means nothing here
+     * when the path is the API's, as UTF-8 for a POST or PUT; any other method's body means nothing here
      * and is read and dropped. {@code query} is the raw query after the {@code ?} (null or empty for
      * none); {@code declaredLength} is the {@code Content-Length}, or -1.
      */
     public Optional<ApiResponse> handle(String method, String path, String query, ApiRequest.Headers headers,
                                         InputStream body, long declaredLength) throws IOException {
+        return handle(method, path, query, headers, body, declaredLength, null);
+    }
+
+    /**
+     * As {@link #handle(String, String, String, ApiRequest.Headers, InputStream, long)}, for a request
+     * whose user the Jakarta EE server authenticated ({@code user}, or null).
+     */
+    public Optional<ApiResponse> handle(String method, String path, String query, ApiRequest.Headers headers,
+                                        InputStream body, long declaredLength, ContainerUser user) throws IOException {
         if (!isApiPath(path)) {
             return Optional.empty();
         }
         try {
             String text = "";
-            if (method.equals("POST")) {
+            if (method.equals("POST") || method.equals("PUT")) {
                 text = RequestBody.read(body, declaredLength, MAX_BODY_BYTES);
             } else {
                 RequestBody.drop(body, declaredLength, MAX_BODY_BYTES);
             }
-            return handle(new ApiRequest(method, path, query, headers, text));
+            return handle(new ApiRequest(method, path, query, headers, text), user);
         } catch (ApiFailure failure) {
             return Optional.of(failure.response());
         }
@@ -117,11 +144,16 @@ public final class SheetApi {
 
     /** The answer to a request, or empty when the path is not the API's. */
     public Optional<ApiResponse> handle(ApiRequest request) {
+        return handle(request, null);
+    }
+
+    /** The answer to a request whose user the server authenticated ({@code user}, or null). */
+    public Optional<ApiResponse> handle(ApiRequest request, ContainerUser user) {
         if (!isApiPath(request.path())) {
             return Optional.empty();
         }
         try {
-            return Optional.of(route(request));
+            return Optional.of(route(request, identify(request, user)));
         } catch (ApiFailure failure) {
             return Optional.of(failure.response());
         } catch (RoomUnavailableException e) {
@@ -135,38 +167,80 @@ public final class SheetApi {
         }
     }
 
-    private ApiResponse route(ApiRequest request) throws ApiFailure {
+    private ApiResponse route(ApiRequest request, Identity caller) throws ApiFailure {
         String path = request.path();
         Matcher m;
         if (path.equals(LEGACY_PATH)) {
             requireMethod(request, "POST");
-            return inputChange(request);
+            return inputChange(request, caller);
         } else if (path.equals(SHEETS)) {
             requireMethod(request, "GET");
-            return list();
+            return list(caller);
         } else if ((m = OPS.matcher(path)).matches()) {
             requireMethod(request, "POST");
-            return op(request, m.group(1));
+            return op(request, m.group(1), caller);
         } else if ((m = HISTORY.matcher(path)).matches()) {
             requireMethod(request, "GET");
-            return history(request, m.group(1));
+            return history(request, m.group(1), caller);
+        } else if ((m = ACCESS.matcher(path)).matches()) {
+            requireMethod(request, "GET");
+            return inRoom(m.group(1), room -> accessLists.list(room, caller));
+        } else if ((m = ACCESS_ENTRY.matcher(path)).matches()) {
+            requireMethod(request, "PUT", "DELETE");
+            requireAllowedOrigin(request);
+            String user = AccessListApi.userId(m.group(2));
+            return inRoom(m.group(1), room -> request.method().equals("PUT")
+                    ? accessLists.put(room, caller, user, request.body())
+                    : accessLists.remove(room, caller, user));
         } else if ((m = CSV.matcher(path)).matches()) {
             requireMethod(request, "GET");
             boolean raw = QueryParameters.parse(request.query()).flag("raw");
-            return sheet(request, m.group(1), s -> new ApiResponse(200,
+            return sheet(request, m.group(1), caller, s -> new ApiResponse(200,
                     Map.of("Content-Disposition", "attachment; filename=\"" + s.sheet() + ".csv\""),
                     SheetViews.csv(s, raw), ApiResponse.CSV));
         } else if ((m = SHEET.matcher(path)).matches()) {
             requireMethod(request, "GET", "DELETE");
-            return request.method().equals("DELETE") ? delete(request, m.group(1))
-                    : sheet(request, m.group(1), s -> ApiResponse.json(200, Codec.toJson(SheetViews.json(s))));
+            return request.method().equals("DELETE") ? delete(request, m.group(1), caller)
+                    : sheet(request, m.group(1), caller, s -> ApiResponse.json(200, Codec.toJson(SheetViews.json(s))));
         }
         throw ApiFailure.of(404, "not-found", "no API at " + path);
     }
 
+    /**
+     * Who is calling: with {@code auth=none} anyone, as {@link #BY}; otherwise the bearer token's user or
+     * the server-authenticated one.
+     *
+     * @throws ApiFailure 401 with {@code WWW-Authenticate} when credentials are missing or refused
+     */
+    private Identity identify(ApiRequest request, ContainerUser user) throws ApiFailure {
+        try {
+            return authenticator.identify(request.header("Authorization"), null, user, Identity.anonymous(BY, BY));
+        } catch (CredentialsException e) {
+            throw new ApiFailure(ApiResponse.error(401, "unauthenticated", e.getMessage())
+                    .withHeader("WWW-Authenticate", Challenge.of(authenticator.mode(), e)));
+        }
+    }
+
+    /**
+     * @throws ApiFailure 403 {@code forbidden} unless {@code caller}'s role on the room's sheet is at
+     *                    least {@code needed}
+     */
+    static void requireRole(Room room, Identity caller, Role needed, String action) throws ApiFailure {
+        Role role = room.roleOf(caller);
+        if (!role.atLeast(needed)) {
+            throw ApiFailure.of(403, "forbidden", "user '" + caller.userId() + "' is " + (role == Role.NONE
+                    ? "not allowed on" : "a " + role.wire() + " of") + " sheet '" + room.id() + "'; " + action
+                    + " takes the " + needed.wire() + " role");
+        }
+    }
+
     /** {@code GET /api/sheets/{id}} and {@code .csv}: the view of a snapshot, or 304 when the client has it. */
-    private ApiResponse sheet(ApiRequest request, String id, Function<Snapshot, ApiResponse> view) throws ApiFailure {
-        Snapshot snapshot = inRoom(id, room -> await(room.snapshot()));
+    private ApiResponse sheet(ApiRequest request, String id, Identity caller, Function<Snapshot, ApiResponse> view)
+            throws ApiFailure {
+        Snapshot snapshot = inRoom(id, room -> {
+            requireRole(room, caller, Role.VIEWER, "reading it");
+            return await(room.snapshot());
+        });
         String tag = EntityTags.of(snapshot.incarnation(), snapshot.version());
         ApiResponse response = EntityTags.matches(request.header("If-None-Match"), tag)
                 ? new ApiResponse(304, Map.of(), null, null)
@@ -174,10 +248,16 @@ public final class SheetApi {
         return response.withHeader("ETag", tag).withHeader("Cache-Control", "no-cache");
     }
 
-    /** {@code GET /api/sheets}: every stored sheet, by id. */
-    private ApiResponse list() {
-        return ApiResponse.json(200, Codec.toJson(AdminViews.list(rooms.store().list())))
-                .withHeader("Cache-Control", "no-cache");
+    /** {@code GET /api/sheets}: every stored sheet the caller may read (an admin: every one), by id. */
+    private ApiResponse list(Identity caller) {
+        List<SheetSummary> sheets = rooms.store().list();
+        if (!caller.isAdmin()) {
+            Map<String, Role> entries = rooms.store().accessOf(caller.userId());
+            sheets = sheets.stream()
+                    .filter(s -> entries.getOrDefault(s.id(), caller.grants().on(s.id())).canRead())
+                    .toList();
+        }
+        return ApiResponse.json(200, Codec.toJson(AdminViews.list(sheets))).withHeader("Cache-Control", "no-cache");
     }
 
     /**
@@ -186,20 +266,26 @@ public final class SheetApi {
      * retiring (its last commits land before the sheet is removed, not after), answers 404 exactly
      * when a GET would, and deletes the room it holds, whose release is then a no-op.
      */
-    private ApiResponse delete(ApiRequest request, String id) throws ApiFailure {
+    private ApiResponse delete(ApiRequest request, String id, Identity caller) throws ApiFailure {
         requireAllowedOrigin(request);
-        if (!inRoom(id, room -> rooms.delete(id))) {
+        if (!inRoom(id, room -> {
+            requireRole(room, caller, Role.OWNER, "deleting it");
+            return rooms.delete(id);
+        })) {
             throw noSuchSheet(id);
         }
         return new ApiResponse(204, Map.of(), null, null);
     }
 
     /** {@code GET /api/sheets/{id}/history?row=…&col=…}: the cell's values in the retained op log, oldest first. */
-    private ApiResponse history(ApiRequest request, String id) throws ApiFailure {
+    private ApiResponse history(ApiRequest request, String id, Identity caller) throws ApiFailure {
         QueryParameters query = QueryParameters.parse(request.query());
         String row = requireId(query, "row");
         String col = requireId(query, "col");
-        List<LoggedOp> ops = inRoom(id, room -> rooms.store().history(id, row, col)).stream()
+        List<LoggedOp> ops = inRoom(id, room -> {
+            requireRole(room, caller, Role.VIEWER, "reading its history");
+            return rooms.store().history(id, row, col);
+        }).stream()
                 .sorted(Comparator.comparingLong(LoggedOp::version)).toList();
         return ApiResponse.json(200, Codec.toJson(AdminViews.history(id, row, col, ops)))
                 .withHeader("Cache-Control", "no-cache");
@@ -217,7 +303,7 @@ public final class SheetApi {
     }
 
     /** {@code POST /api/sheets/{id}/ops}: one client op, exactly as on the socket. */
-    private ApiResponse op(ApiRequest request, String id) throws ApiFailure {
+    private ApiResponse op(ApiRequest request, String id, Identity caller) throws ApiFailure {
         requireAllowedOrigin(request);
         ClientMessage message = Codec.decode(request.body());
         if (message instanceof ClientMessage.Malformed bad) {
@@ -231,7 +317,10 @@ public final class SheetApi {
             throw ApiFailure.of(400, "bad-header", IdempotencyKey.HEADER + " '" + key.get() + "' is not the op's id '"
                     + op.id() + "'; the op's id is its idempotency key, so leave the header out or make them equal");
         }
-        return OpAnswers.of(inRoom(id, room -> awaitOutcome(room.submit(BY, op.id(), op.toOp()), RESEND_SAME_ID)), false);
+        return OpAnswers.of(inRoom(id, room -> {
+            requireRole(room, caller, Role.VIEWER, "sending ops");
+            return awaitOutcome(room.submit(caller, op.id(), op.toOp()), RESEND_SAME_ID);
+        }), false);
     }
 
     /**
@@ -240,14 +329,15 @@ public final class SheetApi {
      * that lands in between (a row inserted or deleted above) can make the edit hit the row that was
      * at that position when the snapshot was taken.
      */
-    private ApiResponse inputChange(ApiRequest request) throws ApiFailure {
+    private ApiResponse inputChange(ApiRequest request, Identity caller) throws ApiFailure {
         requireAllowedOrigin(request);
         LegacyInputChange change = LegacyInputChange.parse(request.body());
         Optional<String> key = IdempotencyKey.of(request);
         String opId = key.orElseGet(() -> "legacy-" + UUID.randomUUID().toString().replace("-", ""));
         OpResult result = inRoom(settings.legacySheet(), room -> {
+            requireRole(room, caller, Role.VIEWER, "sending edits");
             Op.Edit edit = change.resolve(await(room.snapshot()));
-            return awaitOutcome(room.submit(BY, opId, edit), key.isPresent() ? RESEND_SAME_KEY : NO_SAFE_RESEND);
+            return awaitOutcome(room.submit(caller, opId, edit), key.isPresent() ? RESEND_SAME_KEY : NO_SAFE_RESEND);
         });
         return OpAnswers.of(result, true);
     }
@@ -278,7 +368,7 @@ public final class SheetApi {
         }
     }
 
-    private static <T> T await(CompletableFuture<T> future) throws ApiFailure {
+    static <T> T await(CompletableFuture<T> future) throws ApiFailure {
         try {
             return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {

@@ -19,7 +19,8 @@ import java.util.Map;
         @JsonbSubtype(alias = "renameColumn", type = ClientMessage.RenameColumn.class),
         @JsonbSubtype(alias = "deleteColumn", type = ClientMessage.DeleteColumn.class),
         @JsonbSubtype(alias = "focus", type = ClientMessage.Focus.class),
-        @JsonbSubtype(alias = "blur", type = ClientMessage.Blur.class)})
+        @JsonbSubtype(alias = "blur", type = ClientMessage.Blur.class),
+        @JsonbSubtype(alias = "auth", type = ClientMessage.Auth.class)})
 public sealed interface ClientMessage {
 
     /** An op: it carries the client's op id and becomes a sheet {@link Op}. */
@@ -77,6 +78,14 @@ public sealed interface ClientMessage {
 
     /** The sender's cursor left the table. */
     record Blur() implements ClientMessage {
+    }
+
+    /** A fresh token for the same user, to replace the one the connection opened with before it expires. */
+    record Auth(String token) implements ClientMessage {
+        @Override
+        public String toString() {
+            return "Auth[token=(not shown)]"; // a token must never reach a log
+        }
     }
 
     /** A frame that is not a valid message; {@code problem} says why, for the {@code error} reply. */

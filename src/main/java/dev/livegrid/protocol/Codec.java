@@ -20,7 +20,7 @@ import java.util.List;
  * → {"type":"addColumn","id":"op-20","name":"email","after":"c2"}
  * → {"type":"renameColumn","id":"op-21","col":"c2","name":"Age"}
  * → {"type":"deleteColumn","id":"op-22","col":"c5"}
- * → {"type":"focus","row":"r1","col":"c2"}      → {"type":"blur"}
+ * → {"type":"focus","row":"r1","col":"c2"}      → {"type":"blur"}      → {"type":"auth","token":"eyJ…"}
  * ← {"type":"welcome","sheet":"demo","version":7,"you":"u-3f2a","columns":[…],"rows":[…],"users":[…]}
  * ← {"type":"applied","version":8,"by":"u-3f2a","id":"op-17","op":{"type":"edit","row":"r1","col":"c2","value":"19"}}
  * ← {"type":"rejected","id":"op-17","code":"conflict","message":"cell changed at version 8","current":{…}}
@@ -59,6 +59,9 @@ public final class Codec {
         if (message == null) {
             return new ClientMessage.Malformed("a message is a JSON object with a \"type\"");
         }
+        if (message instanceof ClientMessage.Auth auth && (auth.token() == null || auth.token().isBlank())) {
+            return new ClientMessage.Malformed("auth needs a \"token\": the fresh bearer token");
+        }
         if (message instanceof ClientMessage.OpRequest op && !Ids.isValid(op.id())) {
             return new ClientMessage.Malformed("an op needs an \"id\" of 1-64 characters [A-Za-z0-9_-]");
         }
@@ -91,7 +94,7 @@ public final class Codec {
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (detail.contains("Cannot infer a type") || detail.contains("Unknown alias")) {
             return "unknown or missing \"type\"; expected one of edit, insertRow, deleteRow, addColumn,"
-                    + " renameColumn, deleteColumn, focus, blur";
+                    + " renameColumn, deleteColumn, focus, blur, auth";
         }
         return "not a valid message: " + (detail.length() > 200 ? detail.substring(0, 200) + "…" : detail);
     }

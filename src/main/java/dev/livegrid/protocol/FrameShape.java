@@ -49,7 +49,7 @@ final class FrameShape {
     private static String fieldProblem(String name, JsonValue value) {
         JsonValue.ValueType type = value.getValueType();
         return switch (name) {
-            case "type", "id", "row", "col", "after", "name" -> isStringOrNull(type) ? null
+            case "type", "id", "row", "col", "after", "name", "token" -> isStringOrNull(type) ? null
                     : "\"" + name + "\" must be a string";
             case "value" -> isScalar(type) ? null : "\"value\" must be a string or null";
             case "base" -> baseProblem(value);

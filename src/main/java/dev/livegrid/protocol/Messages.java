@@ -15,15 +15,16 @@ public final class Messages {
     private Messages() {
     }
 
-    public static ServerMessage.Welcome welcome(Snapshot snapshot, String you, List<ServerMessage.User> users) {
-        return new ServerMessage.Welcome(snapshot.sheet(), snapshot.incarnation(), snapshot.version(), you,
+    public static ServerMessage.Welcome welcome(Snapshot snapshot, String you, String role,
+                                                List<ServerMessage.User> users) {
+        return new ServerMessage.Welcome(snapshot.sheet(), snapshot.incarnation(), snapshot.version(), you, role,
                 columns(snapshot), rows(snapshot), users, null);
     }
 
     /** The short welcome of a resume: no table, {@code since} echoed; the missed ops follow. */
     public static ServerMessage.Welcome resumed(String sheet, String incarnation, long version, String you,
-                                                List<ServerMessage.User> users, long since) {
-        return new ServerMessage.Welcome(sheet, incarnation, version, you, null, null, users, since);
+                                                String role, List<ServerMessage.User> users, long since) {
+        return new ServerMessage.Welcome(sheet, incarnation, version, you, role, null, null, users, since);
     }
 
     public static ServerMessage.Rejected rejected(String id, Rejection rejection) {

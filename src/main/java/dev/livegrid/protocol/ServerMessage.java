@@ -16,7 +16,9 @@ import java.util.Map;
         @JsonbSubtype(alias = "applied", type = ServerMessage.Applied.class),
         @JsonbSubtype(alias = "rejected", type = ServerMessage.Rejected.class),
         @JsonbSubtype(alias = "presence", type = ServerMessage.Presence.class),
-        @JsonbSubtype(alias = "error", type = ServerMessage.Error.class)})
+        @JsonbSubtype(alias = "error", type = ServerMessage.Error.class),
+        @JsonbSubtype(alias = "role", type = ServerMessage.RoleChanged.class),
+        @JsonbSubtype(alias = "authenticated", type = ServerMessage.Authenticated.class)})
 public sealed interface ServerMessage {
 
     /**
@@ -24,9 +26,17 @@ public sealed interface ServerMessage {
      * missed {@link Applied} messages. {@code incarnation} names this life of the sheet id: versions
      * of a sheet deleted and created again mean something else.
      */
-    @JsonbPropertyOrder({"sheet", "incarnation", "version", "you", "since", "columns", "rows", "users"})
-    record Welcome(String sheet, String incarnation, long version, String you, List<ColumnView> columns,
+    @JsonbPropertyOrder({"sheet", "incarnation", "version", "you", "role", "since", "columns", "rows", "users"})
+    record Welcome(String sheet, String incarnation, long version, String you, String role, List<ColumnView> columns,
                    List<RowView> rows, List<User> users, Long since) implements ServerMessage {
+    }
+
+    /** The recipient's role on this sheet changed (an owner changed the access list, or a fresh token). */
+    record RoleChanged(String role) implements ServerMessage {
+    }
+
+    /** A fresh token sent with {@code auth} was accepted: the connection now lasts until {@code expires}. */
+    record Authenticated(String expires) implements ServerMessage {
     }
 
     /** An op applied at {@code version}; {@code skipped} lists versions this recipient will not get (coalesced). */

@@ -31,7 +31,7 @@ final class Committer implements AutoCloseable {
     /** Changes in one transaction at most. */
     private static final int MAX_BATCH = 2048;
 
-    /** One change, the room to report to and the room's epoch; {@code version} is 0 for snapshots. */
+    /** One change, the room to report to and the room's epoch; {@code version} is 0 for snapshots and access changes. */
     private record Job(Room room, Change change, long version, int epoch) {
     }
 
@@ -67,6 +67,11 @@ final class Committer implements AutoCloseable {
 
     /** Hands over a snapshot; it takes no reservation (one per many ops). */
     void submitSnapshot(Room room, int epoch, Change.Snapshotted change) {
+        queue.add(new Job(room, change, 0, epoch));
+    }
+
+    /** Hands over an access-list change; like a snapshot it takes no reservation (they are rare). */
+    void submitAccess(Room room, int epoch, Change.AccessChanged change) {
         queue.add(new Job(room, change, 0, epoch));
     }
 
@@ -180,15 +185,21 @@ final class Committer implements AutoCloseable {
         report(jobs, problem);
     }
 
-    /** Tells each room, in order, which of its versions and how many of its snapshots are durable (problem null) or failed. */
+    /**
+     * Tells each room, in order, which of its versions and how many of its snapshots and access changes
+     * are durable (problem null) or failed.
+     */
     private static void report(List<Job> jobs, String problem) {
         Map<Room, List<Long>> versions = new LinkedHashMap<>();
         Map<Room, Integer> epochs = new LinkedHashMap<>();
         Map<Room, Integer> snapshots = new LinkedHashMap<>();
+        Map<Room, Integer> accessChanges = new LinkedHashMap<>();
         for (Job job : jobs) {
             List<Long> mine = versions.computeIfAbsent(job.room(), r -> new ArrayList<>());
             if (job.version() > 0) {
                 mine.add(job.version());
+            } else if (job.change() instanceof Change.AccessChanged) {
+                accessChanges.merge(job.room(), 1, Integer::sum);
             } else {
                 snapshots.merge(job.room(), 1, Integer::sum);
             }
@@ -196,10 +207,11 @@ final class Committer implements AutoCloseable {
         }
         versions.forEach((room, list) -> {
             int snapshotCount = snapshots.getOrDefault(room, 0);
+            int accessCount = accessChanges.getOrDefault(room, 0);
             if (problem == null) {
-                room.committed(list, snapshotCount);
+                room.committed(list, snapshotCount, accessCount);
             } else {
-                room.commitFailed(problem, epochs.get(room), snapshotCount);
+                room.commitFailed(problem, epochs.get(room), snapshotCount, accessCount);
             }
         });
     }

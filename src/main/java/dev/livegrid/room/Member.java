@@ -1,5 +1,7 @@
 package dev.livegrid.room;
 
+import dev.livegrid.access.Identity;
+import dev.livegrid.access.Role;
 import dev.livegrid.protocol.ServerMessage;
 import dev.livegrid.session.Outbox;
 
@@ -7,33 +9,48 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One connection in a room: who it is, its outbox, its rate limit, and how many refusals in a row it
- * has earned. {@code focus} is touched only by the room's sequencer.
+ * has earned. {@code focus} and {@code role} are touched only by the room's sequencer; the identity
+ * is replaced there when the client sends a fresh token, and read anywhere.
  */
 public final class Member {
 
     /** Refusals in a row (malformed frames, rate-limited ops) after which the connection is closed. */
     public static final int MAX_STRIKES = 50;
 
-    private final String id;
-    private final String name;
+    private volatile Identity identity;
     private final Outbox outbox;
     private final RateLimit rate;
     private final AtomicInteger strikes = new AtomicInteger();
     ServerMessage.Focus focus;
+    /** What this connection may do; set when it joins, changed by access-list changes and fresh tokens. */
+    Role role = Role.NONE;
 
-    public Member(String id, String name, Outbox outbox, int opsPerSecond) {
-        this.id = id;
-        this.name = name;
+    public Member(Identity identity, Outbox outbox, int opsPerSecond) {
+        this.identity = identity;
         this.outbox = outbox;
         this.rate = new RateLimit(opsPerSecond);
     }
 
+    /** A member who may do everything, as with {@code auth=none}. */
+    public Member(String id, String name, Outbox outbox, int opsPerSecond) {
+        this(Identity.anonymous(id, name), outbox, opsPerSecond);
+    }
+
+    /** The user id: presence shows it and every op of this connection carries it as {@code by}. */
     public String id() {
-        return id;
+        return identity.userId();
     }
 
     public String name() {
-        return name;
+        return identity.name();
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    void identity(Identity fresh) {
+        this.identity = fresh;
     }
 
     public Outbox outbox() {
@@ -54,6 +71,6 @@ public final class Member {
     }
 
     ServerMessage.User user() {
-        return new ServerMessage.User(id, name, focus);
+        return new ServerMessage.User(id(), name(), focus);
     }
 }

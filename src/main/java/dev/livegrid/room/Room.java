@@ -1,5 +1,10 @@
 package dev.livegrid.room;
 
+import dev.livegrid.access.AccessPolicy;
+import dev.livegrid.access.Authenticator;
+import dev.livegrid.access.CredentialsException;
+import dev.livegrid.access.Identity;
+import dev.livegrid.access.Role;
 import dev.livegrid.protocol.ClientMessage;
 import dev.livegrid.protocol.Codec;
 import dev.livegrid.protocol.Messages;
@@ -20,8 +25,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -51,6 +58,13 @@ public final class Room {
     /** A snapshot is written after this many ops, which bounds what a restart replays. */
     static final int SNAPSHOT_EVERY = 500;
 
+    /** Close code: the user's access to this sheet was revoked (or never was, when joining). */
+    public static final int ACCESS_REVOKED = 4003;
+
+    /** An access-list change handed to the committer; applied (and answered) once it is durable. */
+    private record PendingAccess(String userId, Role role, CompletableFuture<AccessResult> answer) {
+    }
+
     /** An op applied to {@code head} whose commit has not been reported yet. */
     private record Pending(long version, String by, String opId, Op request, Op applied, String text,
                            List<Consumer<OpResult>> answers) {
@@ -65,6 +79,11 @@ public final class Room {
     private final Set<Member> members = new LinkedHashSet<>();
     private final Deque<Pending> pending = new ArrayDeque<>();
     private final HeldRejections held = new HeldRejections();
+    /** The sheet's access list as committed, user id to role; changed only in sequencer tasks. */
+    private final Map<String, Role> access;
+    /** A copy of {@code access} for readers on other threads (handshake and HTTP checks). */
+    private volatile Map<String, Role> accessView;
+    private final Deque<PendingAccess> pendingAccess = new ArrayDeque<>();
     private Sheet head;
     private boolean stored;
     private boolean initialSnapshotSent;
@@ -85,7 +104,18 @@ public final class Room {
      *                written at once as the sheet's initial snapshot)
      */
     Room(Sheet durable, boolean stored, OpLog log, Limits limits, int opWindow, Executor pool, Committer committer) {
+        this(durable, stored, Map.of(), log, limits, opWindow, pool, committer);
+    }
+
+    /**
+     * @param access the sheet's access list: as stored, or for a new sheet its creator as owner (then
+     *               written right after the sheet's initial snapshot)
+     */
+    Room(Sheet durable, boolean stored, Map<String, Role> access, OpLog log, Limits limits, int opWindow,
+         Executor pool, Committer committer) {
         this.durable = durable;
+        this.access = new HashMap<>(access);
+        this.accessView = Map.copyOf(access);
         this.stored = stored;
         this.snapshotVersion = durable.version();
         this.log = log;
@@ -99,6 +129,7 @@ public final class Room {
             // A new sheet is written as created at once, so it exists (and lists) before its first op.
             submitSnapshot(Change.Snapshotted.creating(durable.snapshot()));
             initialSnapshotSent = true;
+            resubmitCreatorAccess();
         }
     }
 
@@ -122,6 +153,14 @@ public final class Room {
                 member.outbox().close(retiredReason);
                 return;
             }
+            Role role = AccessPolicy.roleOf(member.identity(), id(), access);
+            if (!role.canRead()) {
+                // Checked at the handshake too; this decides when the access list changed in between.
+                member.outbox().close(new CloseReason(CloseReason.CloseCodes.getCloseCode(ACCESS_REVOKED),
+                        "no access to this sheet"));
+                return;
+            }
+            member.role = role;
             members.add(member);
             try {
                 welcome(member, since, incarnation);
@@ -164,9 +203,92 @@ public final class Room {
         }
     }
 
+    /**
+     * A fresh token from the member (rate-limited like any frame): checked on the calling thread, then,
+     * if it is valid and for the same user, it replaces the member's identity in sequence, and the
+     * client is told its new expiry; otherwise the client gets an error and keeps its current token.
+     */
+    public void receiveToken(Member member, String token, Authenticator authenticator) {
+        if (!member.tryAcquire()) {
+            refuse(member, null);
+            return;
+        }
+        Identity fresh;
+        try {
+            fresh = authenticator.verifyFresh(token);
+        } catch (CredentialsException e) {
+            refuse(member, Codec.encode(new ServerMessage.Error("bad-token", e.getMessage())));
+            return;
+        }
+        if (!fresh.userId().equals(member.id())) {
+            refuse(member, Codec.encode(new ServerMessage.Error("bad-token", "the token is for another user;"
+                    + " a connection keeps its user: reconnect to change it")));
+            return;
+        }
+        member.clearStrikes();
+        sequencer.submitAlways(() -> {
+            member.identity(fresh);
+            member.outbox().offer(new Outgoing.Text(Codec.encode(new ServerMessage.Authenticated(fresh.expires().toString()))));
+            if (members.contains(member)) {
+                updateRole(member);
+            }
+        });
+    }
+
     /** Answers a frame the endpoint could not take at all (a binary frame), counting it as a refusal. */
     public void refuseFrame(Member member, String problem) {
         refuse(member, Codec.encode(Messages.badMessage(problem)));
+    }
+
+    /**
+     * The role of {@code who} on this sheet, by the access list as last committed. For checks on other
+     * threads (handshakes, HTTP reads); ops and joins are decided again in sequence.
+     */
+    public Role roleOf(Identity who) {
+        return AccessPolicy.roleOf(who, id(), accessView);
+    }
+
+    /** The access list as last committed, user id to role. */
+    public Map<String, Role> accessList() {
+        return accessView;
+    }
+
+    /**
+     * Sets {@code userId}'s access-list entry to {@code role} (null removes it), if {@code caller} owns
+     * the sheet. Completes once the change is durable: the user's open connections then get their
+     * new role, or are closed with 4003 when it is {@code none}.
+     */
+    public CompletableFuture<AccessResult> changeAccess(Identity caller, String userId, Role role) {
+        CompletableFuture<AccessResult> result = new CompletableFuture<>();
+        if (!sequencer.submit(() -> {
+            if (retired) {
+                result.complete(AccessResult.NO_SUCH_SHEET);
+            } else if (!AccessPolicy.roleOf(caller, id(), access).canManage()) {
+                result.complete(AccessResult.FORBIDDEN);
+            } else {
+                pendingAccess.addLast(new PendingAccess(userId, role, result));
+                committer.submitAccess(this, epoch, new Change.AccessChanged(id(), userId, role));
+            }
+        })) {
+            result.complete(AccessResult.BUSY);
+        }
+        return result;
+    }
+
+    /** Applies one op on behalf of {@code who} (from HTTP), if they may edit the sheet; see {@link #submit(String, String, Op)}. */
+    public CompletableFuture<OpResult> submit(Identity who, String opId, Op request) {
+        CompletableFuture<OpResult> result = new CompletableFuture<>();
+        if (!sequencer.submit(() -> {
+            if (!AccessPolicy.roleOf(who, id(), access).canEdit()) {
+                result.complete(readOnly(opId));
+            } else {
+                apply(who.userId(), opId, request, result::complete);
+            }
+        })) {
+            result.complete(OpResult.rejected(rejectedText(opId, Reason.RATE_LIMITED, "the sheet is overloaded"),
+                    Reason.RATE_LIMITED));
+        }
+        return result;
     }
 
     /** Applies one op on behalf of {@code by} (e.g. from HTTP), ordered, made durable and broadcast like socket ops. */
@@ -207,10 +329,13 @@ public final class Room {
         return done;
     }
 
-    /** Reported by the committer: these versions, and {@code snapshots} snapshots, are durable. */
-    void committed(List<Long> versions, int snapshots) {
+    /** Reported by the committer: these versions, {@code snapshots} snapshots and {@code accessChanges} access changes are durable. */
+    void committed(List<Long> versions, int snapshots, int accessChanges) {
         sequencer.submitAlways(() -> {
             snapshotsInFlight -= snapshots;
+            for (int i = 0; i < accessChanges; i++) {
+                applyAccess(pendingAccess.removeFirst());
+            }
             stored = true;
             for (long version : versions) {
                 Pending p = pending.peekFirst();
@@ -232,9 +357,12 @@ public final class Room {
      * ones), head is reset to the durable sheet, a new epoch begins, and the held rejections are
      * checked again against it. A report about an epoch already rolled back only counts snapshots.
      */
-    void commitFailed(String problem, int failedEpoch, int snapshots) {
+    void commitFailed(String problem, int failedEpoch, int snapshots, int accessChanges) {
         sequencer.submitAlways(() -> {
             snapshotsInFlight -= snapshots;
+            for (int i = 0; i < accessChanges; i++) {
+                pendingAccess.removeFirst().answer().complete(AccessResult.STORE_UNAVAILABLE);
+            }
             if (failedEpoch != epoch) {
                 finishRetirementIfIdle();
                 return;
@@ -261,7 +389,13 @@ public final class Room {
                 member.outbox().offer(new Outgoing.Text(result.text()));
             }
         };
-        if (!sequencer.submit(() -> apply(member.id(), op.id(), op.toOp(), answer))) {
+        if (!sequencer.submit(() -> {
+            if (member.role.canEdit()) {
+                apply(member.id(), op.id(), op.toOp(), answer);
+            } else {
+                answer.accept(readOnly(op.id()));
+            }
+        })) {
             refuse(member, rejectedText(op.id(), Reason.RATE_LIMITED, "the sheet is overloaded"));
         }
     }
@@ -319,6 +453,7 @@ public final class Room {
             // A sheet's first commit writes it as created, so its ops have a snapshot to replay on.
             submitSnapshot(Change.Snapshotted.creating(durable.snapshot()));
             initialSnapshotSent = true;
+            resubmitCreatorAccess();
         }
         committer.submit(this, epoch, new Change.Applied(id(), new LoggedOp(p.version(), by, opId, request, p.text(),
                 Instant.now()), head.rowCount(), head.columnCount()));
@@ -404,7 +539,7 @@ public final class Room {
     }
 
     private void finishRetirementIfIdle() {
-        if (retired && retirement != null && pending.isEmpty() && snapshotsInFlight == 0) {
+        if (retired && retirement != null && pending.isEmpty() && snapshotsInFlight == 0 && pendingAccess.isEmpty()) {
             committer.forget(this);
             retirement.complete(null);
         }
@@ -415,13 +550,13 @@ public final class Room {
         if (since != null && durable.incarnation().equals(incarnation) && log.covers(since, durable.version())
                 && log.replayFits(since, member.outbox().maxItems() / 2, member.outbox().maxBytes() / 2)) {
             member.outbox().offer(Outgoing.Update.of(Codec.encode(Messages.resumed(durable.id(), durable.incarnation(),
-                    durable.version(), member.id(), users, since)), since));
+                    durable.version(), member.id(), member.role.wire(), users, since)), since));
             for (OpLog.Entry missed : log.after(since)) {
                 member.outbox().offer(Outgoing.Update.of(missed.appliedText(), missed.version()));
             }
         } else {
             Snapshot snapshot = durable.snapshot();
-            member.outbox().offer(Outgoing.Update.of(Codec.encode(Messages.welcome(snapshot, member.id(), users)),
+            member.outbox().offer(Outgoing.Update.of(Codec.encode(Messages.welcome(snapshot, member.id(), member.role.wire(), users)),
                     snapshot.version()));
         }
     }
@@ -473,6 +608,54 @@ public final class Room {
             member.outbox().close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY,
                     "too many invalid or rate-limited messages in a row"));
         }
+    }
+
+    /**
+     * Writes a new sheet's access list (its creator as owner) after its creating snapshot: at once, and
+     * again when a failed first commit has the sheet written as created again.
+     */
+    private void resubmitCreatorAccess() {
+        access.forEach((user, role) -> {
+            pendingAccess.addLast(new PendingAccess(user, role, new CompletableFuture<>()));
+            committer.submitAccess(this, epoch, new Change.AccessChanged(id(), user, role));
+        });
+    }
+
+    /** A durable access-list change: the list, its copy for other threads, and the user's open connections. */
+    private void applyAccess(PendingAccess change) {
+        if (change.role() == null) {
+            access.remove(change.userId());
+        } else {
+            access.put(change.userId(), change.role());
+        }
+        accessView = Map.copyOf(access);
+        for (Member m : List.copyOf(members)) {
+            if (m.id().equals(change.userId())) {
+                updateRole(m);
+            }
+        }
+        change.answer().complete(AccessResult.DONE);
+    }
+
+    /** Decides the member's role again: tells it a new one, or closes it with 4003 when it has none. */
+    private void updateRole(Member member) {
+        Role role = AccessPolicy.roleOf(member.identity(), id(), access);
+        if (role == member.role) {
+            return;
+        }
+        member.role = role;
+        if (!role.canRead()) {
+            members.remove(member);
+            member.outbox().close(new CloseReason(CloseReason.CloseCodes.getCloseCode(ACCESS_REVOKED), "access revoked"));
+            broadcastPresence();
+        } else {
+            offer(member, new Outgoing.Text(Codec.encode(new ServerMessage.RoleChanged(role.wire()))));
+        }
+    }
+
+    private static OpResult readOnly(String opId) {
+        return OpResult.rejected(rejectedText(opId, Reason.READ_ONLY, "you may view this sheet but not change it"),
+                Reason.READ_ONLY);
     }
 
     private static String rejectedText(String opId, Reason reason, String message) {

@@ -1,5 +1,6 @@
 package dev.livegrid.room;
 
+import dev.livegrid.access.Role;
 import dev.livegrid.config.Settings;
 import dev.livegrid.sheet.Ids;
 import dev.livegrid.sheet.Limits;
@@ -104,6 +105,14 @@ public final class RoomRegistry implements AutoCloseable {
      * @throws RoomUnavailableException when the sheet is still being loaded, closed or deleted after {@link #WAIT}
      */
     public Room acquire(String sheetId, boolean create) {
+        return acquire(sheetId, create, null);
+    }
+
+    /**
+     * As {@link #acquire(String, boolean)}; a sheet this call creates gets {@code creator} (a user id,
+     * or null for none) as its owner in its access list.
+     */
+    public Room acquire(String sheetId, boolean create, String creator) {
         if (!Ids.isValid(sheetId)) {
             return null;
         }
@@ -123,7 +132,7 @@ public final class RoomRegistry implements AutoCloseable {
                 }
             }
             if (busy == null) {
-                return openHeld(sheetId, create, mine);
+                return openHeld(sheetId, create, creator, mine);
             }
             // Wait outside the lock: a retiring room finishes its commits, an opening one its load.
             await(busy, deadline, "sheet " + sheetId + " is still being loaded or closed");
@@ -131,10 +140,10 @@ public final class RoomRegistry implements AutoCloseable {
     }
 
     /** Loads the sheet without holding the lock (a store read may wait behind a slow commit), then holds it. */
-    private Room openHeld(String sheetId, boolean create, CompletableFuture<Void> opened) {
+    private Room openHeld(String sheetId, boolean create, String creator, CompletableFuture<Void> opened) {
         Room room = null;
         try {
-            room = open(sheetId, create);
+            room = open(sheetId, create, creator);
             return room;
         } finally {
             synchronized (this) {
@@ -291,7 +300,7 @@ public final class RoomRegistry implements AutoCloseable {
         }
     }
 
-    private Room open(String sheetId, boolean create) {
+    private Room open(String sheetId, boolean create, String creator) {
         Optional<StoredSheet> stored = store.load(sheetId);
         if (stored.isPresent()) {
             return restore(stored.get());
@@ -304,7 +313,8 @@ public final class RoomRegistry implements AutoCloseable {
         } else {
             return null;
         }
-        return new Room(Sheet.of(initial.withIncarnation(newIncarnation()), limits), false,
+        Map<String, Role> access = creator == null ? Map.of() : Map.of(creator, Role.OWNER);
+        return new Room(Sheet.of(initial.withIncarnation(newIncarnation()), limits), false, access,
                 new OpLog(settings.opWindow()), limits, settings.opWindow(), pool, committer);
     }
 
@@ -328,7 +338,8 @@ public final class RoomRegistry implements AutoCloseable {
             }
             log.append(new OpLog.Entry(op.version(), op.by(), op.opId(), op.request(), op.appliedText()));
         }
-        return new Room(Sheet.of(sheet.snapshot(), limits), true, log, limits, settings.opWindow(), pool, committer);
+        return new Room(Sheet.of(sheet.snapshot(), limits), true, stored.access(), log, limits, settings.opWindow(), pool,
+                committer);
     }
 
     /** A new sheet's incarnation: random, so a sheet id deleted and created again never repeats one. */

@@ -1,6 +1,10 @@
 package dev.livegrid.standalone;
 
+import dev.livegrid.config.AuthSettings;
+import dev.livegrid.config.InvalidSettingException;
+import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
+import dev.livegrid.endpoint.SheetAccessCheck;
 import dev.livegrid.endpoint.EchoEndpoint;
 import dev.livegrid.endpoint.EchoParameterCheck;
 import dev.livegrid.endpoint.LiveGridConfigurator;
@@ -69,10 +73,14 @@ public final class LiveGridServer implements AutoCloseable {
 
     /** Starts a server with these settings; it is listening when this returns. */
     public static LiveGridServer start(Settings settings) throws IOException {
+        if (settings.auth().mode() == AuthSettings.Mode.CONTAINER) {
+            throw new InvalidSettingException(Setting.AUTH, "container", "none or token on the standalone server;"
+                    + " container is for the WAR, where the Jakarta EE server signs users in");
+        }
         LiveGridContext context = new LiveGridContext(settings);
         TyrusServerContainer container = container((int) settings.maxMessageSize() + FRAME_HEADER_ALLOWANCE);
         HttpServer http = new HttpServer();
-        NetworkListener listener = new NetworkListener("livegrid", settings.bind(), settings.port());
+        NetworkListener listener = new NetworkListener("livegrid", settings.bindAddress(), settings.port());
         try {
             registerEndpoints(container, context);
             configure(listener, context, container);
@@ -81,7 +89,7 @@ public final class LiveGridServer implements AutoCloseable {
             // Grizzly refuses a body on GET or DELETE with an empty 400; servlet containers take it, and the API ignores it.
             http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
             http.getServerConfiguration().addHttpHandler(new ApiHttpHandler(
-                    new SheetApi(context.rooms(), settings),
+                    new SheetApi(context.rooms(), settings, context.authenticator()),
                     new CLStaticHttpHandler(LiveGridServer.class.getClassLoader(), "/webapp/")), "/");
             http.start();
         } catch (IOException | RuntimeException e) {
@@ -92,6 +100,7 @@ public final class LiveGridServer implements AutoCloseable {
         }
         LiveGridServer server = new LiveGridServer(settings, http, listener, container, context);
         LOG.info(server.describeUrls());
+        warnIfOpenToTheNetwork(settings);
         return server;
     }
 
@@ -130,12 +139,29 @@ public final class LiveGridServer implements AutoCloseable {
 
     private String describeUrls() {
         return "LiveGrid serving " + baseUri() + " (sheets " + webSocketUri("/sheets/") + "{sheetId}, echo "
-                + webSocketUri(EchoEndpoint.PATH) + ") on " + settings.bind() + ":" + port();
+                + webSocketUri(EchoEndpoint.PATH) + ") on " + settings.bindAddress() + ":" + port()
+                + " with auth " + settings.auth().mode().wire();
+    }
+
+    /** Without access control, listening beyond this machine lets anyone who can reach the port do anything. */
+    private static void warnIfOpenToTheNetwork(Settings settings) {
+        if (settings.auth().mode() != AuthSettings.Mode.NONE) {
+            return;
+        }
+        try {
+            if (!InetAddress.getByName(settings.bindAddress()).isLoopbackAddress()) {
+                LOG.warning(() -> "livegrid.auth is none and the server listens on " + settings.bindAddress()
+                        + ": anyone who can reach this port can read, change and delete every sheet. Set"
+                        + " LIVEGRID_AUTH=token (see docs/SECURITY.md), or LIVEGRID_BIND=127.0.0.1.");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String hostForUrls() {
         try {
-            InetAddress address = InetAddress.getByName(settings.bind());
+            InetAddress address = InetAddress.getByName(settings.bindAddress());
             if (address.isAnyLocalAddress()) {
                 return "localhost";
             }
@@ -164,7 +190,8 @@ public final class LiveGridServer implements AutoCloseable {
                 new ProtocolCheck(),
                 new OriginCheck(settings.allowedOrigins()),
                 new EchoParameterCheck(CONTEXT_PATH, settings.maxMessageSize()),
-                new SheetParameterCheck(CONTEXT_PATH));
+                new SheetParameterCheck(CONTEXT_PATH),
+                new SheetAccessCheck(CONTEXT_PATH, context));
         TCPNIOTransport transport = listener.getTransport();
         // Tyrus hands frames to endpoints on the thread that read them: keep that off the selector.
         transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());

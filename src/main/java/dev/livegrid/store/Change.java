@@ -1,9 +1,19 @@
 package dev.livegrid.store;
 
+import dev.livegrid.access.Role;
+
 import dev.livegrid.sheet.Snapshot;
 
 /** One thing a commit writes. */
 public sealed interface Change {
+
+    /**
+     * A sheet's access-list entry for one user set to {@code role}, or removed when {@code role} is
+     * null. Written only while the sheet exists: an entry that reaches the store after the sheet's
+     * delete writes nothing.
+     */
+    record AccessChanged(String sheetId, String userId, Role role) implements Change {
+    }
 
     String sheetId();
 

@@ -1,5 +1,6 @@
 package dev.livegrid.store;
 
+import dev.livegrid.access.Role;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -7,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -110,6 +112,11 @@ public final class DataSourceSheetStore implements SheetStore {
     @Override
     public synchronized boolean delete(String sheetId) {
         return tables.delete(sheetId);
+    }
+
+    @Override
+    public synchronized Map<String, Role> accessOf(String userId) {
+        return tables.accessOf(userId);
     }
 
     @Override

@@ -74,7 +74,12 @@ final class SharedSchema {
                     new Column("request", "TEXT", Kind.TEXT),
                     new Column("applied", "TEXT", Kind.TEXT),
                     new Column("at", "BIGINT", Kind.WHOLE)),
-                    List.of("sheet", "version")));
+                    List.of("sheet", "version")),
+            new Table(NAMES.access(), List.of(
+                    new Column("sheet", "VARCHAR(255)", Kind.TEXT),
+                    new Column("user_id", "VARCHAR(255)", Kind.TEXT),
+                    new Column("role", "VARCHAR(16)", Kind.TEXT)),
+                    List.of("sheet", "user_id")));
 
     private SharedSchema() {
     }

@@ -1,5 +1,9 @@
 package dev.livegrid.store;
 
+import dev.livegrid.access.Role;
+
+import java.util.Map;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -24,6 +28,9 @@ public interface SheetStore extends AutoCloseable {
 
     /** Removes the sheet and its ops; false if there was none. */
     boolean delete(String sheetId);
+
+    /** The access-list entries naming {@code userId}, by sheet id (what a listing shows that user). */
+    Map<String, Role> accessOf(String userId);
 
     /** The retained ops of a sheet, oldest first, that wrote the cell: its edits, and the insert of its row with a value for it. */
     List<LoggedOp> history(String sheetId, String row, String col);

@@ -1,5 +1,6 @@
 package dev.livegrid.store;
 
+import dev.livegrid.access.Role;
 import dev.livegrid.protocol.OpJson;
 import dev.livegrid.protocol.SnapshotJson;
 import dev.livegrid.sheet.Op;
@@ -12,12 +13,15 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * The two tables a store keeps sheets in — one row per sheet (its newest snapshot, version, size)
- * and one per retained op — and every statement on them, written once in SQL that SQLite, H2 and
+ * The tables a store keeps sheets in — one row per sheet (its newest snapshot, version, size), one
+ * per retained op, and one per access-list entry — and every statement on them, written once in SQL that SQLite, H2 and
  * PostgreSQL all run. {@link SqliteSheetStore} and {@link DataSourceSheetStore} differ only in where
  * a connection comes from and in how the tables are created and claimed; what a commit, load,
  * listing, delete or history does is here, so the two cannot drift apart. The tables' names are a
@@ -31,11 +35,12 @@ import java.util.Optional;
 final class SheetTables {
 
     /** Table and column names: the only thing that differs between the stores' schemas. */
-    record Names(String sheets, String ops, String rows, String columns) {
+    record Names(String sheets, String ops, String access, String rows, String columns) {
         /** SQLite's file format since the first release: existing {@code livegrid.db} files use these. */
-        static final Names SQLITE = new Names("sheets", "ops", "rows", "columns");
+        static final Names SQLITE = new Names("sheets", "ops", "access", "rows", "columns");
         /** Tables in a database shared with other applications (H2, PostgreSQL). */
-        static final Names SHARED = new Names("livegrid_sheets", "livegrid_ops", "row_count", "column_count");
+        static final Names SHARED = new Names("livegrid_sheets", "livegrid_ops", "livegrid_access", "row_count",
+                "column_count");
     }
 
     /** Lends a connection for one operation and takes it back. */
@@ -63,6 +68,11 @@ final class SheetTables {
     private final String compact;
     private final String deleteOps;
     private final String deleteSheet;
+    private final String selectAccess;
+    private final String selectAccessOf;
+    private final String deleteAccess;
+    private final String insertAccess;
+    private final String deleteSheetAccess;
 
     SheetTables(Names names, Connections connections, String where) {
         this.connections = connections;
@@ -86,6 +96,14 @@ final class SheetTables {
         compact = "DELETE FROM " + ops + " WHERE sheet = ? AND version < ?";
         deleteOps = "DELETE FROM " + ops + " WHERE sheet = ?";
         deleteSheet = "DELETE FROM " + sheets + " WHERE id = ?";
+        String access = names.access();
+        selectAccess = "SELECT user_id, role FROM " + access + " WHERE sheet = ?";
+        selectAccessOf = "SELECT sheet, role FROM " + access + " WHERE user_id = ?";
+        deleteAccess = "DELETE FROM " + access + " WHERE sheet = ? AND user_id = ?";
+        // Only while the sheet exists: an entry arriving after the sheet's delete must not outlive it.
+        insertAccess = "INSERT INTO " + access + " (sheet, user_id, role) SELECT ?, ?, ? FROM " + sheets
+                + " WHERE id = ?";
+        deleteSheetAccess = "DELETE FROM " + access + " WHERE sheet = ?";
     }
 
     /** Where the data lives, for logs and error messages. */
@@ -102,7 +120,8 @@ final class SheetTables {
                         if (!r.next()) {
                             return Optional.empty();
                         }
-                        return Optional.of(new StoredSheet(SnapshotJson.read(r.getString(1)), ops(c, sheetId)));
+                        return Optional.of(new StoredSheet(SnapshotJson.read(r.getString(1)), ops(c, sheetId),
+                                access(c, sheetId)));
                     }
                 }
             });
@@ -118,8 +137,10 @@ final class SheetTables {
                     for (Change change : changes) {
                         if (change instanceof Change.Applied applied) {
                             writes.write(applied);
+                        } else if (change instanceof Change.Snapshotted snapshotted) {
+                            writes.write(snapshotted);
                         } else {
-                            writes.write((Change.Snapshotted) change);
+                            writes.write((Change.AccessChanged) change);
                         }
                     }
                 }
@@ -153,15 +174,37 @@ final class SheetTables {
         try {
             return transaction(c -> {
                 try (PreparedStatement ops = c.prepareStatement(deleteOps);
+                     PreparedStatement access = c.prepareStatement(deleteSheetAccess);
                      PreparedStatement sheet = c.prepareStatement(deleteSheet)) {
                     ops.setString(1, sheetId);
                     ops.executeUpdate();
+                    access.setString(1, sheetId);
+                    access.executeUpdate();
                     sheet.setString(1, sheetId);
                     return sheet.executeUpdate() > 0;
                 }
             });
         } catch (SQLException e) {
             throw failure("delete sheet " + sheetId, e);
+        }
+    }
+
+    Map<String, Role> accessOf(String userId) {
+        try {
+            return transaction(c -> {
+                Map<String, Role> bySheet = new TreeMap<>();
+                try (PreparedStatement q = c.prepareStatement(selectAccessOf)) {
+                    q.setString(1, userId);
+                    try (ResultSet r = q.executeQuery()) {
+                        while (r.next()) {
+                            bySheet.put(r.getString(1), Role.parse(r.getString(2)));
+                        }
+                    }
+                }
+                return bySheet;
+            });
+        } catch (SQLException | RuntimeException e) {
+            throw failure("read the access of a user", e);
         }
     }
 
@@ -248,6 +291,19 @@ final class SheetTables {
         return ops;
     }
 
+    private Map<String, Role> access(Connection c, String sheetId) throws SQLException {
+        Map<String, Role> byUser = new HashMap<>();
+        try (PreparedStatement q = c.prepareStatement(selectAccess)) {
+            q.setString(1, sheetId);
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    byUser.put(r.getString(1), Role.parse(r.getString(2)));
+                }
+            }
+        }
+        return byUser;
+    }
+
     /** The statements of one commit, prepared once for all its changes. */
     private final class Writes implements AutoCloseable {
 
@@ -257,6 +313,8 @@ final class SheetTables {
         private final PreparedStatement replaceSnapshot;
         private final PreparedStatement insertSheet;
         private final PreparedStatement compact;
+        private final PreparedStatement deleteAccess;
+        private final PreparedStatement insertAccess;
 
         Writes(Connection c) throws SQLException {
             try {
@@ -265,6 +323,8 @@ final class SheetTables {
                 replaceSnapshot = prepare(c, SheetTables.this.replaceSnapshot);
                 insertSheet = prepare(c, SheetTables.this.insertSheet);
                 compact = prepare(c, SheetTables.this.compact);
+                deleteAccess = prepare(c, SheetTables.this.deleteAccess);
+                insertAccess = prepare(c, SheetTables.this.insertAccess);
             } catch (SQLException e) {
                 close();
                 throw e;
@@ -329,6 +389,20 @@ final class SheetTables {
             compact.setString(1, snapshot.sheet());
             compact.setLong(2, change.keepFrom());
             compact.executeUpdate();
+        }
+
+        /** Replaces the user's entry (delete, then insert while the sheet exists), or only removes it. */
+        void write(Change.AccessChanged change) throws SQLException {
+            deleteAccess.setString(1, change.sheetId());
+            deleteAccess.setString(2, change.userId());
+            deleteAccess.executeUpdate();
+            if (change.role() != null) {
+                insertAccess.setString(1, change.sheetId());
+                insertAccess.setString(2, change.userId());
+                insertAccess.setString(3, change.role().wire());
+                insertAccess.setString(4, change.sheetId());
+                insertAccess.executeUpdate();
+            }
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.livegrid.store;
 
+import dev.livegrid.access.Role;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -7,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,7 +18,8 @@ import java.util.Optional;
  * are batched by the caller (group commit), so one fsync serves many ops and many sheets.
  * <p>
  * This class owns what is SQLite's alone: the file, its lock, its application id, the PRAGMAs and
- * the schema below (unchanged since the first release, so every existing file opens). The
+ * the schema below (the tables of the first release unchanged, so every existing file opens; the
+ * access table was added later and is created in older files when they are opened). The
  * statements on the tables are {@link SheetTables}', shared with {@link DataSourceSheetStore}.
  */
 public final class SqliteSheetStore implements SheetStore {
@@ -30,6 +33,9 @@ public final class SqliteSheetStore implements SheetStore {
               sheet TEXT NOT NULL, version INTEGER NOT NULL, author TEXT NOT NULL, op_id TEXT NOT NULL,
               request TEXT NOT NULL, applied TEXT NOT NULL, at INTEGER NOT NULL,
               PRIMARY KEY (sheet, version)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS access (
+              sheet TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL,
+              PRIMARY KEY (sheet, user_id)) WITHOUT ROWID;
             """;
 
     private final Connection db;
@@ -145,6 +151,11 @@ public final class SqliteSheetStore implements SheetStore {
     @Override
     public synchronized boolean delete(String sheetId) {
         return tables.delete(sheetId);
+    }
+
+    @Override
+    public synchronized Map<String, Role> accessOf(String userId) {
+        return tables.accessOf(userId);
     }
 
     @Override

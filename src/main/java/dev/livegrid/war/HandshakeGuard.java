@@ -65,6 +65,6 @@ final class HandshakeGuard implements Filter {
             headers.put(name, Collections.list(request.getHeaders(name)));
         }
         return new Handshake(request.getMethod(), request.getProtocol(), request.getRequestURI(),
-                request.getQueryString(), headers);
+                request.getQueryString(), headers, ServletUser.of(request));
     }
 }

@@ -24,7 +24,8 @@ class SettingsTest {
         Settings s = Settings.defaults();
         assertAll(
                 () -> assertEquals(8080, s.port()),
-                () -> assertEquals("0.0.0.0", s.bind()),
+                () -> assertEquals("auto", s.bind()),
+                () -> assertEquals("127.0.0.1", s.bindAddress()),
                 () -> assertEquals(Duration.ofSeconds(25), s.pingInterval()),
                 () -> assertEquals(Duration.ofSeconds(10), s.pongTimeout()),
                 () -> assertEquals(1024 * 1024, s.maxMessageSize()),

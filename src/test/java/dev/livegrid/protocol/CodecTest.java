@@ -271,13 +271,15 @@ class CodecTest {
 
     @Test
     void encodesAFullWelcomeWithColumnsRowsAndUsersButNoSince() {
-        ServerMessage.Welcome welcome = Messages.welcome(Sheets.demo(), "u-3f2a",
+        ServerMessage.Welcome welcome = Messages.welcome(Sheets.demo(), "u-3f2a", "editor",
                 List.of(new ServerMessage.User("u-3f2a", "Alice", null)));
 
         JsonObject json = parse(Codec.encode(welcome));
 
         assertEquals("welcome", json.getString("type"));
-        assertEquals(Set.of("type", "sheet", "incarnation", "version", "you", "columns", "rows", "users"), json.keySet());
+        assertEquals(Set.of("type", "sheet", "incarnation", "version", "you", "role", "columns", "rows", "users"),
+                json.keySet());
+        assertEquals("editor", json.getString("role"));
         assertEquals("demo", json.getString("sheet"));
         assertEquals("0", json.getString("incarnation"));
         assertEquals(0, json.getJsonNumber("version").longValueExact());
@@ -303,7 +305,7 @@ class CodecTest {
     void encodesAnEmptiedCellInAWelcomeWithAnExplicitNullValue() {
         Map<String, ServerMessage.CellView> cells = new LinkedHashMap<>();
         cells.put("c1", new ServerMessage.CellView(null, 5));
-        ServerMessage.Welcome welcome = new ServerMessage.Welcome("s", "k1", 5, "u", List.of(new ServerMessage.ColumnView("c1", "n")),
+        ServerMessage.Welcome welcome = new ServerMessage.Welcome("s", "k1", 5, "u", "owner", List.of(new ServerMessage.ColumnView("c1", "n")),
                 List.of(new ServerMessage.RowView("r1", cells)), List.of(), null);
 
         JsonObject cell = parse(Codec.encode(welcome)).getJsonArray("rows").getJsonObject(0)
@@ -315,13 +317,14 @@ class CodecTest {
 
     @Test
     void encodesAResumedWelcomeWithSinceAndWithoutColumnsOrRows() {
-        ServerMessage.Welcome resumed = Messages.resumed("demo", "k1", 12, "u-91c0",
+        ServerMessage.Welcome resumed = Messages.resumed("demo", "k1", 12, "u-91c0", "viewer",
                 List.of(new ServerMessage.User("u-91c0", "Bob", new ServerMessage.Focus("r1", "c2"))), 9);
 
         JsonObject json = parse(Codec.encode(resumed));
 
         assertEquals("welcome", json.getString("type"));
-        assertEquals(Set.of("type", "sheet", "incarnation", "version", "you", "since", "users"), json.keySet());
+        assertEquals(Set.of("type", "sheet", "incarnation", "version", "you", "role", "since", "users"), json.keySet());
+        assertEquals("viewer", json.getString("role"));
         assertEquals("k1", json.getString("incarnation"));
         assertEquals("demo", json.getString("sheet"));
         assertEquals(12, json.getJsonNumber("version").longValueExact());
@@ -509,8 +512,10 @@ class CodecTest {
     void messageEncoderEncodesLikeTheCodec() {
         MessageEncoder encoder = new MessageEncoder();
         List<ServerMessage> messages = List.of(
-                Messages.welcome(Sheets.demo(), "u", List.of(new ServerMessage.User("u", "A", null))),
-                Messages.resumed("demo", "k1", 3, "u", List.of(), 1),
+                Messages.welcome(Sheets.demo(), "u", "owner", List.of(new ServerMessage.User("u", "A", null))),
+                Messages.resumed("demo", "k1", 3, "u", "owner", List.of(), 1),
+                new ServerMessage.RoleChanged("viewer"),
+                new ServerMessage.Authenticated("2026-12-02T16:00:00Z"),
                 new ServerMessage.Applied(1, "u", "o", new Op.DeleteRow("r1"), null),
                 Messages.rejected("o", Rejection.of(Reason.INVALID, "m")),
                 new ServerMessage.Presence(List.of()),

@@ -1,5 +1,7 @@
 package dev.livegrid.store;
 
+import dev.livegrid.access.Role;
+
 import dev.livegrid.sheet.Limits;
 import dev.livegrid.sheet.Op;
 import dev.livegrid.sheet.Outcome;
@@ -59,6 +61,29 @@ abstract class SheetStoreContract {
     protected final <S extends SheetStore> S opened(S store) {
         opened.add(store);
         return store;
+    }
+
+    // ---- access lists ----
+
+    @Test
+    void accessEntriesAreKeptWithTheSheetReplacedRemovedAndGoneWithIt() {
+        SheetStore store = store();
+        OpWriter w = OpWriter.empty("team");
+        store.commit(List.of(w.created(), new Change.AccessChanged("team", "alice", Role.OWNER),
+                new Change.AccessChanged("team", "bob@example.com", Role.EDITOR)));
+        store.commit(List.of(OpWriter.empty("other").created(), new Change.AccessChanged("other", "bob@example.com", Role.NONE)));
+        assertEquals(Map.of("alice", Role.OWNER, "bob@example.com", Role.EDITOR), store.load("team").orElseThrow().access());
+        store.commit(List.of(new Change.AccessChanged("team", "bob@example.com", Role.VIEWER),
+                new Change.AccessChanged("team", "alice", null)));
+        assertEquals(Map.of("bob@example.com", Role.VIEWER), store.load("team").orElseThrow().access());
+        assertEquals(Map.of("team", Role.VIEWER, "other", Role.NONE), store.accessOf("bob@example.com"));
+        assertEquals(Map.of(), store.accessOf("nobody"));
+
+        assertTrue(store.delete("team"));
+        assertEquals(Map.of("other", Role.NONE), store.accessOf("bob@example.com"), "a deleted sheet's entries go with it");
+        store.commit(List.of(new Change.AccessChanged("team", "carol", Role.OWNER)));
+        assertEquals(Map.of(), store.accessOf("carol"), "an entry for a sheet that is gone writes nothing");
+        assertTrue(store.load("team").isEmpty());
     }
 
     // ---- commit and load ----

@@ -1,5 +1,6 @@
 package dev.livegrid.support;
 
+import dev.livegrid.access.Role;
 import dev.livegrid.store.Change;
 import dev.livegrid.store.LoggedOp;
 import dev.livegrid.store.SheetStore;
@@ -8,6 +9,7 @@ import dev.livegrid.store.SqliteSheetStore;
 import dev.livegrid.store.StoredSheet;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,6 +38,11 @@ public abstract class InMemoryStoreWrapper implements SheetStore {
     @Override
     public boolean delete(String sheetId) {
         return inner.delete(sheetId);
+    }
+
+    @Override
+    public Map<String, Role> accessOf(String userId) {
+        return inner.accessOf(userId);
     }
 
     @Override

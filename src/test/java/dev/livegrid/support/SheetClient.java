@@ -112,8 +112,14 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
      * unless the query names one itself.
      */
     public SheetClient connect(URI uri) throws Exception {
-        HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(withIncarnation(uri), this)
-                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        return connect(uri, Map.of());
+    }
+
+    /** As {@link #connect(URI)}, sending these headers with the handshake (e.g. {@code Authorization}). */
+    public SheetClient connect(URI uri, Map<String, String> headers) throws Exception {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        headers.forEach(builder::header);
+        builder.buildAsync(withIncarnation(uri), this).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return this;
     }
 
@@ -139,13 +145,25 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
      * @throws AssertionError if the handshake succeeded
      */
     public static int refusedHandshakeStatus(URI uri) throws Exception {
+        return refusedHandshake(uri, Map.of()).statusCode();
+    }
+
+    /**
+     * The HTTP response with which the server refused the WebSocket handshake to {@code uri} sent with
+     * these headers.
+     *
+     * @throws AssertionError if the handshake succeeded
+     */
+    public static java.net.http.HttpResponse<?> refusedHandshake(URI uri, Map<String, String> headers) throws Exception {
         WebSocket opened;
         try {
-            opened = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(uri, new WebSocket.Listener() {
+            WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+            headers.forEach(builder::header);
+            opened = builder.buildAsync(uri, new WebSocket.Listener() {
             }).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
-                return refused.getResponse().statusCode();
+                return refused.getResponse();
             }
             throw e;
         }
@@ -474,6 +492,9 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
                     answers.computeIfPresent(m.getString("id"), (id, n) -> n + 1);
                 }
                 case "error" -> errors++;
+                case "role", "authenticated" -> {
+                    // access: kept in the inbox for the test to read
+                }
                 case "presence" -> {
                     // kept below if asked for
                 }
