@@ -284,6 +284,97 @@ class AccessControlTest {
     }
 
     @Test
+    void accessListsSurviveARestartAndDoNotOutliveTheirSheet(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Settings onDisk = TestSettings.loopback().with(Map.of(Setting.AUTH, "token", Setting.TOKEN_SECRET, Tokens.SECRET,
+                Setting.DATA_DIR, dir.toString()));
+        String alice = editor("alice");
+        String bob = editor("bob");
+        try (LiveGridServer first = LiveGridServer.start(onDisk);
+             SheetClient creator = new SheetClient().connect(first.webSocketUri("/sheets/kept"), Tokens.bearer(alice))) {
+            assertEquals("owner", creator.awaitWelcome().getString("role"));
+            assertEquals(200, put(first, "kept", "bob", alice, "viewer"));
+        }
+        try (LiveGridServer second = LiveGridServer.start(onDisk)) {
+            try (SheetClient b = new SheetClient().connect(second.webSocketUri("/sheets/kept"), Tokens.bearer(bob))) {
+                assertEquals("viewer", b.awaitWelcome().getString("role"), "bob's entry survived the restart");
+            }
+            try (SheetClient a = new SheetClient().connect(second.webSocketUri("/sheets/kept"), Tokens.bearer(alice))) {
+                assertEquals("owner", a.awaitWelcome().getString("role"), "and so did alice's");
+            }
+            assertEquals(200, put(second, "kept", "bob", alice, "none"));
+            assertEquals(204, send(second, "DELETE", "api/sheets/kept", alice, null).statusCode());
+            // Created again by someone else: a new sheet, with nothing of the old access list.
+            try (SheetClient carol = new SheetClient().connect(second.webSocketUri("/sheets/kept"), Tokens.bearer(editor("carol")))) {
+                assertEquals("owner", carol.awaitWelcome().getString("role"));
+            }
+            try (SheetClient b = new SheetClient().connect(second.webSocketUri("/sheets/kept"), Tokens.bearer(bob))) {
+                assertEquals("editor", b.awaitWelcome().getString("role"), "bob's old 'none' went with the deleted sheet");
+            }
+            JsonObject list = json(send(second, "GET", "api/sheets/kept/access", editor("carol"), null).body());
+            assertEquals(1, list.getJsonArray("entries").size(), list.toString());
+        }
+    }
+
+    private static int put(LiveGridServer on, String sheet, String user, String token, String role) throws Exception {
+        return send(on, "PUT", "api/sheets/" + sheet + "/access/" + user, token, "{\"role\":\"" + role + "\"}").statusCode();
+    }
+
+    private static HttpResponse<String> send(LiveGridServer on, String method, String path, String token, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(on.baseUri().resolve(path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", "Bearer " + token);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void tokensNeverReachTheLog() throws Exception {
+        List<String> logged = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record.getLoggerName() + " " + record.getMessage() + " " + java.util.Arrays.toString(record.getParameters())
+                        + " " + (record.getThrown() == null ? "" : record.getThrown().toString()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger livegrid = java.util.logging.Logger.getLogger("dev.livegrid");
+        java.util.logging.Level before = livegrid.getLevel();
+        livegrid.setLevel(java.util.logging.Level.ALL);
+        java.util.logging.Logger.getLogger("").addHandler(capture);
+        String good = editor("logged-user");
+        String forged = Tokens.hs256("another-secret-of-forty-bytes-0123456789").withRole("eve", "admin");
+        try {
+            try (SheetClient c = new SheetClient().connect(URI.create(sheet("log-sheet") + "?access_token=" + good))) {
+                c.awaitWelcome();
+                c.send("{\"type\":\"auth\",\"token\":\"" + forged + "\"}");
+                c.next("error");
+            }
+            SheetClient.refusedHandshake(URI.create(sheet("log-sheet") + "?access_token=" + forged), Map.of());
+            SheetClient.refusedHandshake(sheet("log-sheet"), Tokens.bearer(forged));
+            http("GET", "api/sheets/log-sheet", forged, null);
+            http("POST", "api/sheets/log-sheet/ops", good, "{broken");
+        } finally {
+            java.util.logging.Logger.getLogger("").removeHandler(capture);
+            livegrid.setLevel(before);
+        }
+        for (String record : List.copyOf(logged)) {
+            for (String token : List.of(good, forged, good.substring(good.lastIndexOf('.') + 1),
+                    forged.substring(forged.lastIndexOf('.') + 1))) {
+                assertFalse(record.contains(token), "a token (or its signature) was logged: " + record);
+            }
+        }
+    }
+
+    @Test
     void echoNeedsNoToken() throws Exception {
         HttpResponse<String> page = http("GET", "echo.html", null, null);
         assertEquals(200, page.statusCode());
