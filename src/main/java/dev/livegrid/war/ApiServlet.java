@@ -20,15 +20,21 @@ final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient SheetApi api;
+    private final boolean containerLogin;
 
-    ApiServlet(SheetApi api) {
+    /** @param containerLogin whether the server must authenticate callers first ({@code auth=container}) */
+    ApiServlet(SheetApi api, boolean containerLogin) {
         this.api = api;
+        this.containerLogin = containerLogin;
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // The API's paths are relative to the application and not decoded, as the request URI is.
         String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (containerLogin && api.isApiPath(path) && !ServletUser.signIn(request, response)) {
+            return; // the server answered with its challenge (401)
+        }
         Optional<ApiResponse> answer = api.handle(request.getMethod(), path, request.getQueryString(),
                 name -> header(request, name), request.getInputStream(), request.getContentLengthLong(),
                 ServletUser.of(request));

@@ -30,15 +30,22 @@ import java.util.Optional;
 final class HandshakeGuard implements Filter {
 
     private final HandshakeRules rules;
+    private final boolean containerLogin;
 
-    HandshakeGuard(List<HandshakeCheck> checks) {
+    /** @param containerLogin whether the server must authenticate callers first ({@code auth=container}) */
+    HandshakeGuard(List<HandshakeCheck> checks, boolean containerLogin) {
         this.rules = new HandshakeRules(checks);
+        this.containerLogin = containerLogin;
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse answer) {
+            boolean sheet = http.getRequestURI().startsWith(http.getContextPath() + "/sheets/");
+            if (containerLogin && sheet && !ServletUser.signIn(http, answer)) {
+                return; // the server answered with its challenge (401)
+            }
             Optional<Refusal> refusal = rules.answer(handshakeOf(http));
             if (refusal.isPresent()) {
                 refuse(refusal.get(), answer);

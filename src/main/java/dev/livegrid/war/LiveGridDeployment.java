@@ -5,6 +5,7 @@ import dev.livegrid.endpoint.EchoEndpoint;
 import dev.livegrid.endpoint.EchoParameterCheck;
 import dev.livegrid.endpoint.LiveGridConfigurator;
 import dev.livegrid.endpoint.LiveGridContext;
+import dev.livegrid.config.AuthSettings;
 import dev.livegrid.endpoint.SheetAccessCheck;
 import dev.livegrid.endpoint.SheetParameterCheck;
 import dev.livegrid.guard.OriginCheck;
@@ -98,14 +99,16 @@ public final class LiveGridDeployment implements ServletContextListener {
     private static void register(ServletContext servlet, LiveGridContext context) {
         Settings settings = context.settings();
         String root = servlet.getContextPath();
-        servlet.addServlet("livegrid-api", new ApiServlet(new SheetApi(context.rooms(), settings, context.authenticator())))
+        boolean containerLogin = settings.auth().mode() == AuthSettings.Mode.CONTAINER;
+        servlet.addServlet("livegrid-api", new ApiServlet(new SheetApi(context.rooms(), settings, context.authenticator()),
+                        containerLogin))
                 .addMapping("/api", "/api/*", "/input-change");
         FilterRegistration.Dynamic guard = servlet.addFilter("livegrid-handshake-guard", new HandshakeGuard(List.of(
                 new ProtocolCheck(),
                 new OriginCheck(settings.allowedOrigins()),
                 new EchoParameterCheck(root, settings.maxMessageSize()),
                 new SheetParameterCheck(root),
-                new SheetAccessCheck(root, context))));
+                new SheetAccessCheck(root, context)), containerLogin));
         guard.setAsyncSupported(true);
         // Before every other filter: the container's WebSocket upgrade is itself a filter on some servers.
         guard.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, EchoEndpoint.PATH, "/sheets/*");

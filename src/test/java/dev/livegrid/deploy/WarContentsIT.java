@@ -23,8 +23,9 @@ class WarContentsIT {
     @Test
     void jakartaEeWarCarriesNoServerProvidedJar() throws IOException {
         List<String> entries = entries(Path.of(System.getProperty("livegrid.war", "target/livegrid.war")));
-        assertEquals(List.of("WEB-INF/lib/sqlite-jdbc-3.54.1.0.jar"), libs(entries),
-                "only the embedded store's driver: every Jakarta API and runtime is the server's");
+        assertEquals(List.of("WEB-INF/lib/nimbus-jose-jwt-10.10.jar", "WEB-INF/lib/sqlite-jdbc-3.54.1.0.jar"),
+                libs(entries), "only the embedded store's driver and the token library: every Jakarta API and"
+                        + " runtime is the server's");
         assertCommonLayout(entries);
     }
 
@@ -33,7 +34,7 @@ class WarContentsIT {
         List<String> entries = entries(Path.of(System.getProperty("livegrid.servletWar", "target/servlet/livegrid.war")));
         List<String> libs = libs(entries).stream().map(l -> l.replaceAll("-[0-9][^/]*\\.jar$", "")).sorted().toList();
         assertEquals(List.of("WEB-INF/lib/jakarta.json-api", "WEB-INF/lib/jakarta.json.bind-api",
-                "WEB-INF/lib/parsson", "WEB-INF/lib/sqlite-jdbc", "WEB-INF/lib/yasson"), libs);
+                "WEB-INF/lib/nimbus-jose-jwt", "WEB-INF/lib/parsson", "WEB-INF/lib/sqlite-jdbc", "WEB-INF/lib/yasson"), libs);
         assertCommonLayout(entries);
     }
 
@@ -42,6 +43,7 @@ class WarContentsIT {
             assertTrue(entries.contains(page), "web resource " + page + " at the WAR's root");
         }
         assertTrue(entries.contains("WEB-INF/classes/dev/livegrid/war/LiveGridDeployment.class"));
+        assertTrue(entries.contains("WEB-INF/web.xml"), "the login configuration and roles of auth=container");
         assertTrue(entries.contains("WEB-INF/classes/dev/livegrid/endpoint/SheetEndpoint.class"));
         assertFalse(entries.stream().anyMatch(e -> e.startsWith("WEB-INF/classes/dev/livegrid/standalone/")),
                 "the standalone launcher stays out");
