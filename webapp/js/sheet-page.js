@@ -146,7 +146,7 @@ function renderConflict(td, conflict) {
 
 /** Everyone else on this cell: a name tag each, and the cell outlined in the first one's colour. */
 function renderMarkers(td, rowId, colId) {
-    const here = client.users.filter((user) => user.id !== client.you
+    const here = (view.stopped === null ? client.users : []).filter((user) => user.id !== client.you
         && user.focus && user.focus.row === rowId && user.focus.col === colId);
     const tags = here.map((user) => {
         const tag = document.createElement('span');
@@ -166,7 +166,9 @@ function renderMarkers(td, rowId, colId) {
 }
 
 function renderUsers() {
-    const items = client.users.map((user) => {
+    // Once the page has stopped it hears no more presence: who was here then is not who is here now.
+    const users = view.stopped === null ? client.users : [];
+    const items = users.map((user) => {
         const li = document.createElement('li');
         li.dataset.user = user.id;
         li.style.setProperty('--user-color', colorOf(user.id));
@@ -201,6 +203,7 @@ function renderToolbar() {
     document.getElementById('rename-column').disabled = !editable || !col;
     document.getElementById('delete-column').disabled = !editable || !col;
     document.getElementById('grid').classList.toggle('read-only', !editable);
+    document.getElementById('edit-hint').hidden = !editable;
     document.getElementById('view-only').hidden = view.stopped !== null || canEdit(client.role);
 }
 
@@ -638,6 +641,7 @@ function notSignedIn(message) {
     showSheet(false);
     if (!current) {
         stop('sign-in', 'The server refused to connect: ' + message);
+        document.getElementById('identity').hidden = true; // nobody: the name shown was made up for none mode
         showNotice('sign-in', 'Sign-in required',
             'This LiveGrid server shows sheets only to signed-in users, and this page was opened without an access token.',
             ['Open the page with your access token after ', { code: '#token=' }, ' in its address: ',

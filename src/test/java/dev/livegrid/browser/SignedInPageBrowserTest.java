@@ -131,6 +131,7 @@ class SignedInPageBrowserTest {
         assertTrue(shown("view-only"), "the page says it is view only");
         assertTrue(text("view-only").startsWith("View only"), text("view-only"));
         assertTrue(grid().getAttribute("class").contains("read-only"));
+        assertFalse(shown("edit-hint"), "the page explains how to edit to a viewer");
         for (String button : List.of("add-row", "delete-row", "add-column", "rename-column", "delete-column")) {
             assertFalse(driver.findElement(By.id(button)).isEnabled(), button + " is enabled for a viewer");
         }
@@ -187,6 +188,7 @@ class SignedInPageBrowserTest {
             assertTrue(text("notice").contains(server.baseUri().resolve(address) + "#token=YOUR-TOKEN"), text("notice"));
             assertFalse(shown("sheet"), "a grid is shown without a sign-in");
             assertFalse(shown("toolbar"));
+            assertFalse(shown("identity"), "a made-up guest name is shown to nobody in particular");
         }
     }
 
@@ -225,6 +227,7 @@ class SignedInPageBrowserTest {
         assertTrue(text("messages").contains("4001"), text("messages"));
         assertTrue(shown("sheet"), "the table stays, read-only");
         assertTrue(grid().getAttribute("class").contains("read-only"));
+        assertEquals("", text("users"), "who was here when the page stopped is no longer known");
         staysClosed("expired");
 
         String fresh = token("tess", "Tess", "editor", Duration.ofHours(1));
