@@ -266,8 +266,8 @@ function randomPrefix() {
  * - `rejected` {...message, op}       one of this client's ops was refused (op: what was sent)
  * - `presence` {users}
  * - `pending`  {pending}              the unacknowledged ops changed
- * - `role`     {role}                 the user's role on the sheet changed while connected (an owner changed
- *                                     the access list, or a fresh token grants another role)
+ * - `role`     {role}                 the user's role on the sheet changed (an owner changed the access list, or
+ *                                     a fresh token grants another role), live or while reconnecting
  * - `authenticated` {expires}         the server accepted a fresh token (see authenticate); `token` is now it
  * - `error`    {code, message, ...}   a server `error` (code 'bad-token': a fresh token was refused, the
  *                                     connection keeps its current one), a final close (closeCode: 4001 token
@@ -612,6 +612,7 @@ export class LiveGridClient extends EventTarget {
     }
 
     #onWelcome(welcome) {
+        const roleBefore = this.#state.role;
         if (isResumeWelcome(welcome)) {
             if (welcome.since !== this.#state.version) {
                 // Not what was asked for: start over with a fresh join rather than guess.
@@ -640,6 +641,9 @@ export class LiveGridClient extends EventTarget {
         this.#setStatus(Status.OPEN);
         this.#emit('state', { state: this.#state, cause: 'welcome' });
         this.#emit('presence', { users: this.#state.users });
+        if (roleBefore !== null && this.#state.role !== roleBefore) {
+            this.#emit('role', { role: this.#state.role }); // changed while this client was away
+        }
     }
 
     /**

@@ -271,7 +271,11 @@ class FakeSocket {
 const PAGE = { protocol: 'http:', host: 'h:1', pathname: '/livegrid/index.html' };
 /** The client key the tests' clients use, so their URLs are known. */
 const KEY = 'test-client-key-0001';
-const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+/**
+ * Lets the client's promise chains settle first (they register its reconnect timers), then waits 5 ms,
+ * so a timer of 0 ms the client set is always due before this one, however loaded the machine is.
+ */
+const tick = () => new Promise((resolve) => setImmediate(resolve)).then(() => new Promise((resolve) => setTimeout(resolve, 5)));
 
 /** A fetch that answers every question with `answer` (a function of the URL), recording the URLs asked and their options. */
 function fakeFetch(answer) {
@@ -667,7 +671,7 @@ describe('LiveGridClient with a token', () => {
         assert.equal(sheetUrl(PAGE, 'demo', { token: 'a b' }), 'ws://h:1/livegrid/sheets/demo?access_token=a+b');
     });
 
-    test('the role comes with the welcome (a resume welcome too) and changes with a role message', async () => {
+    test('the role comes with the welcome (a resume welcome too) and changes with a role message or a new welcome', async () => {
         const { client, events } = signedIn();
         assert.equal(client.role, null);
         FakeSocket.last().receive(SIGNED_IN);
@@ -680,6 +684,8 @@ describe('LiveGridClient with a token', () => {
         await tick();
         FakeSocket.last().receive({ type: 'welcome', sheet: 'demo', version: 7, you: 'ada', role: 'owner', since: 7, users: [] });
         assert.equal(client.role, 'owner');
+        assert.deepEqual(events.filter((e) => e.type === 'role').map((e) => e.role), ['viewer', 'owner'],
+            'a role changed while reconnecting is announced too');
     });
 
     test('a refused handshake is asked about with the token in an Authorization header, not in the URL', async () => {
