@@ -12,12 +12,24 @@ export const Status = Object.freeze({
     CONNECTING: 'connecting', OPEN: 'open', RECONNECTING: 'reconnecting', CLOSED: 'closed',
 });
 
-/** Close codes after which reconnecting cannot help: no such sheet, policy (origin, auth). */
-const FINAL_CLOSE_CODES = new Set([4004, 1008]);
+/** Close code: the connection's token expired (send a fresh one with `authenticate` before that). */
+export const TOKEN_EXPIRED = 4001;
+/** Close code: the user's access to the sheet was revoked (or they have none). */
+export const ACCESS_REVOKED = 4003;
+/**
+ * Close codes after which reconnecting cannot help: no such sheet, policy (origin, auth), an expired
+ * token (the same token would be refused), revoked access.
+ */
+const FINAL_CLOSE_CODES = new Set([4004, 1008, TOKEN_EXPIRED, ACCESS_REVOKED]);
 /** What a browser reports for a handshake that failed, whether refused or never answered. */
 const ABNORMAL = 1006;
-/** Answers to "why was my handshake refused?" (docs/PROTOCOL.md §1) that retrying cannot change. */
-const REFUSED_STATUSES = new Set([400, 403]);
+/**
+ * Answers to "why was my handshake refused?" (docs/PROTOCOL.md §1) that retrying cannot change:
+ * bad parameters, no or a refused token, no role on the sheet (or a foreign origin).
+ */
+const REFUSED_STATUSES = new Set([400, 401, 403]);
+/** The query parameter a browser sends its token in: it cannot set headers on a WebSocket handshake. */
+const TOKEN_PARAMETER = 'access_token';
 /** The server's limit on a display name, in code points (docs/PROTOCOL.md §7.1). */
 export const MAX_NAME_LENGTH = 100;
 /** Close code for a message over the server's size limit. */
@@ -50,20 +62,27 @@ export function nameProblem(name) {
         : 'A name is at most ' + MAX_NAME_LENGTH + ' characters; this one has ' + length + '.';
 }
 
+/** Whether a role lets its holder change the sheet; null (a server without access control) does. */
+export function canEdit(role) {
+    return role === null || role === undefined || role === 'editor' || role === 'owner';
+}
+
 /**
  * The plain HTTP URL that answers why a handshake of this WebSocket URL would be refused: the same
- * URL, without the client's key (not needed for the answer, so not sent once more).
+ * URL, without the client's key (not needed for the answer, so not sent once more) and without the
+ * token, which goes in an `Authorization` header instead.
  */
 export function diagnosisUrl(webSocketUrl) {
     const url = new URL(webSocketUrl.replace(/^ws(s?):/, 'http$1:'));
     url.searchParams.delete('client');
+    url.searchParams.delete(TOKEN_PARAMETER);
     return url.toString();
 }
 
 // ---------------------------------------------------------------- pure functions (tested alone)
 
 /** The WebSocket URL of a sheet beside the page: ws(s), same host, the page's directory (keeps a WAR context root). */
-export function sheetUrl(location, sheetId, { name, client, since, incarnation } = {}) {
+export function sheetUrl(location, sheetId, { name, client, token, since, incarnation } = {}) {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const directory = location.pathname.substring(0, location.pathname.lastIndexOf('/') + 1);
     const query = new URLSearchParams();
@@ -72,6 +91,9 @@ export function sheetUrl(location, sheetId, { name, client, since, incarnation }
     }
     if (client) {
         query.set('client', client);
+    }
+    if (token) {
+        query.set(TOKEN_PARAMETER, token);
     }
     if (since !== undefined && since !== null) {
         query.set('since', String(since));
@@ -93,7 +115,7 @@ export function backoffDelay(attempt, random = Math.random) {
 
 /** The empty state, before any welcome. `version` null means "never joined": the next join is fresh. */
 export function emptyState() {
-    return { sheet: null, incarnation: null, version: null, you: null, columns: [], rows: [], users: [] };
+    return { sheet: null, incarnation: null, version: null, you: null, role: null, columns: [], rows: [], users: [] };
 }
 
 /** The state a full welcome describes (copied, so later changes never alias the message). */
@@ -103,6 +125,7 @@ export function stateFromWelcome(welcome) {
         incarnation: welcome.incarnation ?? null,
         version: welcome.version,
         you: welcome.you,
+        role: welcome.role ?? null,
         columns: (welcome.columns || []).map((column) => ({ id: column.id, name: column.name })),
         rows: (welcome.rows || []).map((row) => ({ id: row.id, cells: copyCells(row.cells) })),
         users: welcome.users || [],
@@ -243,13 +266,21 @@ function randomPrefix() {
  * - `rejected` {...message, op}       one of this client's ops was refused (op: what was sent)
  * - `presence` {users}
  * - `pending`  {pending}              the unacknowledged ops changed
- * - `error`    {code, message, ...}   a server `error`, a final close (closeCode), a refused handshake
- *                                     (code 'refused', status: the server's answer; the client stops), or an
- *                                     unreadable frame
+ * - `role`     {role}                 the user's role on the sheet changed (an owner changed the access list, or
+ *                                     a fresh token grants another role), live or while reconnecting
+ * - `authenticated` {expires}         the server accepted a fresh token (see authenticate); `token` is now it
+ * - `error`    {code, message, ...}   a server `error` (code 'bad-token': a fresh token was refused, the
+ *                                     connection keeps its current one), a final close (closeCode: 4001 token
+ *                                     expired, 4003 access revoked, 4004, 1008), a refused handshake (code
+ *                                     'refused', status: the server's answer — 401 not signed in, 403 no
+ *                                     access; the client stops), or an unreadable frame
  */
 export class LiveGridClient extends EventTarget {
     #sheet;
     #name;
+    #token;
+    #socketToken = null; // the token the current socket's handshake sent
+    #offeredTokens = []; // fresh tokens sent on the current socket and not yet answered, oldest first
     #location;
     #WebSocket;
     #delay;
@@ -271,12 +302,14 @@ export class LiveGridClient extends EventTarget {
 
     /**
      * @param sheet    the sheet id
-     * @param options  name: display name; location: where the page is (default globalThis.location);
+     * @param options  name: display name (ignored by a server that authenticates); token: a bearer token
+     *                 (JWT), sent as the access_token query parameter of every handshake;
+     *                 location: where the page is (default globalThis.location);
      *                 WebSocket: constructor (default globalThis.WebSocket); backoff: (attempt) → ms;
      *                 fetch: for asking why a handshake was refused (default globalThis.fetch);
      *                 clientKey: this client's secret key (default 16 random bytes; 16-64 [A-Za-z0-9_-])
      */
-    constructor(sheet, { name, location = globalThis.location, WebSocket = globalThis.WebSocket,
+    constructor(sheet, { name, token, location = globalThis.location, WebSocket = globalThis.WebSocket,
         backoff = backoffDelay, fetch = (url, init) => globalThis.fetch(url, init), clientKey = randomKey() } = {}) {
         super();
         // The server refuses a bad sheet id or name at the handshake, which a browser only sees as close
@@ -294,6 +327,7 @@ export class LiveGridClient extends EventTarget {
         this.#sheet = sheet;
         this.#clientKey = clientKey;
         this.#name = name?.trim();
+        this.#token = token || null;
         this.#location = location;
         this.#WebSocket = WebSocket;
         this.#delay = backoff;
@@ -307,6 +341,10 @@ export class LiveGridClient extends EventTarget {
     get rows() { return this.#state.rows; }
     get users() { return this.#state.users; }
     get status() { return this.#status; }
+    /** The user's role on the sheet (viewer, editor, owner) from the server; null before a welcome or without access control. */
+    get role() { return this.#state.role; }
+    /** The token the next handshake sends: the one given, or the newest the server accepted. */
+    get token() { return this.#token; }
     /** The ops sent (or waiting to be sent) and not yet acknowledged, oldest first. */
     get pending() { return [...this.#pending.values()]; }
 
@@ -393,12 +431,36 @@ export class LiveGridClient extends EventTarget {
         this.#sendIfJoined({ type: 'blur' });
     }
 
+    // ---- credentials
+
+    /**
+     * Hands over a fresh token for the same user. On an open connection it is sent as an `auth` message,
+     * so the connection is kept (no reconnect, no missed op) and outlives the old token's expiry: the
+     * server answers `authenticated` (then `token` is the fresh one) or a `bad-token` error (the old one
+     * stays). Otherwise the next handshake sends it. It is never shown, logged or put in an event.
+     */
+    authenticate(token) {
+        if (!token) {
+            return;
+        }
+        if (this.#joined) {
+            this.#offeredTokens.push(token);
+            this.#socket.send(JSON.stringify({ type: 'auth', token }));
+        } else {
+            this.#token = token;
+        }
+    }
+
     // ---- internals: the socket
 
     #open() {
         const since = this.#state.version;
-        const url = sheetUrl(this.#location, this.#sheet,
-            { name: this.#name, client: this.#clientKey, since, incarnation: this.#state.incarnation });
+        // A fresh token sent on the last connection and never answered is newer than the current one.
+        this.#token = this.#offeredTokens.pop() ?? this.#token;
+        this.#offeredTokens = [];
+        this.#socketToken = this.#token;
+        const url = sheetUrl(this.#location, this.#sheet, { name: this.#name, client: this.#clientKey,
+            token: this.#token, since, incarnation: this.#state.incarnation });
         const socket = new this.#WebSocket(url);
         let opened = false;
         this.#socket = socket;
@@ -433,7 +495,8 @@ export class LiveGridClient extends EventTarget {
         const question = {};
         this.#asking = question;
         const answer = Promise.resolve()
-            .then(() => this.#fetch(diagnosisUrl(url), { cache: 'no-store' }))
+            .then(() => this.#fetch(diagnosisUrl(url), { cache: 'no-store',
+                headers: this.#token ? { Authorization: 'Bearer ' + this.#token } : {} }))
             .then(async (response) => ({ status: response.status, text: (await response.text()).trim() }));
         answer.then((refusal) => {
             if (this.#asking !== question) {
@@ -540,7 +603,8 @@ export class LiveGridClient extends EventTarget {
         }
         const handler = {
             welcome: this.#onWelcome, applied: this.#onApplied, rejected: this.#onRejected,
-            presence: this.#onPresence, error: this.#onError,
+            presence: this.#onPresence, error: this.#onError, role: this.#onRole,
+            authenticated: this.#onAuthenticated,
         }[message.type];
         if (handler) {
             handler.call(this, message);
@@ -548,6 +612,7 @@ export class LiveGridClient extends EventTarget {
     }
 
     #onWelcome(welcome) {
+        const roleBefore = this.#state.role;
         if (isResumeWelcome(welcome)) {
             if (welcome.since !== this.#state.version) {
                 // Not what was asked for: start over with a fresh join rather than guess.
@@ -555,7 +620,7 @@ export class LiveGridClient extends EventTarget {
                 this.#resync();
                 return;
             }
-            this.#state = { ...this.#state, you: welcome.you, users: welcome.users || [] };
+            this.#state = { ...this.#state, you: welcome.you, role: welcome.role ?? null, users: welcome.users || [] };
         } else {
             const before = this.#state;
             this.#state = stateFromWelcome(welcome);
@@ -566,10 +631,19 @@ export class LiveGridClient extends EventTarget {
         this.#joined = true;
         this.#welcomeVersion = welcome.version;
         this.#attempt = 0;
+        if (this.#token !== this.#socketToken) {
+            // Handed over while this socket's handshake was under way: this connection still runs on the old one.
+            const fresh = this.#token;
+            this.#token = this.#socketToken;
+            this.authenticate(fresh);
+        }
         this.#resend();
         this.#setStatus(Status.OPEN);
         this.#emit('state', { state: this.#state, cause: 'welcome' });
         this.#emit('presence', { users: this.#state.users });
+        if (roleBefore !== null && this.#state.role !== roleBefore) {
+            this.#emit('role', { role: this.#state.role }); // changed while this client was away
+        }
     }
 
     /**
@@ -660,7 +734,20 @@ export class LiveGridClient extends EventTarget {
     }
 
     #onError(error) {
+        if (error.code === 'bad-token') {
+            this.#offeredTokens.shift(); // answers are in the order the tokens were sent
+        }
         this.#emit('error', { code: error.code, message: error.message });
+    }
+
+    #onRole(change) {
+        this.#state = { ...this.#state, role: change.role ?? null };
+        this.#emit('role', { role: this.#state.role });
+    }
+
+    #onAuthenticated(authenticated) {
+        this.#token = this.#offeredTokens.shift() ?? this.#token;
+        this.#emit('authenticated', { expires: authenticated.expires ?? null });
     }
 
     #setStatus(status) {

@@ -1,21 +1,34 @@
 // The table editor: renders one sheet from LiveGridClient's state and turns clicks and keys into ops.
 // Every piece of data (values, names, ids) reaches the DOM as text: textContent, setAttribute, dataset.
 //
+// Signed in (a server with auth=token): the page is opened with `#token=…`; the token moves to
+// sessionStorage (this tab only) and out of the address bar at once, so copying the address or a
+// Referer never carries it. It goes to the server as the socket's access_token and nowhere else:
+// never into the DOM, a log or a message.
+//
 // Test hooks: td[data-row][data-col] (value in .cell-value; .conflict, .pending, .selected, .editing),
 // th[data-col], #status, #users li[data-user], .presence-marker (a user's name) inside a td,
 // input.cell-editor inside the td being edited, buttons #add-row #delete-row #add-column
-// #rename-column #delete-column.
-import { isValidId, LiveGridClient, nameProblem } from './livegrid.js';
+// #rename-column #delete-column, #you, #role[data-role], #grid.read-only, #view-only,
+// #notice[data-reason] (sign-in, expired, token-refused, forbidden, revoked).
+import { ACCESS_REVOKED, canEdit, isValidId, LiveGridClient, nameProblem, TOKEN_EXPIRED } from './livegrid.js';
+import { addressWithoutToken, hasExpired, signInAddress, tokenClaims, tokenFromFragment } from './access.js';
 
 const MAX_MESSAGES = 30;
+/** Where the page keeps its token: sessionStorage, so it lasts for this tab and is gone when the tab is. */
+const TOKEN_KEY = 'livegrid.token';
 
+const token = takeTokenFromAddress() ?? storedToken();
+const claims = tokenClaims(token);
 const params = new URLSearchParams(window.location.search);
 const sheetId = params.get('sheet') || 'demo';
-const displayName = cleanName(params.get('name')) || 'Guest-' + (100 + Math.floor(Math.random() * 900));
+// With a token the server names the user (the token's name claim, else its sub) and ignores name=.
+const displayName = token ? claims?.name || claims?.sub || ''
+    : cleanName(params.get('name')) || 'Guest-' + (100 + Math.floor(Math.random() * 900));
 // What the server would refuse at the handshake is explained here instead of connecting.
 const refusal = !isValidId(sheetId) ? 'A sheet id is 1-64 characters A-Z a-z 0-9 _ -, not ' + quote(sheetId) + '.'
-    : nameProblem(displayName);
-const client = refusal ? null : new LiveGridClient(sheetId, { name: displayName });
+    : token ? null : nameProblem(displayName);
+const client = refusal ? null : new LiveGridClient(sheetId, token ? { token } : { name: displayName });
 
 const head = document.getElementById('grid-head');
 const body = document.getElementById('grid-body');
@@ -26,6 +39,8 @@ const view = {
     conflicts: new Map(), // cellKey → {mine, theirs}: lost compare-and-set races, until the next local edit
     rowElements: new Map(), // rowId → {tr, cells: Map colId → td}
     sentFocus: null,      // the focus last sent, so selection changes do not repeat it
+    stopped: null,        // why the page stopped for good (see stop), or null while it runs
+    expires: claims?.exp ? claims.exp * 1000 : null, // when the session's token expires (ms), if known
 };
 
 // ---------------------------------------------------------------- rendering
@@ -37,6 +52,7 @@ function render() {
     document.getElementById('empty').hidden = client.columns.length > 0;
     renderToolbar();
     renderUsers();
+    renderIdentity();
 }
 
 function renderHeader() {
@@ -130,7 +146,7 @@ function renderConflict(td, conflict) {
 
 /** Everyone else on this cell: a name tag each, and the cell outlined in the first one's colour. */
 function renderMarkers(td, rowId, colId) {
-    const here = client.users.filter((user) => user.id !== client.you
+    const here = (view.stopped === null ? client.users : []).filter((user) => user.id !== client.you
         && user.focus && user.focus.row === rowId && user.focus.col === colId);
     const tags = here.map((user) => {
         const tag = document.createElement('span');
@@ -150,7 +166,9 @@ function renderMarkers(td, rowId, colId) {
 }
 
 function renderUsers() {
-    const items = client.users.map((user) => {
+    // Once the page has stopped it hears no more presence: who was here then is not who is here now.
+    const users = view.stopped === null ? client.users : [];
+    const items = users.map((user) => {
         const li = document.createElement('li');
         li.dataset.user = user.id;
         li.style.setProperty('--user-color', colorOf(user.id));
@@ -178,9 +196,62 @@ function renderStatus(status) {
 function renderToolbar() {
     const row = view.selected?.row;
     const col = view.selected?.col;
-    document.getElementById('delete-row').disabled = !row;
-    document.getElementById('rename-column').disabled = !col;
-    document.getElementById('delete-column').disabled = !col;
+    const editable = canChange();
+    document.getElementById('add-row').disabled = !editable;
+    document.getElementById('add-column').disabled = !editable;
+    document.getElementById('delete-row').disabled = !editable || !row;
+    document.getElementById('rename-column').disabled = !editable || !col;
+    document.getElementById('delete-column').disabled = !editable || !col;
+    document.getElementById('grid').classList.toggle('read-only', !editable);
+    document.getElementById('edit-hint').hidden = !editable;
+    document.getElementById('view-only').hidden = view.stopped !== null || canEdit(client.role);
+}
+
+/** Who the user is, as the server names them (presence), and their role on the sheet. */
+function renderIdentity() {
+    const me = client.users.find((user) => user.id === client.you);
+    document.getElementById('you').textContent = me?.name ?? displayName;
+    const badge = document.getElementById('role');
+    const role = client.role;
+    badge.hidden = !role;
+    badge.textContent = role ?? '';
+    badge.dataset.role = role ?? '';
+    const until = view.expires ? '; signed in until ' + new Date(view.expires).toLocaleTimeString() : '';
+    badge.setAttribute('title', 'your role on this sheet' + until);
+}
+
+/**
+ * A notice above the table, for what stops the page or needs the user: `reason` is its data-reason,
+ * `hint` a list of strings and {code} parts. Every part is text.
+ */
+function showNotice(reason, title, text, hint = []) {
+    const notice = document.getElementById('notice');
+    notice.dataset.reason = reason;
+    document.getElementById('notice-title').textContent = title;
+    document.getElementById('notice-text').textContent = text;
+    const hintElement = document.getElementById('notice-hint');
+    hintElement.replaceChildren(...hint.map((part) => {
+        if (typeof part === 'string') {
+            return document.createTextNode(part);
+        }
+        const code = document.createElement('code');
+        code.textContent = part.code;
+        return code;
+    }));
+    hintElement.hidden = hint.length === 0;
+    notice.hidden = false;
+}
+
+function hideNotice() {
+    const notice = document.getElementById('notice');
+    notice.hidden = true;
+    delete notice.dataset.reason;
+}
+
+/** The table and its toolbar are shown only while there is a sheet to show. */
+function showSheet(shown) {
+    document.getElementById('toolbar').hidden = !shown;
+    document.getElementById('sheet').hidden = !shown;
 }
 
 function log(kind, text) {
@@ -230,6 +301,11 @@ function pendingEdit(rowId, colId) {
 
 function isEditing(rowId, colId) {
     return view.editing !== null && view.editing.row === rowId && view.editing.col === colId;
+}
+
+/** Whether the user may change the sheet now: the page runs and the role allows it. */
+function canChange() {
+    return client !== null && view.stopped === null && canEdit(client.role);
 }
 
 function cellElement(rowId, colId) {
@@ -315,7 +391,7 @@ function moveSelection(rowStep, colStep) {
 
 /** Opens an editor in the cell; the base is taken now, so a change by someone else while typing is a conflict. */
 function startEdit(rowId, colId, initialText) {
-    if (isEditing(rowId, colId)) {
+    if (isEditing(rowId, colId) || !canChange()) {
         return;
     }
     commitEdit();
@@ -383,8 +459,13 @@ function endEdit() {
 
 function onGridClick(event) {
     const td = event.target.closest('td[data-row]');
-    if (td) {
+    if (td && canChange()) {
         startEdit(td.dataset.row, td.dataset.col);
+        return;
+    }
+    if (td) {
+        select({ row: td.dataset.row, col: td.dataset.col }); // view only: a place to be, not to edit
+        cellElement(td.dataset.row, td.dataset.col)?.focus();
         return;
     }
     const th = event.target.closest('th');
@@ -409,6 +490,11 @@ function onGridKey(event) {
     if (KEY_MOVES[event.key]) {
         event.preventDefault();
         moveSelection(...KEY_MOVES[event.key]);
+    } else if (!canChange()) {
+        if (event.key === 'Escape') {
+            select(null);
+            td.blur();
+        }
     } else if (event.key === 'Enter' || event.key === 'F2') {
         event.preventDefault();
         startEdit(row, col);
@@ -435,6 +521,9 @@ function onDocumentPointer(event) {
 }
 
 function clearCell(rowId, colId) {
+    if (!canChange()) {
+        return;
+    }
     const pending = pendingEdit(rowId, colId);
     const shown = pending ? pending.value : client.cell(rowId, colId)?.value;
     if (shown !== null && shown !== undefined) {
@@ -444,18 +533,24 @@ function clearCell(rowId, colId) {
 }
 
 function addRow() {
+    if (!canChange()) {
+        return;
+    }
     commitEdit();
     client.insertRow(view.selected?.row || lastId(client.rows));
 }
 
 function deleteRow() {
     const row = view.selected?.row;
-    if (row && window.confirm('Delete ' + describeRow(row) + ' for everyone?')) {
+    if (row && canChange() && window.confirm('Delete ' + describeRow(row) + ' for everyone?')) {
         client.deleteRow(row);
     }
 }
 
 function addColumn() {
+    if (!canChange()) {
+        return;
+    }
     commitEdit();
     const name = window.prompt('Name of the new column:', '');
     if (name) {
@@ -465,7 +560,7 @@ function addColumn() {
 
 function renameColumn() {
     const column = client.columns.find((candidate) => candidate.id === view.selected?.col);
-    const name = column && window.prompt('New name of column ' + quote(column.name) + ':', column.name);
+    const name = column && canChange() && window.prompt('New name of column ' + quote(column.name) + ':', column.name);
     if (name && name !== column.name) {
         client.renameColumn(column.id, name);
     }
@@ -473,7 +568,7 @@ function renameColumn() {
 
 function deleteColumn() {
     const column = client.columns.find((candidate) => candidate.id === view.selected?.col);
-    if (column && window.confirm('Delete column ' + quote(column.name) + ' for everyone?')) {
+    if (column && canChange() && window.confirm('Delete column ' + quote(column.name) + ' for everyone?')) {
         client.deleteColumn(column.id);
     }
 }
@@ -510,21 +605,159 @@ function onRejected(event) {
 }
 
 function onError(event) {
-    const { code, message, closeCode } = event.detail;
-    if (code === 'refused') {
-        stop('The server refused to connect: ' + message);
+    const { code, message, closeCode, status } = event.detail;
+    if (code === 'refused' && status === 401) {
+        notSignedIn(message);
+    } else if (code === 'refused' && status === 403) {
+        stop('forbidden', 'The server refused to connect: ' + message);
+        showSheet(false);
+        showNotice('forbidden', 'No access to this sheet', message, client.token
+            ? ['Ask an owner of the sheet for access, or open this page with another token (', { code: '#token=…' }, ').']
+            : []);
+    } else if (code === 'refused') {
+        stop('refused', 'The server refused to connect: ' + message);
+    } else if (closeCode === TOKEN_EXPIRED) {
+        stop('expired', 'Connection closed (' + closeCode + '): ' + message);
+        showNotice('expired', 'Your session has expired',
+            'The access token this page was opened with has expired, so the server closed the connection. '
+            + 'The table shows the sheet as it was then; nothing can be changed until you sign in again.',
+            freshTokenHint(true));
+    } else if (closeCode === ACCESS_REVOKED) {
+        stop('revoked', 'Connection closed (' + closeCode + '): ' + message);
+        showSheet(false);
+        showNotice('revoked', 'Your access to this sheet was revoked',
+            'An owner of the sheet took your access away, so the server closed the connection.');
+    } else if (code === 'bad-token') {
+        store(client.token); // the connection keeps the token it had
+        log('error', 'The new token was refused: ' + message + ' This page keeps its current session.');
     } else {
         log('error', closeCode ? 'Connection closed (' + closeCode + '): ' + message : code + ': ' + message);
     }
 }
 
-/** For good: nothing can be sent, and the reason is the newest message. */
-function stop(reason) {
+/** A handshake answered 401: no token, an expired one, or one the server refused. */
+function notSignedIn(message) {
+    const current = client.token;
+    showSheet(false);
+    if (!current) {
+        stop('sign-in', 'The server refused to connect: ' + message);
+        document.getElementById('identity').hidden = true; // nobody: the name shown was made up for none mode
+        showNotice('sign-in', 'Sign-in required',
+            'This LiveGrid server shows sheets only to signed-in users, and this page was opened without an access token.',
+            ['Open the page with your access token after ', { code: '#token=' }, ' in its address: ',
+                { code: signInAddress(window.location) }, '. Whoever runs this LiveGrid server issues tokens. '
+                + 'The page keeps the token for this tab only and takes it out of the address bar.']);
+    } else if (hasExpired(tokenClaims(current))) {
+        stop('expired', 'The server refused to connect: ' + message);
+        showNotice('expired', 'Your session has expired',
+            'The access token this page has is no longer valid.', freshTokenHint(false));
+    } else {
+        stop('token-refused', 'The server refused to connect: ' + message);
+        showNotice('token-refused', 'Your access token was refused', message, freshTokenHint(false));
+    }
+}
+
+function freshTokenHint(resumes) {
+    return ['Get a fresh token and add it to this page\'s address as ', { code: '#token=…' },
+        resumes ? ' — the page carries on where it stopped — or open ' : ', or open ',
+        { code: signInAddress(window.location) }, '.'];
+}
+
+/** For good: nothing can be sent, and the reason is the newest message. `why` is a notice reason. */
+function stop(why, reason) {
+    view.stopped = why;
+    if (client) {
+        endEdit();
+        render();
+    }
     renderStatus('closed');
     for (const button of document.querySelectorAll('#toolbar button')) {
         button.disabled = true;
     }
     log('error', reason);
+}
+
+/** After a stop for an expired session, with a fresh token handed to the client: reconnect and resume. */
+function resume() {
+    view.stopped = null;
+    hideNotice();
+    showSheet(true);
+    render();
+    client.connect();
+}
+
+/** The owner changed the user's access, or a fresh token brought another role. */
+function onRole(event) {
+    const { role } = event.detail;
+    if (!canEdit(role)) {
+        endEdit(); // what was being typed cannot be saved any more
+    }
+    log('role', 'Your role on this sheet is now ' + role + (canEdit(role)
+        ? ': you can change it.' : ': you can read it but not change it.'));
+    render();
+}
+
+function onAuthenticated(event) {
+    const expires = Date.parse(event.detail.expires);
+    view.expires = Number.isNaN(expires) ? null : expires;
+    store(client.token);
+    log('info', 'Signed in again with the new token'
+        + (view.expires ? '; the session now lasts until ' + new Date(view.expires).toLocaleTimeString() : '') + '.');
+    render();
+}
+
+// ---------------------------------------------------------------- the token
+
+/** Moves a token from the address's fragment to sessionStorage and takes it out of the address bar. */
+function takeTokenFromAddress() {
+    const { token: taken, found } = tokenFromFragment(window.location.hash);
+    if (!found) {
+        return null;
+    }
+    window.history.replaceState(window.history.state, '', addressWithoutToken(window.location));
+    store(taken);
+    return taken;
+}
+
+function storedToken() {
+    try {
+        return window.sessionStorage.getItem(TOKEN_KEY);
+    } catch (e) {
+        return null; // storage is off: the page works with a token from its address only
+    }
+}
+
+function store(value) {
+    try {
+        if (value) {
+            window.sessionStorage.setItem(TOKEN_KEY, value);
+        }
+    } catch (e) {
+        // storage is off or full: the token lasts as long as the page
+    }
+}
+
+/**
+ * A token added to the address while the page is open (`#token=…` pasted into the address bar): the
+ * same user's session is renewed on the open connection, or resumed after it expired; a page that
+ * never got in, or another user's token, starts over with it.
+ */
+function onAddressChange() {
+    const fresh = takeTokenFromAddress();
+    if (!fresh) {
+        return;
+    }
+    const sub = tokenClaims(fresh)?.sub;
+    const anotherUser = client?.you && sub && sub !== client.you;
+    if (!client || anotherUser || (view.stopped !== null && view.stopped !== 'expired')) {
+        window.location.reload();
+        return;
+    }
+    client.authenticate(fresh);
+    if (view.stopped === 'expired') {
+        log('info', 'Signing in again with the new token.');
+        resume();
+    }
 }
 
 // ---------------------------------------------------------------- start
@@ -547,6 +780,9 @@ function start() {
     client.addEventListener('applied', onApplied);
     client.addEventListener('rejected', onRejected);
     client.addEventListener('error', onError);
+    client.addEventListener('role', onRole);
+    client.addEventListener('authenticated', onAuthenticated);
+    window.addEventListener('hashchange', onAddressChange);
 
     renderStatus('connecting');
     render();
@@ -559,5 +795,5 @@ document.title = sheetId + ' · LiveGrid';
 if (client) {
     start();
 } else {
-    stop('Cannot join: ' + refusal);
+    stop('refused', 'Cannot join: ' + refusal);
 }

@@ -2,8 +2,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-    applyOp, backoffDelay, diagnosisUrl, emptyState, isResumeWelcome, isValidId, LiveGridClient, MAX_NAME_LENGTH, nameProblem,
-    sequenceOf, sheetUrl, stateFromWelcome, Status,
+    applyOp, backoffDelay, canEdit, diagnosisUrl, emptyState, isResumeWelcome, isValidId, LiveGridClient, MAX_NAME_LENGTH,
+    nameProblem, sequenceOf, sheetUrl, stateFromWelcome, Status,
 } from '../../../webapp/js/livegrid.js';
 
 const WELCOME = {
@@ -271,25 +271,31 @@ class FakeSocket {
 const PAGE = { protocol: 'http:', host: 'h:1', pathname: '/livegrid/index.html' };
 /** The client key the tests' clients use, so their URLs are known. */
 const KEY = 'test-client-key-0001';
-const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+/**
+ * Lets the client's promise chains settle first (they register its reconnect timers), then waits 5 ms,
+ * so a timer of 0 ms the client set is always due before this one, however loaded the machine is.
+ */
+const tick = () => new Promise((resolve) => setImmediate(resolve)).then(() => new Promise((resolve) => setTimeout(resolve, 5)));
 
-/** A fetch that answers every question with `answer` (a function of the URL), recording the URLs asked. */
+/** A fetch that answers every question with `answer` (a function of the URL), recording the URLs asked and their options. */
 function fakeFetch(answer) {
     const asked = [];
-    const fetch = async (url) => {
+    const options = [];
+    const fetch = async (url, init) => {
         asked.push(url);
+        options.push(init);
         const { status, body = '' } = await answer(url);
         return { status, text: async () => body };
     };
-    return { fetch, asked };
+    return { fetch, asked, options };
 }
 
-function startClient(fetch = fakeFetch(() => ({ status: 426 })).fetch, name = 'Alice') {
+function startClient(fetch = fakeFetch(() => ({ status: 426 })).fetch, name = 'Alice', more = {}) {
     FakeSocket.all = [];
     const client = new LiveGridClient('demo', { name, location: PAGE, WebSocket: FakeSocket, backoff: () => 0, fetch,
-        clientKey: KEY });
+        clientKey: KEY, ...more });
     const events = [];
-    for (const type of ['status', 'state', 'applied', 'rejected', 'presence', 'pending', 'error']) {
+    for (const type of ['status', 'state', 'applied', 'rejected', 'presence', 'pending', 'error', 'role', 'authenticated']) {
         client.addEventListener(type, (event) => events.push({ type, ...event.detail }));
     }
     client.connect();
@@ -640,5 +646,155 @@ describe('LiveGridClient', () => {
         FakeSocket.last().onmessage({ data: 'not json' });
         FakeSocket.last().receive({ type: 'error', code: 'bad-message', message: 'unknown type' });
         assert.deepEqual(events.filter((e) => e.type === 'error').map((e) => e.code), ['bad-server-message', 'bad-message']);
+    });
+});
+
+// ---------------------------------------------------------------- signed in: tokens and roles
+
+describe('LiveGridClient with a token', () => {
+    const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.first';
+    const FRESH = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.fresh';
+    const SIGNED_IN = { ...WELCOME, you: 'ada', role: 'editor', users: [{ id: 'ada', name: 'Ada L.', focus: null }] };
+
+    function signedIn(fetch) {
+        return startClient(fetch, null, { token: TOKEN });
+    }
+
+    test('only editors and owners may change a sheet; no role at all is a server without access control', () => {
+        assert.deepEqual(['viewer', 'editor', 'owner', 'none', null, undefined].map(canEdit),
+            [false, true, true, false, true, true]);
+    });
+
+    test('the token goes in the socket URL as access_token; without a name there is no name parameter', () => {
+        signedIn();
+        assert.equal(FakeSocket.last().url, 'ws://h:1/livegrid/sheets/demo?client=' + KEY + '&access_token=' + TOKEN);
+        assert.equal(sheetUrl(PAGE, 'demo', { token: 'a b' }), 'ws://h:1/livegrid/sheets/demo?access_token=a+b');
+    });
+
+    test('the role comes with the welcome (a resume welcome too) and changes with a role message or a new welcome', async () => {
+        const { client, events } = signedIn();
+        assert.equal(client.role, null);
+        FakeSocket.last().receive(SIGNED_IN);
+        assert.equal(client.role, 'editor');
+        assert.equal(client.you, 'ada');
+        FakeSocket.last().receive({ type: 'role', role: 'viewer' });
+        assert.equal(client.role, 'viewer');
+        assert.deepEqual(events.filter((e) => e.type === 'role').map((e) => e.role), ['viewer']);
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        FakeSocket.last().receive({ type: 'welcome', sheet: 'demo', version: 7, you: 'ada', role: 'owner', since: 7, users: [] });
+        assert.equal(client.role, 'owner');
+        assert.deepEqual(events.filter((e) => e.type === 'role').map((e) => e.role), ['viewer', 'owner'],
+            'a role changed while reconnecting is announced too');
+    });
+
+    test('a refused handshake is asked about with the token in an Authorization header, not in the URL', async () => {
+        const { fetch, asked, options } = fakeFetch(() => ({ status: 403, body: "User 'ada' has no access to sheet 'demo'." }));
+        const { client, events } = signedIn(fetch);
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        assert.deepEqual(asked, ['http://h:1/livegrid/sheets/demo']);
+        assert.equal(options[0].headers.Authorization, 'Bearer ' + TOKEN);
+        const error = events.find((e) => e.type === 'error');
+        assert.deepEqual([error.code, error.status], ['refused', 403]);
+        assert.equal(client.status, Status.CLOSED);
+    });
+
+    test('401 (no token, or a refused one) ends the reconnecting; without a token no Authorization is sent', async () => {
+        const { fetch, options } = fakeFetch(() => ({ status: 401, body: 'Not signed in: sign in: send a bearer token' }));
+        const { client, events } = startClient(fetch);
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        await tick();
+        assert.deepEqual(options[0].headers, {});
+        assert.equal(events.find((e) => e.type === 'error').status, 401);
+        assert.equal(client.status, Status.CLOSED);
+        assert.equal(FakeSocket.all.length, 1, 'no reconnect loop');
+    });
+
+    for (const [code, reason] of [[4001, 'token expired'], [4003, 'access revoked']]) {
+        test(code + ' (' + reason + ') stops for good: no reconnect loop', async () => {
+            const { fetch, asked } = fakeFetch(() => ({ status: 426 }));
+            const { client, events, statuses } = signedIn(fetch);
+            FakeSocket.last().receive(SIGNED_IN);
+            FakeSocket.last().serverClose(code, reason);
+            await tick();
+            await tick();
+            assert.equal(FakeSocket.all.length, 1);
+            assert.deepEqual(asked, []);
+            assert.equal(client.status, Status.CLOSED);
+            assert.deepEqual(statuses(), ['connecting', 'open', 'closed']);
+            const error = events.find((e) => e.type === 'error');
+            assert.deepEqual([error.closeCode, error.message], [code, reason]);
+        });
+    }
+
+    test('a fresh token on an open connection is sent as auth, not by reconnecting; once accepted, reconnects use it', async () => {
+        const { client, events } = signedIn();
+        const socket = FakeSocket.last();
+        socket.receive(SIGNED_IN);
+        client.authenticate(FRESH);
+        assert.deepEqual(socket.sent, [{ type: 'auth', token: FRESH }]);
+        assert.equal(client.token, TOKEN, 'not before the server accepted it');
+        socket.receive({ type: 'authenticated', expires: '2030-01-01T00:00:00Z' });
+        assert.equal(client.token, FRESH);
+        assert.deepEqual(events.filter((e) => e.type === 'authenticated').map((e) => e.expires), ['2030-01-01T00:00:00Z']);
+        assert.equal(FakeSocket.all.length, 1);
+        assert.equal(socket.closedWith, null);
+        socket.serverClose(1006);
+        await tick();
+        assert.match(FakeSocket.last().url, new RegExp('access_token=' + FRESH.replace(/\./g, '\\.') + '&since=7'));
+    });
+
+    test('a fresh token the server refuses (bad-token) leaves the current one in use', async () => {
+        const { client, events } = signedIn();
+        FakeSocket.last().receive(SIGNED_IN);
+        client.authenticate(FRESH);
+        FakeSocket.last().receive({ type: 'error', code: 'bad-token', message: 'the token is for another user' });
+        assert.equal(client.token, TOKEN);
+        assert.equal(events.find((e) => e.type === 'error').code, 'bad-token');
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        assert.match(FakeSocket.last().url, /access_token=[^&]*\.first&/);
+    });
+
+    test('a fresh token handed over during the handshake goes out as auth right after the welcome', () => {
+        const { client } = signedIn();
+        client.authenticate(FRESH);
+        assert.match(FakeSocket.last().url, /\.first/, 'this handshake has already gone out with the old token');
+        FakeSocket.last().receive(SIGNED_IN);
+        assert.deepEqual(FakeSocket.last().sent, [{ type: 'auth', token: FRESH }]);
+    });
+
+    test('after 4001 a fresh token and connect() resume where the page stopped, pending ops included', async () => {
+        const { client } = signedIn();
+        FakeSocket.last().receive(SIGNED_IN);
+        const id = client.edit('r1', 'c1', 'unsaved');
+        FakeSocket.last().serverClose(4001, 'token expired');
+        await tick();
+        client.authenticate(FRESH);
+        client.connect();
+        const socket = FakeSocket.last();
+        assert.equal(FakeSocket.all.length, 2);
+        assert.match(socket.url, /access_token=[^&]*\.fresh&since=7/);
+        socket.receive({ type: 'welcome', sheet: 'demo', version: 7, you: 'ada', role: 'editor', since: 7, users: [] });
+        assert.deepEqual(socket.sent.map((m) => m.id ?? m.type), [id], 'the edit is resent; no auth: the handshake had the token');
+        assert.equal(client.status, Status.OPEN);
+    });
+
+    test('the token is in no event the client emits', async () => {
+        const { fetch } = fakeFetch(() => ({ status: 401, body: 'Not signed in: the token was refused: Expired JWT' }));
+        const { client, events } = signedIn(fetch);
+        FakeSocket.last().receive(SIGNED_IN);
+        client.authenticate(FRESH);
+        FakeSocket.last().receive({ type: 'authenticated', expires: '2030-01-01T00:00:00Z' });
+        FakeSocket.last().receive({ type: 'role', role: 'viewer' });
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        const emitted = JSON.stringify(events);
+        assert.ok(events.some((e) => e.type === 'error' && e.status === 401), emitted);
+        assert.ok(!emitted.includes('.first') && !emitted.includes('.fresh'), emitted);
     });
 });

@@ -39,7 +39,7 @@ class WarContentsIT {
     }
 
     private static void assertCommonLayout(List<String> entries) {
-        for (String page : List.of("index.html", "echo.html", "js/livegrid.js", "js/sheet-page.js")) {
+        for (String page : List.of("index.html", "echo.html", "js/livegrid.js", "js/access.js", "js/sheet-page.js")) {
             assertTrue(entries.contains(page), "web resource " + page + " at the WAR's root");
         }
         assertTrue(entries.contains("WEB-INF/classes/dev/livegrid/war/LiveGridDeployment.class"));

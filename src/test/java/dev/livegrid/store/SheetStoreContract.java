@@ -329,6 +329,7 @@ abstract class SheetStoreContract {
     }
 
     @Test
+    @Timeout(180) // its own deadline allows a slow disk 120 s; the class's 60 s would cut it short
     void commitsFromSeveralThreadsAreAllKept() throws Exception {
         SheetStore store = store();
         int sheets = 4;
