@@ -28,9 +28,14 @@ final class ServletUser implements ContainerUser {
         try {
             return request.authenticate(response);
         } catch (ServletException e) {
-            // Credentials were sent and refused: the same 401 as none at all, with the server's challenge.
+            // WildFly (Undertow) throws here when the request carries no Basic credentials at all (its
+            // mechanism would only send its challenge as the response completes); Payara and Tomcat
+            // answer with their challenge and return false. Either way the caller gets a 401 and a
+            // Basic challenge for the realm of web.xml.
             response.setHeader("WWW-Authenticate", "Basic realm=\"livegrid\", charset=\"UTF-8\"");
-            response.sendError(HttpServletResponse.SC_UNAUTHORIZED, "the user name or password was refused");
+            response.sendError(HttpServletResponse.SC_UNAUTHORIZED, request.getHeader("Authorization") == null
+                    ? "sign in with a user name and password of this server"
+                    : "the credentials were refused: sign in with a user name and password of this server");
             return false;
         }
     }

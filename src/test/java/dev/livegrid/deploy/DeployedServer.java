@@ -1,6 +1,7 @@
 package dev.livegrid.deploy;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** The WAR running on a real server, as the shared deployment suite sees it. Closing stops the server. */
@@ -37,6 +38,17 @@ abstract class DeployedServer implements AutoCloseable {
 
     final ServerProcess process() {
         return process;
+    }
+
+    /** The root of another application deployed on the same server, e.g. {@code livegrid-token}. */
+    final URI application(String contextRoot) {
+        return URI.create("http://" + base.getRawAuthority() + "/" + contextRoot + "/");
+    }
+
+    /** The context root a server gives a WAR deployed from this file: its name without {@code .war}. */
+    static String contextRoot(Path war) {
+        String file = war.getFileName().toString();
+        return file.endsWith(".war") ? file.substring(0, file.length() - 4) : file;
     }
 
     /** The WebSocket URI of a path below the application root, e.g. {@code echo}. */
