@@ -33,7 +33,9 @@ public enum Setting {
     CLOSE_GRACE("close-grace", "30s",
             "how long a connection the standalone server closed may keep unread data before it is cut"),
     IDLE_SHEET_TIMEOUT("idle-sheet-timeout", "2m",
-            "how long a sheet nobody has open stays loaded for HTTP requests (idle sheets also leave early under memory pressure)");
+            "how long a sheet nobody has open stays loaded for HTTP requests (idle sheets also leave early under memory pressure)"),
+    FRAME_ANCESTORS("frame-ancestors", "'none'",
+            "pages that may show LiveGrid in a frame, as CSP frame-ancestors sources ('self', https://portal.example.com); 'none' for no page");
 
     private final String key;
     private final String defaultValue;

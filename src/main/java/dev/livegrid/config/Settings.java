@@ -15,7 +15,7 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                        Set<String> allowedOrigins, boolean createSheets, String legacySheet, int maxRows,
                        int maxColumns, int maxValueLength, int opWindow, int opRate, long outboxLimit,
                        String dataDir, String dataSource, long maxSheetSize, Duration idleSheetTimeout,
-                       Duration closeGrace) {
+                       Duration closeGrace, String frameAncestors) {
 
     /** The {@code data-dir} value that keeps sheets in memory only. */
     public static final String IN_MEMORY = "memory";
@@ -60,6 +60,7 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
         }
         requirePositive(Setting.IDLE_SHEET_TIMEOUT, idleSheetTimeout);
         requirePositive(Setting.CLOSE_GRACE, closeGrace);
+        frameAncestors = SettingValues.frameAncestors(Setting.FRAME_ANCESTORS, String.valueOf(frameAncestors));
     }
 
     /**
@@ -116,7 +117,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 source.text(Setting.DATA_SOURCE).trim(),
                 sheetSize(source.text(Setting.MAX_SHEET_SIZE)),
                 SettingValues.duration(Setting.IDLE_SHEET_TIMEOUT, source.text(Setting.IDLE_SHEET_TIMEOUT)),
-                SettingValues.duration(Setting.CLOSE_GRACE, source.text(Setting.CLOSE_GRACE)));
+                SettingValues.duration(Setting.CLOSE_GRACE, source.text(Setting.CLOSE_GRACE)),
+                source.text(Setting.FRAME_ANCESTORS));
     }
 
     private static long sheetSize(String text) {
@@ -151,7 +153,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 pick(changes, Setting.DATA_SOURCE, changed.dataSource, dataSource),
                 pick(changes, Setting.MAX_SHEET_SIZE, changed.maxSheetSize, maxSheetSize),
                 pick(changes, Setting.IDLE_SHEET_TIMEOUT, changed.idleSheetTimeout, idleSheetTimeout),
-                pick(changes, Setting.CLOSE_GRACE, changed.closeGrace, closeGrace));
+                pick(changes, Setting.CLOSE_GRACE, changed.closeGrace, closeGrace),
+                pick(changes, Setting.FRAME_ANCESTORS, changed.frameAncestors, frameAncestors));
     }
 
     public Settings with(Setting setting, String text) {
