@@ -42,7 +42,9 @@ public enum Setting {
     TOKEN_PUBLIC_KEY("token-public-key", "",
             "with auth token: a PEM file holding the public key (RSA for RS256, P-256 EC for ES256) tokens are signed for"),
     TOKEN_ISSUER("token-issuer", "", "with auth token: when set, a token's iss must be exactly this"),
-    TOKEN_AUDIENCE("token-audience", "", "with auth token: when set, a token's aud must contain this");
+    TOKEN_AUDIENCE("token-audience", "", "with auth token: when set, a token's aud must contain this"),
+    FRAME_ANCESTORS("frame-ancestors", "'none'",
+            "pages that may show LiveGrid in a frame, as CSP frame-ancestors sources ('self', https://portal.example.com); 'none' for no page");
 
     private final String key;
     private final String defaultValue;

@@ -15,6 +15,14 @@ final class SettingValues {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,10})(|B|KiB|MiB)");
     private static final Pattern ORIGIN = Pattern.compile("(?i)https?://([a-z0-9.\\-]+|\\[[0-9a-f:.]+\\])");
+    /**
+     * One CSP source a frame-ancestors list may hold: {@code 'self'}, a scheme ({@code https:}), or a host
+     * with optional scheme, {@code *.} wildcard, port and path. Nothing else: the value goes into a response
+     * header, where a {@code ;} would start another directive and a {@code ,} another policy. A bare
+     * {@code self} or {@code none} would be a host of that name: refused, as the keyword without its quotes.
+     */
+    private static final Pattern FRAME_SOURCE = Pattern.compile("(?i)'self'|[a-z][a-z0-9+.-]*:"
+            + "|(?!(self|none)$)([a-z][a-z0-9+.-]*://)?(\\*|(\\*\\.)?[a-z0-9-]+(\\.[a-z0-9-]+)*)(:([0-9]{1,5}|\\*))?(/[a-z0-9._~%/-]*)?");
 
     private SettingValues() {
     }
@@ -122,6 +130,25 @@ final class SettingValues {
             case "false", "no", "off" -> false;
             default -> throw new InvalidSettingException(setting, text, "true or false");
         };
+    }
+
+    /**
+     * Space-separated CSP sources for {@code frame-ancestors}, or {@code 'none'} alone; returned with single
+     * spaces and the keywords in lower case.
+     */
+    static String frameAncestors(Setting setting, String text) {
+        String[] sources = text.trim().split(" +");
+        if (sources.length == 1 && sources[0].equalsIgnoreCase("'none'")) {
+            return "'none'";
+        }
+        for (int i = 0; i < sources.length; i++) {
+            if (!FRAME_SOURCE.matcher(sources[i]).matches()) {
+                throw new InvalidSettingException(setting, text, "CSP sources separated by spaces, such as 'self' (with"
+                        + " its quotes) or https://portal.example.com, or 'none' alone; no ; , or control characters");
+            }
+            sources[i] = sources[i].equalsIgnoreCase("'self'") ? "'self'" : sources[i];
+        }
+        return String.join(" ", sources);
     }
 
     static String id(Setting setting, String text) {

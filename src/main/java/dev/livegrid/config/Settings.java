@@ -15,7 +15,7 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                        Set<String> allowedOrigins, boolean createSheets, String legacySheet, int maxRows,
                        int maxColumns, int maxValueLength, int opWindow, int opRate, long outboxLimit,
                        String dataDir, String dataSource, long maxSheetSize, Duration idleSheetTimeout,
-                       Duration closeGrace, AuthSettings auth) {
+                       Duration closeGrace, AuthSettings auth, String frameAncestors) {
 
     /** The {@code data-dir} value that keeps sheets in memory only. */
     public static final String IN_MEMORY = "memory";
@@ -62,6 +62,7 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
         }
         requirePositive(Setting.IDLE_SHEET_TIMEOUT, idleSheetTimeout);
         requirePositive(Setting.CLOSE_GRACE, closeGrace);
+        frameAncestors = SettingValues.frameAncestors(Setting.FRAME_ANCESTORS, String.valueOf(frameAncestors));
     }
 
     /**
@@ -121,7 +122,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 SettingValues.duration(Setting.CLOSE_GRACE, source.text(Setting.CLOSE_GRACE)),
                 new AuthSettings(AuthSettings.mode(source.text(Setting.AUTH)), source.text(Setting.TOKEN_SECRET),
                         source.text(Setting.TOKEN_PUBLIC_KEY), source.text(Setting.TOKEN_ISSUER),
-                        source.text(Setting.TOKEN_AUDIENCE)));
+                        source.text(Setting.TOKEN_AUDIENCE)),
+                source.text(Setting.FRAME_ANCESTORS));
     }
 
     private static long sheetSize(String text) {
@@ -157,7 +159,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 pick(changes, Setting.MAX_SHEET_SIZE, changed.maxSheetSize, maxSheetSize),
                 pick(changes, Setting.IDLE_SHEET_TIMEOUT, changed.idleSheetTimeout, idleSheetTimeout),
                 pick(changes, Setting.CLOSE_GRACE, changed.closeGrace, closeGrace),
-                authWith(changes, changed.auth));
+                authWith(changes, changed.auth),
+                pick(changes, Setting.FRAME_ANCESTORS, changed.frameAncestors, frameAncestors));
     }
 
     public Settings with(Setting setting, String text) {

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * LiveGrid's handshake checks in order, which also answer a plain GET of an endpoint's URL with what
- * its handshake would get (its refusal, or 426), since a browser sees a refused handshake only as close 1006.
+ * LiveGrid's handshake checks in order, which also answer a plain GET (or HEAD) of an endpoint's URL with
+ * what its handshake would get (its refusal, or 426), since a browser sees a refused handshake only as close 1006.
  */
 public final class HandshakeRules {
 
@@ -21,10 +21,14 @@ public final class HandshakeRules {
         if (request.asksForWebSocket()) {
             return firstRefusal(request);
         }
-        if (!request.method().equals("GET") || checks.stream().noneMatch(c -> c.guardsEndpoint(request.path()))) {
+        boolean head = request.method().equals("HEAD");
+        if (!(head || request.method().equals("GET")) || checks.stream().noneMatch(c -> c.guardsEndpoint(request.path()))) {
             return Optional.empty();
         }
-        return firstRefusal(request.asUpgrade()).or(() -> Optional.of(new Refusal(426,
+        // A HEAD gets its GET's answer (the server sends no body).
+        Handshake get = head ? new Handshake("GET", request.protocol(), request.path(), request.query(), request.headers())
+                : request;
+        return firstRefusal(get.asUpgrade()).or(() -> Optional.of(new Refusal(426,
                 "This is a WebSocket endpoint and these parameters are valid: connect with a WebSocket.",
                 Map.of("Upgrade", "websocket"))));
     }

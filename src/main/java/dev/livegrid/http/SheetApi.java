@@ -24,6 +24,7 @@ import dev.livegrid.sheet.Snapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,7 @@ import java.util.regex.Pattern;
  * String, ApiRequest.Headers, InputStream, long)} with the raw query and body) and writes the
  * {@link ApiResponse} back; an empty answer means the path is not the API's, for the adapter to serve
  * otherwise (static files). An adapter must pass the query: the history call reads its cell from it.
+ * A HEAD is answered as its GET, body included so that its length is known: the adapter sends no body.
  * <p>
  * Requests wait for their room's sequencer (at most {@link #WAIT}) on the calling thread; room tasks
  * never block, so the wait is short unless the sheet is overloaded (then 503).
@@ -384,12 +386,19 @@ public final class SheetApi {
         return ApiFailure.of(404, "no-such-sheet", "no sheet '" + sheetId + "'");
     }
 
+    /**
+     * Refuses any method but these with 405 and an {@code Allow} header. HEAD is allowed wherever GET is and
+     * routed like it: the answer is the GET's, and the adapter sends its headers without the body.
+     */
     private static void requireMethod(ApiRequest request, String... methods) throws ApiFailure {
-        if (!List.of(methods).contains(request.method())) {
-            String allowed = String.join(", ", methods);
+        List<String> allowed = new ArrayList<>(List.of(methods));
+        if (allowed.contains("GET")) {
+            allowed.add(allowed.indexOf("GET") + 1, "HEAD");
+        }
+        if (!allowed.contains(request.method())) {
             throw new ApiFailure(ApiResponse.error(405, "method-not-allowed",
-                    request.method() + " is not allowed here; use " + String.join(" or ", methods))
-                    .withHeader("Allow", allowed));
+                    request.method() + " is not allowed here; use " + String.join(" or ", allowed))
+                    .withHeader("Allow", String.join(", ", allowed)));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.livegrid.standalone;
 
 import dev.livegrid.http.ApiRequest;
 import dev.livegrid.http.ApiResponse;
+import dev.livegrid.http.SecurityHeaders;
 import dev.livegrid.http.SheetApi;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -14,7 +15,8 @@ import java.util.Optional;
 /**
  * Serves the HTTP API ({@link SheetApi}) on Grizzly and hands every other request to the static
  * handler of {@code webapp/}, unless its path cannot be decoded or leaves the site ({@link StaticPath}).
- * Only translates: all of the API's behaviour is in {@link SheetApi}.
+ * Only translates: all of the API's behaviour is in {@link SheetApi}. Every answer, the API's and the
+ * files', errors included, gets the {@link SecurityHeaders}.
  * <p>
  * Grizzly's HTTP codec treats the body of any request with an {@code Upgrade} header as a raw stream
  * that never ends, even when the upgrade is not taken (the JDK's {@code HttpClient} asks for
@@ -26,10 +28,12 @@ import java.util.Optional;
 final class ApiHttpHandler extends HttpHandler {
 
     private final SheetApi api;
+    private final SecurityHeaders securityHeaders;
     private final HttpHandler others;
 
-    ApiHttpHandler(SheetApi api, HttpHandler others) {
+    ApiHttpHandler(SheetApi api, SecurityHeaders securityHeaders, HttpHandler others) {
         this.api = api;
+        this.securityHeaders = securityHeaders;
         this.others = others;
     }
 
@@ -38,6 +42,7 @@ final class ApiHttpHandler extends HttpHandler {
         // The context path is "" standalone, so the request URI (raw, without the query) is the API path.
         String path = request.getRequestURI();
         HttpRequestPacket packet = request.getRequest();
+        securityHeaders.forHost(request.getHeader("Host")).forEach(response::setHeader);
         Optional<ApiResponse> answer;
         if (packet.isUpgrade() && packet.isChunked() && api.isApiPath(path)) {
             answer = Optional.of(ApiResponse.error(411, "length-required", "a request with an Upgrade header needs"
@@ -77,6 +82,7 @@ final class ApiHttpHandler extends HttpHandler {
         return ApiRequest.Headers.joined(request.getHeaders(name).iterator());
     }
 
+    /** Writes the answer; to a HEAD too, since Grizzly's codec sends a HEAD answer's headers without its body. */
     private static void write(ApiResponse answer, Response response) throws IOException {
         response.setStatus(answer.status());
         answer.headers().forEach(response::setHeader);

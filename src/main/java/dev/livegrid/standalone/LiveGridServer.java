@@ -14,11 +14,11 @@ import dev.livegrid.endpoint.SheetParameterCheck;
 import dev.livegrid.guard.HandshakeCheck;
 import dev.livegrid.guard.OriginCheck;
 import dev.livegrid.guard.ProtocolCheck;
+import dev.livegrid.http.SecurityHeaders;
 import dev.livegrid.http.SheetApi;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
-import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
@@ -89,8 +89,8 @@ public final class LiveGridServer implements AutoCloseable {
             // Grizzly refuses a body on GET or DELETE with an empty 400; servlet containers take it, and the API ignores it.
             http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
             http.getServerConfiguration().addHttpHandler(new ApiHttpHandler(
-                    new SheetApi(context.rooms(), settings, context.authenticator()),
-                    new CLStaticHttpHandler(LiveGridServer.class.getClassLoader(), "/webapp/")), "/");
+                    new SheetApi(context.rooms(), settings, context.authenticator()), new SecurityHeaders(settings.frameAncestors()),
+                    new WebappFiles(LiveGridServer.class.getClassLoader(), "webapp")), "/");
             http.start();
         } catch (IOException | RuntimeException e) {
             http.shutdownNow();

@@ -38,7 +38,8 @@ final class ApiServlet extends HttpServlet {
         Optional<ApiResponse> answer = api.handle(request.getMethod(), path, request.getQueryString(),
                 name -> header(request, name), request.getInputStream(), request.getContentLengthLong(),
                 ServletUser.of(request));
-        write(answer.orElseGet(() -> ApiResponse.error(404, "not-found", "no API resource at " + path)), response);
+        write(answer.orElseGet(() -> ApiResponse.error(404, "not-found", "no API resource at " + path)),
+                request.getMethod().equals("HEAD"), response);
     }
 
     private static String header(HttpServletRequest request, String name) {
@@ -46,7 +47,8 @@ final class ApiServlet extends HttpServlet {
         return values == null ? null : ApiRequest.Headers.joined(values.asIterator());
     }
 
-    private static void write(ApiResponse answer, HttpServletResponse response) throws IOException {
+    /** Writes the answer; to a HEAD its headers only, Content-Length included, as HttpServlet's own doHead does. */
+    private static void write(ApiResponse answer, boolean head, HttpServletResponse response) throws IOException {
         response.setStatus(answer.status());
         answer.headers().forEach(response::setHeader);
         byte[] body = answer.bodyBytes();
@@ -55,6 +57,8 @@ final class ApiServlet extends HttpServlet {
         }
         response.setContentType(answer.contentType());
         response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        if (!head) {
+            response.getOutputStream().write(body);
+        }
     }
 }

@@ -10,6 +10,7 @@ import dev.livegrid.endpoint.SheetAccessCheck;
 import dev.livegrid.endpoint.SheetParameterCheck;
 import dev.livegrid.guard.OriginCheck;
 import dev.livegrid.guard.ProtocolCheck;
+import dev.livegrid.http.SecurityHeaders;
 import dev.livegrid.http.SheetApi;
 import dev.livegrid.store.DataSourceSheetStore;
 import dev.livegrid.store.SheetStore;
@@ -37,8 +38,9 @@ import java.util.logging.Logger;
  * like the property, then the default), opens the store (the JNDI DataSource named by
  * {@code livegrid.data-source}, else the embedded SQLite store in {@code livegrid.data-dir}), builds
  * the {@link LiveGridContext} on the server's managed scheduled executor when it has one, publishes it
- * to the endpoints' configurator, and registers the API servlet and the handshake guard. A setting or
- * store that cannot be used fails the deployment with a message naming it.
+ * to the endpoints' configurator, and registers the API servlet, the handshake guard and the filter
+ * of response headers. A setting or store that cannot be used fails the deployment with a message
+ * naming it.
  * <p>
  * Stop: withdraws the context and closes it: heartbeat and timers cancelled, rooms and the store
  * closed (the data directory unlocked), LiveGrid's own executors shut down.
@@ -112,6 +114,11 @@ public final class LiveGridDeployment implements ServletContextListener {
         guard.setAsyncSupported(true);
         // Before every other filter: the container's WebSocket upgrade is itself a filter on some servers.
         guard.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, EchoEndpoint.PATH, "/sheets/*");
+        // After the guard, so that its refusals look exactly like the standalone server's.
+        FilterRegistration.Dynamic headers = servlet.addFilter("livegrid-security-headers",
+                new SecurityHeaderFilter(new SecurityHeaders(settings.frameAncestors())));
+        headers.setAsyncSupported(true);
+        headers.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     }
 
     private static Map<String, String> contextParameters(ServletContext servlet) {

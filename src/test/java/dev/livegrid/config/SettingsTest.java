@@ -106,6 +106,30 @@ class SettingsTest {
     }
 
     @Test
+    void frameAncestorsAreNoneByDefaultAndKeepValidSourcesWithSingleSpaces() {
+        assertEquals("'none'", Settings.defaults().frameAncestors());
+        Settings s = Settings.from(Map.of(), Map.of("LIVEGRID_FRAME_ANCESTORS",
+                " 'SELF'  https://portal.example.com *.example.org:8443 https: http://10.0.0.7:8080/intranet/ "));
+        assertEquals("'self' https://portal.example.com *.example.org:8443 https: http://10.0.0.7:8080/intranet/",
+                s.frameAncestors());
+        assertEquals("'none'", Settings.from(Map.of("livegrid.frame-ancestors", "'NONE'"), Map.of()).frameAncestors());
+    }
+
+    /** The value is copied into the Content-Security-Policy header: nothing may end the directive or the header. */
+    @Test
+    void frameAncestorsThatCouldChangeMoreThanTheDirectiveAreRefused() {
+        for (String value : new String[]{"'none'; script-src *", "'self';", "https://a.example, https://b.example",
+                "'self'\r\nSet-Cookie: x=1", "'self'\nhttps://b.example", "'self'\thttps://b.example", "'none' 'self'",
+                "", "   ", "'unsafe-inline'", "self", "none", "https://a.example/p;x", "https://a.example/\"x\"", "data:,x",
+                "https://\u00e9.example"}) {
+            InvalidSettingException e = assertThrows(InvalidSettingException.class,
+                    () -> Settings.from(Map.of(), Map.of("LIVEGRID_FRAME_ANCESTORS", value)), value);
+            assertTrue(e.getMessage().startsWith("Invalid setting livegrid.frame-ancestors (LIVEGRID_FRAME_ANCESTORS)"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void readmeListsEverySettingWithItsDefault() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
         for (Setting setting : Setting.values()) {

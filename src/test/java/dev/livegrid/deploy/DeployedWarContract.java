@@ -131,6 +131,64 @@ abstract class DeployedWarContract {
         assertTrue(script.body().contains("export"), "the ES module is served whole");
     }
 
+    /** Pages, a welcome folder, scripts, styles, API answers and API errors: each gets LiveGrid's response headers. */
+    @Test
+    void pagesFilesAndApiAnswersCarryTheSecurityHeaders() throws Exception {
+        String authority = server.base().getRawAuthority();
+        String policy = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws://" + authority
+                + " wss://" + authority + "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        for (String path : List.of("", "index.html", "echo.html", "js/livegrid.js", "js/sheet-page.js", "css/sheet.css",
+                "css/echo.css", "api/sheets", "api/sheets/demo", "api/sheets/demo.csv", "api/sheets/nope", "api/nothing",
+                "no-such-page.html")) {
+            HttpResponse<String> answer = get(server.base().resolve(path));
+            assertAll("GET /livegrid/" + path + " (" + answer.statusCode() + ")",
+                    () -> assertEquals(policy, answer.headers().firstValue("Content-Security-Policy").orElse(null)),
+                    () -> assertEquals("nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(null)),
+                    () -> assertEquals("no-referrer", answer.headers().firstValue("Referrer-Policy").orElse(null)));
+        }
+    }
+
+    @Test
+    void pagesAreHtmlInUtf8() throws Exception {
+        for (String path : List.of("", "index.html", "echo.html")) {
+            HttpResponse<String> page = get(server.base().resolve(path));
+            assertEquals(200, page.statusCode(), path);
+            assertEquals("text/html;charset=utf-8", page.headers().firstValue("Content-Type").orElse("")
+                    .toLowerCase().replace(" ", ""), "/livegrid/" + path);
+        }
+        // Scripts and styles keep the server's own labels (docs/DEPLOYMENT.md): shown for the record.
+        System.out.printf("%s: Content-Type of a page '%s', a script '%s', a style sheet '%s'%n", server.name(),
+                rawGet("index.html").header("Content-Type"), rawGet("js/livegrid.js").header("Content-Type"),
+                rawGet("css/sheet.css").header("Content-Type"));
+    }
+
+    /** HEAD of pages, files, API resources and WebSocket URLs: the GET's status and headers, and no body. */
+    @Test
+    void headIsAnsweredLikeGetWithoutABody() throws Exception {
+        for (String path : List.of("", "index.html", "js/livegrid.js", "css/sheet.css", "api/sheets", "api/sheets/demo",
+                "api/sheets/demo.csv", "api/sheets/demo/history?row=seed1&col=name", "api/sheets/nope",
+                "sheets/fine?name=Alice", "echo?delay=x")) {
+            HttpResponse<String> get = get(server.base().resolve(path));
+            HttpResponse<String> head = HTTP.send(HttpRequest.newBuilder(server.base().resolve(path))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            String what = "HEAD /livegrid/" + path;
+            assertEquals(get.statusCode(), head.statusCode(), what);
+            for (String header : List.of("Content-Type", "ETag", "Cache-Control",
+                    "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy")) {
+                assertEquals(get.headers().firstValue(header), head.headers().firstValue(header), what + ": " + header);
+            }
+            // Where the GET's body ends with the connection (a refused handshake on Payara), the HEAD says its length.
+            long length = get.body().getBytes(StandardCharsets.UTF_8).length;
+            assertEquals(get.headers().firstValueAsLong("Content-Length").orElse(length),
+                    head.headers().firstValueAsLong("Content-Length").orElse(length), what + ": Content-Length");
+            assertEquals("", head.body(), what);
+        }
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(server.base().resolve("api/sheets/demo"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, put.statusCode());
+        assertEquals("GET, HEAD, DELETE", put.headers().firstValue("Allow").orElse(null));
+    }
+
     @Test
     void theServerListensOnLoopbackOnly() throws Exception {
         List<java.net.InetSocketAddress> listening = ListeningSockets.of(server.process().jvm().pid());
@@ -325,6 +383,8 @@ abstract class DeployedWarContract {
             By cell = By.cssSelector("td[data-row='" + row + "'][data-col='" + col + "'] .cell-value");
             wait.withMessage(() -> "the page shows the socket's edit; it shows: " + page.findElement(By.id("grid")).getText())
                     .until(d -> d.findElements(cell).stream().anyMatch(e -> e.getText().equals("from a socket")));
+            assertEquals(List.of(), browser.consoleMessages().stream().filter(m -> m.contains("Content Security Policy"))
+                    .toList(), "the page works under LiveGrid's Content-Security-Policy");
         }
     }
 

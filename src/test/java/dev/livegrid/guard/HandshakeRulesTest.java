@@ -36,6 +36,15 @@ class HandshakeRulesTest {
     }
 
     @Test
+    void aHeadOfASheetUrlGetsWhatItsGetGets() {
+        for (String query : new String[]{"name=" + "x".repeat(101), "name=Ann"}) {
+            Handshake head = new Handshake("HEAD", "HTTP/1.1", "/livegrid/sheets/demo", query,
+                    Map.of("Host", List.of("localhost:8080")));
+            assertEquals(rules.answer(plainGet("/livegrid/sheets/demo", query)), rules.answer(head), query);
+        }
+    }
+
+    @Test
     void aPlainGetFromAForeignOriginGetsTheOriginRefusal() {
         Handshake get = new Handshake("GET", "HTTP/1.1", "/livegrid/sheets/demo", "",
                 Map.of("Host", List.of("localhost:8080"), "Origin", List.of("http://evil.example")));

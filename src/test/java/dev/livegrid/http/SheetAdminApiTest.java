@@ -167,11 +167,11 @@ class SheetAdminApiTest {
 
     @Test
     void wrongMethodsAre405WithAllow() throws Exception {
-        assertEquals("GET", allow(send("POST", "/api/sheets")));
-        assertEquals("GET", allow(send("DELETE", "/api/sheets")));
-        assertEquals("GET, DELETE", allow(send("PUT", "/api/sheets/demo")));
-        assertEquals("GET", allow(send("DELETE", "/api/sheets/demo/history?row=seed1&col=name")));
-        assertEquals("GET", allow(send("DELETE", "/api/sheets/demo.csv")));
+        assertEquals("GET, HEAD", allow(send("POST", "/api/sheets")));
+        assertEquals("GET, HEAD", allow(send("DELETE", "/api/sheets")));
+        assertEquals("GET, HEAD, DELETE", allow(send("PUT", "/api/sheets/demo")));
+        assertEquals("GET, HEAD", allow(send("DELETE", "/api/sheets/demo/history?row=seed1&col=name")));
+        assertEquals("GET, HEAD", allow(send("DELETE", "/api/sheets/demo.csv")));
         assertEquals("POST", allow(send("DELETE", "/api/sheets/demo/ops")));
     }
 

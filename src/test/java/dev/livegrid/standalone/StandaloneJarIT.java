@@ -46,6 +46,15 @@ class StandaloneJarIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("Hello world!"), "echo.html is served from the jar");
+        assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElse(null));
+        assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(null));
+        // The welcome page of the jar's root folder, to a HEAD; a folder itself is no file.
+        HttpResponse<String> root = http.send(HttpRequest.newBuilder(base).method("HEAD",
+                HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, root.statusCode());
+        assertTrue(root.headers().firstValueAsLong("Content-Length").orElse(0) > 1000, root.headers().toString());
+        assertEquals(404, http.send(HttpRequest.newBuilder(base.resolve("js")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
 
         WsEvents events = new WsEvents();
         WebSocket ws = http.newWebSocketBuilder()
