@@ -33,7 +33,15 @@ public enum Setting {
     CLOSE_GRACE("close-grace", "30s",
             "how long a connection the standalone server closed may keep unread data before it is cut"),
     IDLE_SHEET_TIMEOUT("idle-sheet-timeout", "2m",
-            "how long a sheet nobody has open stays loaded for HTTP requests (idle sheets also leave early under memory pressure)");
+            "how long a sheet nobody has open stays loaded for HTTP requests (idle sheets also leave early under memory pressure)"),
+    MAX_CONNECTIONS("max-connections", "10000",
+            "standalone server: open WebSockets in all; a handshake beyond is refused with 503"),
+    MAX_CONNECTIONS_PER_ADDRESS("max-connections-per-address", "2000",
+            "standalone server: open WebSockets from one client address (IPv6: one /64); a handshake beyond is refused with 429"),
+    HEADER_TIMEOUT("header-timeout", "10s",
+            "standalone server: a connection whose request headers are not complete this long after they began is closed"),
+    HTTP_IDLE_TIMEOUT("http-idle-timeout", "30s",
+            "standalone server: a plain-HTTP keep-alive connection idle this long is closed (never an open WebSocket)");
 
     private final String key;
     private final String defaultValue;

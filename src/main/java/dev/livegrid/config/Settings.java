@@ -15,7 +15,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                        Set<String> allowedOrigins, boolean createSheets, String legacySheet, int maxRows,
                        int maxColumns, int maxValueLength, int opWindow, int opRate, long outboxLimit,
                        String dataDir, String dataSource, long maxSheetSize, Duration idleSheetTimeout,
-                       Duration closeGrace) {
+                       Duration closeGrace, int maxConnections, int maxConnectionsPerAddress, Duration headerTimeout,
+                       Duration httpIdleTimeout) {
 
     /** The {@code data-dir} value that keeps sheets in memory only. */
     public static final String IN_MEMORY = "memory";
@@ -60,6 +61,10 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
         }
         requirePositive(Setting.IDLE_SHEET_TIMEOUT, idleSheetTimeout);
         requirePositive(Setting.CLOSE_GRACE, closeGrace);
+        requirePositive(Setting.MAX_CONNECTIONS, maxConnections);
+        requirePositive(Setting.MAX_CONNECTIONS_PER_ADDRESS, maxConnectionsPerAddress);
+        requirePositive(Setting.HEADER_TIMEOUT, headerTimeout);
+        requirePositive(Setting.HTTP_IDLE_TIMEOUT, httpIdleTimeout);
     }
 
     /**
@@ -116,7 +121,12 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 source.text(Setting.DATA_SOURCE).trim(),
                 sheetSize(source.text(Setting.MAX_SHEET_SIZE)),
                 SettingValues.duration(Setting.IDLE_SHEET_TIMEOUT, source.text(Setting.IDLE_SHEET_TIMEOUT)),
-                SettingValues.duration(Setting.CLOSE_GRACE, source.text(Setting.CLOSE_GRACE)));
+                SettingValues.duration(Setting.CLOSE_GRACE, source.text(Setting.CLOSE_GRACE)),
+                SettingValues.positive(Setting.MAX_CONNECTIONS, source.text(Setting.MAX_CONNECTIONS), 1_000_000),
+                SettingValues.positive(Setting.MAX_CONNECTIONS_PER_ADDRESS,
+                        source.text(Setting.MAX_CONNECTIONS_PER_ADDRESS), 1_000_000),
+                SettingValues.duration(Setting.HEADER_TIMEOUT, source.text(Setting.HEADER_TIMEOUT)),
+                SettingValues.duration(Setting.HTTP_IDLE_TIMEOUT, source.text(Setting.HTTP_IDLE_TIMEOUT)));
     }
 
     private static long sheetSize(String text) {
@@ -151,7 +161,11 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 pick(changes, Setting.DATA_SOURCE, changed.dataSource, dataSource),
                 pick(changes, Setting.MAX_SHEET_SIZE, changed.maxSheetSize, maxSheetSize),
                 pick(changes, Setting.IDLE_SHEET_TIMEOUT, changed.idleSheetTimeout, idleSheetTimeout),
-                pick(changes, Setting.CLOSE_GRACE, changed.closeGrace, closeGrace));
+                pick(changes, Setting.CLOSE_GRACE, changed.closeGrace, closeGrace),
+                pick(changes, Setting.MAX_CONNECTIONS, changed.maxConnections, maxConnections),
+                pick(changes, Setting.MAX_CONNECTIONS_PER_ADDRESS, changed.maxConnectionsPerAddress, maxConnectionsPerAddress),
+                pick(changes, Setting.HEADER_TIMEOUT, changed.headerTimeout, headerTimeout),
+                pick(changes, Setting.HTTP_IDLE_TIMEOUT, changed.httpIdleTimeout, httpIdleTimeout));
     }
 
     public Settings with(Setting setting, String text) {

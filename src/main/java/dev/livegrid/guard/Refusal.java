@@ -27,6 +27,8 @@ public record Refusal(int status, String message, Map<String, String> headers) {
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 426 -> "Upgrade Required";
+            case 429 -> "Too Many Requests";
+            case 503 -> "Service Unavailable";
             default -> "Refused";
         };
     }

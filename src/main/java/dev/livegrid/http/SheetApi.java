@@ -1,10 +1,12 @@
 package dev.livegrid.http;
 
 import dev.livegrid.config.Settings;
+import dev.livegrid.guard.ClientAddress;
 import dev.livegrid.guard.OriginCheck;
 import dev.livegrid.protocol.ClientMessage;
 import dev.livegrid.protocol.Codec;
 import dev.livegrid.room.OpResult;
+import dev.livegrid.room.RateLimits;
 import dev.livegrid.room.Room;
 import dev.livegrid.room.RoomRegistry;
 import dev.livegrid.room.RoomUnavailableException;
@@ -70,11 +72,13 @@ public final class SheetApi {
     private final RoomRegistry rooms;
     private final Settings settings;
     private final OriginCheck origins;
+    private final RateLimits opRates;
 
     public SheetApi(RoomRegistry rooms, Settings settings) {
         this.rooms = rooms;
         this.settings = settings;
         this.origins = new OriginCheck(settings.allowedOrigins());
+        this.opRates = new RateLimits(settings.opRate());
     }
 
     /** Whether the API answers this path (everything under {@code /api/}, and {@code /input-change}). */
@@ -99,6 +103,16 @@ public final class SheetApi {
      */
     public Optional<ApiResponse> handle(String method, String path, String query, ApiRequest.Headers headers,
                                         InputStream body, long declaredLength) throws IOException {
+        return handle(method, path, query, headers, body, declaredLength, null);
+    }
+
+    /**
+     * Answers a request as {@link #handle(String, String, String, ApiRequest.Headers, InputStream, long)}
+     * does, from the client at {@code remoteAddress} (the server's {@code getRemoteAddr()}; null when
+     * unknown), which anonymous ops are rate-limited by.
+     */
+    public Optional<ApiResponse> handle(String method, String path, String query, ApiRequest.Headers headers,
+                                        InputStream body, long declaredLength, String remoteAddress) throws IOException {
         if (!isApiPath(path)) {
             return Optional.empty();
         }
@@ -109,7 +123,7 @@ public final class SheetApi {
             } else {
                 RequestBody.drop(body, declaredLength, MAX_BODY_BYTES);
             }
-            return handle(new ApiRequest(method, path, query, headers, text));
+            return handle(new ApiRequest(method, path, query, headers, text, remoteAddress));
         } catch (ApiFailure failure) {
             return Optional.of(failure.response());
         }
@@ -219,6 +233,7 @@ public final class SheetApi {
     /** {@code POST /api/sheets/{id}/ops}: one client op, exactly as on the socket. */
     private ApiResponse op(ApiRequest request, String id) throws ApiFailure {
         requireAllowedOrigin(request);
+        requireWithinOpRate(request);
         ClientMessage message = Codec.decode(request.body());
         if (message instanceof ClientMessage.Malformed bad) {
             throw ApiFailure.of(400, "bad-message", bad.problem());
@@ -242,6 +257,7 @@ public final class SheetApi {
      */
     private ApiResponse inputChange(ApiRequest request) throws ApiFailure {
         requireAllowedOrigin(request);
+        requireWithinOpRate(request);
         LegacyInputChange change = LegacyInputChange.parse(request.body());
         Optional<String> key = IdempotencyKey.of(request);
         String opId = key.orElseGet(() -> "legacy-" + UUID.randomUUID().toString().replace("-", ""));
@@ -310,6 +326,31 @@ public final class SheetApi {
             throw ApiFailure.of(403, "forbidden-origin", "Origin '" + origin + "' is not allowed; add it to"
                     + " livegrid.allowed-origins (LIVEGRID_ALLOWED_ORIGINS) to let pages from there edit.");
         }
+    }
+
+    /**
+     * Ops over HTTP are limited as a socket's are ({@code op-rate} a second, bursts of twice that), per
+     * {@link #rateKey client}; a refused request takes nothing, so a client that waits {@code Retry-After}
+     * gets through.
+     */
+    private void requireWithinOpRate(ApiRequest request) throws ApiFailure {
+        Optional<Duration> wait = opRates.tryAcquire(rateKey(request));
+        if (wait.isPresent()) {
+            long seconds = wait.get().toSeconds();
+            throw new ApiFailure(ApiResponse.error(429, "rate-limited", "more ops than livegrid.op-rate allows from "
+                    + ClientAddress.of(request.remoteAddress()) + ": " + settings.opRate() + " a second, bursts of "
+                    + 2 * settings.opRate() + "; retry after " + seconds + " s")
+                    .withHeader("Retry-After", String.valueOf(seconds)));
+        }
+    }
+
+    /**
+     * Whose budget a request's ops count against. Requests are anonymous, so it is the client's address
+     * ({@link ClientAddress}: everyone behind one NAT or proxy shares it); an authenticated request
+     * would count against its user instead.
+     */
+    private static String rateKey(ApiRequest request) {
+        return "address " + ClientAddress.of(request.remoteAddress());
     }
 
     @FunctionalInterface

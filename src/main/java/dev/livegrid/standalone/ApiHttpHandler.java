@@ -46,7 +46,7 @@ final class ApiHttpHandler extends HttpHandler {
             // HTTP/1.1: without Content-Length or chunked coding a request has no body.
             long length = packet.isChunked() ? -1 : Math.max(0, request.getContentLengthLong());
             answer = api.handle(request.getMethod().getMethodString(), path, request.getQueryString(),
-                    name -> header(request, name), request.getInputStream(), length);
+                    name -> header(request, name), request.getInputStream(), length, request.getRemoteAddr());
         }
         if (packet.isUpgrade()) {
             // The upgrade is not taken: without this the codec leaves Content-Type and Date out of the response.

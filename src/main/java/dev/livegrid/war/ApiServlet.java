@@ -30,7 +30,8 @@ final class ApiServlet extends HttpServlet {
         // The API's paths are relative to the application and not decoded, as the request URI is.
         String path = request.getRequestURI().substring(request.getContextPath().length());
         Optional<ApiResponse> answer = api.handle(request.getMethod(), path, request.getQueryString(),
-                name -> header(request, name), request.getInputStream(), request.getContentLengthLong());
+                name -> header(request, name), request.getInputStream(), request.getContentLengthLong(),
+                request.getRemoteAddr());
         write(answer.orElseGet(() -> ApiResponse.error(404, "not-found", "no API resource at " + path)), response);
     }
 
