@@ -78,7 +78,11 @@ final class ApiHttpHandler extends HttpHandler {
     }
 
     private static void write(ApiResponse answer, Response response) throws IOException {
-        response.setStatus(answer.status());
+        if (answer.status() == 429) {
+            response.setStatus(429, "Too Many Requests"); // Grizzly knows no phrase for 429 and would send "CUSTOM"
+        } else {
+            response.setStatus(answer.status());
+        }
         answer.headers().forEach(response::setHeader);
         byte[] body = answer.bodyBytes();
         if (body == null) {
