@@ -44,7 +44,15 @@ public enum Setting {
     TOKEN_ISSUER("token-issuer", "", "with auth token: when set, a token's iss must be exactly this"),
     TOKEN_AUDIENCE("token-audience", "", "with auth token: when set, a token's aud must contain this"),
     FRAME_ANCESTORS("frame-ancestors", "'none'",
-            "pages that may show LiveGrid in a frame, as CSP frame-ancestors sources ('self', https://portal.example.com); 'none' for no page");
+            "pages that may show LiveGrid in a frame, as CSP frame-ancestors sources ('self', https://portal.example.com); 'none' for no page"),
+    MAX_CONNECTIONS("max-connections", "10000",
+            "standalone server: open WebSockets in all; a handshake beyond is refused with 503"),
+    MAX_CONNECTIONS_PER_ADDRESS("max-connections-per-address", "2000",
+            "standalone server: open WebSockets from one client address (IPv6: one /64); a handshake beyond is refused with 429"),
+    HEADER_TIMEOUT("header-timeout", "10s",
+            "standalone server: a connection whose request headers are not complete this long after they began is closed"),
+    HTTP_IDLE_TIMEOUT("http-idle-timeout", "30s",
+            "standalone server: a plain-HTTP keep-alive connection idle this long is closed (never an open WebSocket)");
 
     private final String key;
     private final String defaultValue;

@@ -15,7 +15,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                        Set<String> allowedOrigins, boolean createSheets, String legacySheet, int maxRows,
                        int maxColumns, int maxValueLength, int opWindow, int opRate, long outboxLimit,
                        String dataDir, String dataSource, long maxSheetSize, Duration idleSheetTimeout,
-                       Duration closeGrace, AuthSettings auth, String frameAncestors) {
+                       Duration closeGrace, AuthSettings auth, String frameAncestors, int maxConnections,
+                       int maxConnectionsPerAddress, Duration headerTimeout, Duration httpIdleTimeout) {
 
     /** The {@code data-dir} value that keeps sheets in memory only. */
     public static final String IN_MEMORY = "memory";
@@ -63,6 +64,10 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
         requirePositive(Setting.IDLE_SHEET_TIMEOUT, idleSheetTimeout);
         requirePositive(Setting.CLOSE_GRACE, closeGrace);
         frameAncestors = SettingValues.frameAncestors(Setting.FRAME_ANCESTORS, String.valueOf(frameAncestors));
+        requirePositive(Setting.MAX_CONNECTIONS, maxConnections);
+        requirePositive(Setting.MAX_CONNECTIONS_PER_ADDRESS, maxConnectionsPerAddress);
+        requirePositive(Setting.HEADER_TIMEOUT, headerTimeout);
+        requirePositive(Setting.HTTP_IDLE_TIMEOUT, httpIdleTimeout);
     }
 
     /**
@@ -123,7 +128,12 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 new AuthSettings(AuthSettings.mode(source.text(Setting.AUTH)), source.text(Setting.TOKEN_SECRET),
                         source.text(Setting.TOKEN_PUBLIC_KEY), source.text(Setting.TOKEN_ISSUER),
                         source.text(Setting.TOKEN_AUDIENCE)),
-                source.text(Setting.FRAME_ANCESTORS));
+                source.text(Setting.FRAME_ANCESTORS),
+                SettingValues.positive(Setting.MAX_CONNECTIONS, source.text(Setting.MAX_CONNECTIONS), 1_000_000),
+                SettingValues.positive(Setting.MAX_CONNECTIONS_PER_ADDRESS,
+                        source.text(Setting.MAX_CONNECTIONS_PER_ADDRESS), 1_000_000),
+                SettingValues.duration(Setting.HEADER_TIMEOUT, source.text(Setting.HEADER_TIMEOUT)),
+                SettingValues.duration(Setting.HTTP_IDLE_TIMEOUT, source.text(Setting.HTTP_IDLE_TIMEOUT)));
     }
 
     private static long sheetSize(String text) {
@@ -160,7 +170,11 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 pick(changes, Setting.IDLE_SHEET_TIMEOUT, changed.idleSheetTimeout, idleSheetTimeout),
                 pick(changes, Setting.CLOSE_GRACE, changed.closeGrace, closeGrace),
                 authWith(changes, changed.auth),
-                pick(changes, Setting.FRAME_ANCESTORS, changed.frameAncestors, frameAncestors));
+                pick(changes, Setting.FRAME_ANCESTORS, changed.frameAncestors, frameAncestors),
+                pick(changes, Setting.MAX_CONNECTIONS, changed.maxConnections, maxConnections),
+                pick(changes, Setting.MAX_CONNECTIONS_PER_ADDRESS, changed.maxConnectionsPerAddress, maxConnectionsPerAddress),
+                pick(changes, Setting.HEADER_TIMEOUT, changed.headerTimeout, headerTimeout),
+                pick(changes, Setting.HTTP_IDLE_TIMEOUT, changed.httpIdleTimeout, httpIdleTimeout));
     }
 
     public Settings with(Setting setting, String text) {

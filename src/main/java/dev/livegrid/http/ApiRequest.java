@@ -17,8 +17,12 @@ import java.util.TreeMap;
  *                empty when there is none
  * @param headers a case-insensitive header lookup
  * @param body    the request body decoded as UTF-8; empty when there is none
+ * @param remoteAddress the client's IP address as the server reports it, without port (e.g.
+ *                {@code 203.0.113.7}, {@code 0:0:0:0:0:0:0:1}); empty when unknown. Anonymous ops are
+ *                rate-limited per address.
  */
-public record ApiRequest(String method, String path, String query, Headers headers, String body) {
+public record ApiRequest(String method, String path, String query, Headers headers, String body,
+                         String remoteAddress) {
 
     public ApiRequest {
         Objects.requireNonNull(method, "method");
@@ -26,6 +30,12 @@ public record ApiRequest(String method, String path, String query, Headers heade
         Objects.requireNonNull(headers, "headers");
         query = query == null ? "" : query;
         body = body == null ? "" : body;
+        remoteAddress = remoteAddress == null ? "" : remoteAddress;
+    }
+
+    /** A request from an unknown address. */
+    public ApiRequest(String method, String path, String query, Headers headers, String body) {
+        this(method, path, query, headers, body, "");
     }
 
     /** A request without a query. */
@@ -46,6 +56,11 @@ public record ApiRequest(String method, String path, String query, Headers heade
         int q = target.indexOf('?');
         return q < 0 ? of(method, target, headers, body)
                 : new ApiRequest(method, target.substring(0, q), target.substring(q + 1), Headers.of(headers), body);
+    }
+
+    /** This request as sent from {@code address}. */
+    public ApiRequest fromAddress(String address) {
+        return new ApiRequest(method, path, query, headers, body, address);
     }
 
     /** The header's value (repeated headers joined with commas), or null. */

@@ -7,10 +7,12 @@ import dev.livegrid.access.CredentialsException;
 import dev.livegrid.access.Identity;
 import dev.livegrid.access.Role;
 import dev.livegrid.config.Settings;
+import dev.livegrid.guard.ClientAddress;
 import dev.livegrid.guard.OriginCheck;
 import dev.livegrid.protocol.ClientMessage;
 import dev.livegrid.protocol.Codec;
 import dev.livegrid.room.OpResult;
+import dev.livegrid.room.RateLimits;
 import dev.livegrid.room.Room;
 import dev.livegrid.room.RoomRegistry;
 import dev.livegrid.room.RoomUnavailableException;
@@ -83,6 +85,7 @@ public final class SheetApi {
     private final OriginCheck origins;
     private final Authenticator authenticator;
     private final AccessListApi accessLists;
+    private final RateLimits opRates;
 
     /** An API that identifies callers by {@code settings}' auth mode. */
     public SheetApi(RoomRegistry rooms, Settings settings) {
@@ -95,6 +98,7 @@ public final class SheetApi {
         this.origins = new OriginCheck(settings.allowedOrigins());
         this.authenticator = authenticator;
         this.accessLists = new AccessListApi(authenticator);
+        this.opRates = new RateLimits(settings.opRate());
     }
 
     /** Whether the API answers this path (everything under {@code /api/}, and {@code /input-change}). */
@@ -119,15 +123,26 @@ public final class SheetApi {
      */
     public Optional<ApiResponse> handle(String method, String path, String query, ApiRequest.Headers headers,
                                         InputStream body, long declaredLength) throws IOException {
-        return handle(method, path, query, headers, body, declaredLength, null);
+        return handle(method, path, query, headers, body, declaredLength, (String) null);
     }
 
     /**
-     * As {@link #handle(String, String, String, ApiRequest.Headers, InputStream, long)}, for a request
-     * whose user the Jakarta EE server authenticated ({@code user}, or null).
+     * As {@link #handle(String, String, String, ApiRequest.Headers, InputStream, long)}, from the client
+     * at {@code remoteAddress} (the server's {@code getRemoteAddr()}; null when unknown), by which
+     * anonymous ops are rate-limited.
      */
     public Optional<ApiResponse> handle(String method, String path, String query, ApiRequest.Headers headers,
-                                        InputStream body, long declaredLength, ContainerUser user) throws IOException {
+                                        InputStream body, long declaredLength, String remoteAddress) throws IOException {
+        return handle(method, path, query, headers, body, declaredLength, remoteAddress, null);
+    }
+
+    /**
+     * As {@link #handle(String, String, String, ApiRequest.Headers, InputStream, long, String)}, for a
+     * request whose user the Jakarta EE server authenticated ({@code user}, or null).
+     */
+    public Optional<ApiResponse> handle(String method, String path, String query, ApiRequest.Headers headers,
+                                        InputStream body, long declaredLength, String remoteAddress,
+                                        ContainerUser user) throws IOException {
         if (!isApiPath(path)) {
             return Optional.empty();
         }
@@ -138,7 +153,7 @@ public final class SheetApi {
             } else {
                 RequestBody.drop(body, declaredLength, MAX_BODY_BYTES);
             }
-            return handle(new ApiRequest(method, path, query, headers, text), user);
+            return handle(new ApiRequest(method, path, query, headers, text, remoteAddress), user);
         } catch (ApiFailure failure) {
             return Optional.of(failure.response());
         }
@@ -307,6 +322,7 @@ public final class SheetApi {
     /** {@code POST /api/sheets/{id}/ops}: one client op, exactly as on the socket. */
     private ApiResponse op(ApiRequest request, String id, Identity caller) throws ApiFailure {
         requireAllowedOrigin(request);
+        requireWithinOpRate(request, caller);
         ClientMessage message = Codec.decode(request.body());
         if (message instanceof ClientMessage.Malformed bad) {
             throw ApiFailure.of(400, "bad-message", bad.problem());
@@ -333,6 +349,7 @@ public final class SheetApi {
      */
     private ApiResponse inputChange(ApiRequest request, Identity caller) throws ApiFailure {
         requireAllowedOrigin(request);
+        requireWithinOpRate(request, caller);
         LegacyInputChange change = LegacyInputChange.parse(request.body());
         Optional<String> key = IdempotencyKey.of(request);
         String opId = key.orElseGet(() -> "legacy-" + UUID.randomUUID().toString().replace("-", ""));
@@ -409,6 +426,32 @@ public final class SheetApi {
             throw ApiFailure.of(403, "forbidden-origin", "Origin '" + origin + "' is not allowed; add it to"
                     + " livegrid.allowed-origins (LIVEGRID_ALLOWED_ORIGINS) to let pages from there edit.");
         }
+    }
+
+    /**
+     * Ops over HTTP are limited as a socket's are ({@code op-rate} a second, bursts of twice that), per
+     * {@link #rateKey client}; a refused request takes nothing, so a client that waits {@code Retry-After}
+     * gets through.
+     */
+    private void requireWithinOpRate(ApiRequest request, Identity caller) throws ApiFailure {
+        String key = rateKey(request, caller);
+        Optional<Duration> wait = opRates.tryAcquire(key);
+        if (wait.isPresent()) {
+            long seconds = wait.get().toSeconds();
+            throw new ApiFailure(ApiResponse.error(429, "rate-limited", "more ops than livegrid.op-rate allows from "
+                    + key + ": " + settings.opRate() + " a second, bursts of "
+                    + 2 * settings.opRate() + "; retry after " + seconds + " s")
+                    .withHeader("Retry-After", String.valueOf(seconds)));
+        }
+    }
+
+    /**
+     * Whose budget a request's ops count against: a signed-in caller's own (wherever they connect
+     * from); an anonymous one's client address ({@link ClientAddress}: everyone behind one NAT or proxy
+     * shares it).
+     */
+    private static String rateKey(ApiRequest request, Identity caller) {
+        return caller.verified() ? "user " + caller.userId() : "address " + ClientAddress.of(request.remoteAddress());
     }
 
     @FunctionalInterface

@@ -51,7 +51,7 @@ final class ApiHttpHandler extends HttpHandler {
             // HTTP/1.1: without Content-Length or chunked coding a request has no body.
             long length = packet.isChunked() ? -1 : Math.max(0, request.getContentLengthLong());
             answer = api.handle(request.getMethod().getMethodString(), path, request.getQueryString(),
-                    name -> header(request, name), request.getInputStream(), length);
+                    name -> header(request, name), request.getInputStream(), length, request.getRemoteAddr());
         }
         if (packet.isUpgrade()) {
             // The upgrade is not taken: without this the codec leaves Content-Type and Date out of the response.
@@ -84,7 +84,11 @@ final class ApiHttpHandler extends HttpHandler {
 
     /** Writes the answer; to a HEAD too, since Grizzly's codec sends a HEAD answer's headers without its body. */
     private static void write(ApiResponse answer, Response response) throws IOException {
-        response.setStatus(answer.status());
+        if (answer.status() == 429) {
+            response.setStatus(429, "Too Many Requests"); // Grizzly knows no phrase for 429 and would send "CUSTOM"
+        } else {
+            response.setStatus(answer.status());
+        }
         answer.headers().forEach(response::setHeader);
         byte[] body = answer.bodyBytes();
         if (body == null) {

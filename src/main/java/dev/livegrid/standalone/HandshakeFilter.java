@@ -63,7 +63,7 @@ final class HandshakeFilter extends BaseFilter {
         return ctx.getStopAction();
     }
 
-    private static void refuse(FilterChainContext ctx, HttpRequestPacket request, Refusal refusal) {
+    static void refuse(FilterChainContext ctx, HttpRequestPacket request, Refusal refusal) {
         HttpResponsePacket response = request.getResponse();
         response.setStatus(refusal.status());
         response.setReasonPhrase(refusal.reasonPhrase());
@@ -79,7 +79,7 @@ final class HandshakeFilter extends BaseFilter {
                 new CloseAfterWrite(connection));
     }
 
-    private static Handshake handshakeOf(HttpRequestPacket request) {
+    static Handshake handshakeOf(HttpRequestPacket request) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         MimeHeaders mime = request.getHeaders();
         for (String name : mime.names()) {

@@ -61,14 +61,16 @@ public final class LiveGridServer implements AutoCloseable {
     private final NetworkListener listener;
     private final TyrusServerContainer container;
     private final LiveGridContext context;
+    private final AbuseLimits limits;
 
     private LiveGridServer(Settings settings, HttpServer http, NetworkListener listener,
-                           TyrusServerContainer container, LiveGridContext context) {
+                           TyrusServerContainer container, LiveGridContext context, AbuseLimits limits) {
         this.settings = settings;
         this.http = http;
         this.listener = listener;
         this.container = container;
         this.context = context;
+        this.limits = limits;
     }
 
     /** Starts a server with these settings; it is listening when this returns. */
@@ -81,9 +83,11 @@ public final class LiveGridServer implements AutoCloseable {
         TyrusServerContainer container = container((int) settings.maxMessageSize() + FRAME_HEADER_ALLOWANCE);
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("livegrid", settings.bindAddress(), settings.port());
+        AbuseLimits limits = new AbuseLimits(settings, context.scheduler());
         try {
             registerEndpoints(container, context);
             configure(listener, context, container);
+            listener.registerAddOn(limits); // after the guards: it needs Tyrus's filter in the chain
             http.addListener(listener);
             http.getServerConfiguration().setDefaultErrorPageGenerator(new PlainErrorPage());
             // Grizzly refuses a body on GET or DELETE with an empty 400; servlet containers take it, and the API ignores it.
@@ -95,10 +99,11 @@ public final class LiveGridServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             http.shutdownNow();
             container.stop();
+            limits.close();
             context.close();
             throw e;
         }
-        LiveGridServer server = new LiveGridServer(settings, http, listener, container, context);
+        LiveGridServer server = new LiveGridServer(settings, http, listener, container, context, limits);
         LOG.info(server.describeUrls());
         warnIfOpenToTheNetwork(settings);
         return server;
@@ -110,6 +115,14 @@ public final class LiveGridServer implements AutoCloseable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * WebSockets counted against {@code max-connections} now: open ones, and handshakes admitted and
+     * being answered. Zero once every client is gone, however its connection ended.
+     */
+    public int openWebSockets() {
+        return limits.openWebSockets();
     }
 
     /** {@code http://host:port/}; the host is the bind address, or localhost when bound to every interface. */
@@ -133,6 +146,7 @@ public final class LiveGridServer implements AutoCloseable {
                 GOODBYE_PATIENCE);
         http.shutdownNow();
         container.stop();
+        limits.close();
         context.close();
         LOG.fine(() -> "LiveGrid on port " + port() + " stopped");
     }
@@ -195,7 +209,8 @@ public final class LiveGridServer implements AutoCloseable {
         TCPNIOTransport transport = listener.getTransport();
         // Tyrus hands frames to endpoints on the thread that read them: keep that off the selector.
         transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());
-        // WebSocket sessions stay open while idle; the heartbeat finds the dead ones.
+        // WebSocket sessions stay open while idle; the heartbeat finds the dead ones. Grizzly's idle timeout
+        // would cut them too: RequestTimeouts (AbuseLimits) times plain-HTTP connections instead.
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         FrameGuardFilter frameGuard = new FrameGuardFilter(settings.maxMessageSize(), context.scheduler(), settings.closeGrace());
         listener.registerAddOn(new GuardAddOn(container, CONTEXT_PATH, checks, frameGuard));

@@ -37,7 +37,7 @@ final class ApiServlet extends HttpServlet {
         }
         Optional<ApiResponse> answer = api.handle(request.getMethod(), path, request.getQueryString(),
                 name -> header(request, name), request.getInputStream(), request.getContentLengthLong(),
-                ServletUser.of(request));
+                request.getRemoteAddr(), ServletUser.of(request));
         write(answer.orElseGet(() -> ApiResponse.error(404, "not-found", "no API resource at " + path)),
                 request.getMethod().equals("HEAD"), response);
     }

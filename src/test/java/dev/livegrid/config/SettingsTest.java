@@ -33,6 +33,23 @@ class SettingsTest {
     }
 
     @Test
+    void abuseLimitsDefaultToWhatAnOfficeBehindOneAddressNeeds() {
+        Settings s = Settings.defaults();
+        assertAll(
+                () -> assertEquals(10_000, s.maxConnections()),
+                () -> assertEquals(2_000, s.maxConnectionsPerAddress()),
+                () -> assertEquals(Duration.ofSeconds(10), s.headerTimeout()),
+                () -> assertEquals(Duration.ofSeconds(30), s.httpIdleTimeout()));
+        Settings changed = Settings.from(Map.of("livegrid.max-connections", "5", "livegrid.header-timeout", "1500ms"),
+                Map.of("LIVEGRID_MAX_CONNECTIONS_PER_ADDRESS", "2", "LIVEGRID_HTTP_IDLE_TIMEOUT", "PT1M"));
+        assertAll(
+                () -> assertEquals(5, changed.maxConnections()),
+                () -> assertEquals(2, changed.maxConnectionsPerAddress()),
+                () -> assertEquals(Duration.ofMillis(1500), changed.headerTimeout()),
+                () -> assertEquals(Duration.ofMinutes(1), changed.httpIdleTimeout()));
+    }
+
+    @Test
     void environmentVariablesAreRead() {
         Settings s = Settings.from(Map.of(), Map.of(
                 "LIVEGRID_PORT", "9090", "LIVEGRID_BIND", "127.0.0.1", "LIVEGRID_PING_INTERVAL", "500ms",
@@ -70,6 +87,12 @@ class SettingsTest {
             "LIVEGRID_ALLOWED_ORIGINS|example.com|livegrid.allowed-origins (LIVEGRID_ALLOWED_ORIGINS)",
             "LIVEGRID_ALLOWED_ORIGINS|https://a.example/path|livegrid.allowed-origins (LIVEGRID_ALLOWED_ORIGINS)",
             "LIVEGRID_ALLOWED_ORIGINS|ftp://a.example|livegrid.allowed-origins (LIVEGRID_ALLOWED_ORIGINS)",
+            "LIVEGRID_MAX_CONNECTIONS|0|livegrid.max-connections (LIVEGRID_MAX_CONNECTIONS)",
+            "LIVEGRID_MAX_CONNECTIONS|many|livegrid.max-connections (LIVEGRID_MAX_CONNECTIONS)",
+            "LIVEGRID_MAX_CONNECTIONS_PER_ADDRESS|-3|livegrid.max-connections-per-address (LIVEGRID_MAX_CONNECTIONS_PER_ADDRESS)",
+            "LIVEGRID_HEADER_TIMEOUT|0s|livegrid.header-timeout (LIVEGRID_HEADER_TIMEOUT)",
+            "LIVEGRID_HEADER_TIMEOUT|ten|livegrid.header-timeout (LIVEGRID_HEADER_TIMEOUT)",
+            "LIVEGRID_HTTP_IDLE_TIMEOUT|-1s|livegrid.http-idle-timeout (LIVEGRID_HTTP_IDLE_TIMEOUT)",
     })
     void badValuesFailNamingTheSetting(String variable, String value, String named) {
         InvalidSettingException e = assertThrows(InvalidSettingException.class,

@@ -147,6 +147,7 @@ class SlowConsumerTest {
         Settings settings = TestSettings.loopback().with(Map.of(
                 Setting.OUTBOX_LIMIT, "16KiB",
                 Setting.CLOSE_GRACE, READER_PATIENCE,
+                Setting.OP_RATE, "100000", // 1000 ops over HTTP from one address, as fast as they go
                 Setting.MAX_ROWS, "1000000"));
         try (LiveGridServer server = LiveGridServer.start(settings);
              SheetClient lone = new SheetClient().keepApplied(false).pauseAfterWelcome()) {

@@ -76,8 +76,21 @@ public final class RawWebSocket implements Closeable {
         return connect(server.getHost(), server.getPort(), timeout);
     }
 
-    private static RawWebSocket connect(String host, int port, Duration timeout) throws IOException {
+    /**
+     * A TCP connection to 127.0.0.1:port from the local address {@code from}, e.g. {@code 127.0.0.2} (Linux
+     * answers every address of 127.0.0.0/8): a second client address for per-address limits.
+     */
+    public static RawWebSocket connectFrom(String from, int port) throws IOException {
         Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(from, 0));
+        return connected(socket, "127.0.0.1", port, READ_TIMEOUT);
+    }
+
+    private static RawWebSocket connect(String host, int port, Duration timeout) throws IOException {
+        return connected(new Socket(), host, port, timeout);
+    }
+
+    private static RawWebSocket connected(Socket socket, String host, int port, Duration timeout) throws IOException {
         socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
         socket.setSoTimeout((int) timeout.toMillis());
         socket.setTcpNoDelay(true);
@@ -601,6 +614,12 @@ public final class RawWebSocket implements Closeable {
 
     public static byte[] concat(byte[] a, byte[] b) {
         return ByteBuffer.allocate(a.length + b.length).put(a).put(b).array();
+    }
+
+    /** Ends the connection abruptly, with a TCP reset (SO_LINGER 0) and no close frame, as a crashed client would. */
+    public void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 
     @Override
