@@ -46,15 +46,7 @@ class ContentSecurityPolicyBrowserTest {
 
     @AfterAll
     static void stopBrowserAndServer() throws IOException {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        HeadlessChromium.closeWith(browser, server);
     }
 
     @BeforeEach

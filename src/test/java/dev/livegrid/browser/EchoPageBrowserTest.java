@@ -40,15 +40,7 @@ class EchoPageBrowserTest {
 
     @AfterAll
     static void stopBrowserAndServer() throws IOException {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        HeadlessChromium.closeWith(browser, server);
     }
 
     @BeforeEach

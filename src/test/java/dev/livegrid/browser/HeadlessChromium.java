@@ -37,6 +37,20 @@ public final class HeadlessChromium implements AutoCloseable {
         this.driver = driver;
     }
 
+    /** Closes the browser (if started), then the server it was looking at (if started), whatever the first does. */
+    public static void closeWith(HeadlessChromium browser, dev.livegrid.standalone.LiveGridServer server)
+            throws IOException {
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
     /** Starts a browser; fails (never skips) when the Debian packages are missing. */
     public static HeadlessChromium launch() throws IOException {
         for (String executable : new String[] {CHROMIUM, CHROMEDRIVER}) {

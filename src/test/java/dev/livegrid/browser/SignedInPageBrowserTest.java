@@ -71,15 +71,7 @@ class SignedInPageBrowserTest {
 
     @AfterAll
     static void stopBrowserAndServer() throws IOException {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        HeadlessChromium.closeWith(browser, server);
     }
 
     /** The tab keeps its token in sessionStorage across loads: every test starts without one. */
