@@ -6,6 +6,7 @@ import dev.livegrid.support.TestSettings;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import dev.livegrid.support.PipelinedEcho;
 import dev.livegrid.support.RawWebSocket;
 import dev.livegrid.support.RawWebSocket.FrameSpec;
 import dev.livegrid.support.SheetClient;
@@ -325,6 +326,27 @@ abstract class DeployedWarContract {
             By cell = By.cssSelector("td[data-row='" + row + "'][data-col='" + col + "'] .cell-value");
             wait.withMessage(() -> "the page shows the socket's edit; it shows: " + page.findElement(By.id("grid")).getText())
                     .until(d -> d.findElements(cell).stream().anyMatch(e -> e.getText().equals("from a socket")));
+        }
+    }
+
+    /**
+     * A client may send messages without waiting for their echoes, so the server reads many frames at
+     * once: all come back whole and in order, small ones, ones of the maximum size, text, and in
+     * fragments. Each burst stays within what {@code /echo} queues for one client (8 × the maximum
+     * message size): beyond, a client reading more slowly than it sends may be closed with 1013, and
+     * WildFly and Tomcat count a send as done only once the socket took it (docs/DEPLOYMENT.md).
+     * The standalone server once answered such bursts with 1011 "Buffer overflow." (PipeliningConformanceTest).
+     */
+    @Test
+    void messagesSentWithoutWaitingForTheirEchoesAllComeBack() throws Exception {
+        for (int round = 0; round < 2; round++) {
+            try (RawWebSocket wire = RawWebSocket.open(server.base(), "echo", WAIT)) {
+                PipelinedEcho.assertAllEchoed(wire, PipelinedEcho.binary(100, 4 * 1024, 1, round));
+                PipelinedEcho.assertAllEchoed(wire, PipelinedEcho.text(100, 4 * 1024, 1, round));
+                PipelinedEcho.assertAllEchoed(wire, PipelinedEcho.binary(100, 4 * 1024, 3, round));
+                PipelinedEcho.assertAllEchoed(wire, PipelinedEcho.binary(6, MAX_MESSAGE_SIZE, 1, round));
+                PipelinedEcho.assertAllEchoed(wire, PipelinedEcho.text(6, MAX_MESSAGE_SIZE, 4, round));
+            }
         }
     }
 
