@@ -33,23 +33,57 @@ import java.util.logging.Logger;
  * silent peer closed by the heartbeat) would keep its socket and queued bytes for good. Once the
  * server has written a close frame on an upgraded connection, or failed it here, the connection
  * is terminated if it is still open {@code closeGrace} later.
+ * <p>
+ * And it hands Tyrus the bytes of an upgraded connection in pieces of at most {@link #maxPiece(long)}.
+ * A Grizzly read is not bounded by the connection's read buffer size: a worker thread reads into
+ * its cached direct buffer whole, and that buffer is as large as the largest read or write the
+ * thread ever did (echoing a message of a few MiB leaves it that large). Tyrus appends each piece
+ * to the incomplete frame it holds and answers 1011 "Buffer overflow." when the sum exceeds its
+ * incoming buffer, so pipelined messages arriving in one large read would cut a legal client off.
+ * With pieces, the buffer Tyrus needs is bounded: {@link #tyrusBufferSize(long)}.
  */
 final class FrameGuardFilter extends BaseFilter {
 
     private static final Logger LOG = Logger.getLogger(FrameGuardFilter.class.getName());
     private static final byte[] SWITCHING_PROTOCOLS = "HTTP/1.1 101 ".getBytes(StandardCharsets.US_ASCII);
     private static final byte CLOSE_FRAME_START = (byte) 0x88;
+    /** The smallest limit on a piece: Grizzly's usual read. */
+    private static final int MIN_PIECE = 64 * 1024;
+    /** A piece may be this fraction of the maximum message size, so that Tyrus copies a large message's frame few times. */
+    private static final int PIECES_PER_MESSAGE = 16;
+    /** The longest client frame header: two bytes, a 64-bit length and the mask key. */
+    private static final int MAX_FRAME_HEADER = 14;
 
     private final Attribute<FrameInspector> inspectorOf =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(FrameGuardFilter.class.getName() + ".inspector");
     private final long maxMessageSize;
+    private final int maxPiece;
     private final ScheduledExecutorService scheduler;
     private final Duration closeGrace;
 
     FrameGuardFilter(long maxMessageSize, ScheduledExecutorService scheduler, Duration closeGrace) {
         this.maxMessageSize = maxMessageSize;
+        this.maxPiece = maxPiece(maxMessageSize);
         this.scheduler = scheduler;
         this.closeGrace = closeGrace;
+    }
+
+    /**
+     * The incoming buffer Tyrus needs behind this filter: what is left of the frame it is reading (less
+     * than the longest header plus a whole message, as this filter fails longer frames) plus one piece.
+     */
+    static int tyrusBufferSize(long maxMessageSize) {
+        return Math.toIntExact(maxMessageSize + MAX_FRAME_HEADER + maxPiece(maxMessageSize));
+    }
+
+    /**
+     * The most bytes of one read handed to Tyrus at once: 64 KiB, or 1/16 of the maximum message size
+     * when that is more. Tyrus grows its buffer to the exact size each piece needs, copying what it
+     * holds every time, so the first bytes of a frame arriving in n pieces are copied n times; larger
+     * pieces from large reads keep n small.
+     */
+    static int maxPiece(long maxMessageSize) {
+        return (int) Math.max(MIN_PIECE, maxMessageSize / PIECES_PER_MESSAGE);
     }
 
     @Override
@@ -58,12 +92,15 @@ final class FrameGuardFilter extends BaseFilter {
         if (inspector == null) {
             return ctx.getInvokeAction();
         }
-        FrameInspector.Violation violation = inspect(inspector, ctx.getMessage());
-        if (violation == null) {
-            return ctx.getInvokeAction();
+        Buffer piece = ctx.getMessage();
+        Buffer rest = piece.remaining() > maxPiece ? piece.split(piece.position() + maxPiece) : null;
+        FrameInspector.Violation violation = inspect(inspector, piece);
+        if (violation != null) {
+            fail(ctx, violation);
+            return ctx.getStopAction();
         }
-        fail(ctx, violation);
-        return ctx.getStopAction();
+        // Grizzly runs the chain again with the rest (through this filter) before it reads again.
+        return rest == null ? ctx.getInvokeAction() : ctx.getInvokeAction(rest);
     }
 
     @Override

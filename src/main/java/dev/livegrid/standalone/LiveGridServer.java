@@ -50,8 +50,6 @@ public final class LiveGridServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LiveGridServer.class.getName());
     private static final String CONTEXT_PATH = "";
-    /** Room for the largest frame header on top of the largest message in Tyrus's frame buffer. */
-    private static final int FRAME_HEADER_ALLOWANCE = 14;
     /** How long a closing WebSocket may take to deliver its close before its socket is cut. */
     /** How long a stopping server waits for its clients to answer its 1001 close. */
     static final Duration GOODBYE_PATIENCE = Duration.ofSeconds(2);
@@ -80,7 +78,7 @@ public final class LiveGridServer implements AutoCloseable {
                     + " container is for the WAR, where the Jakarta EE server signs users in");
         }
         LiveGridContext context = new LiveGridContext(settings);
-        TyrusServerContainer container = container((int) settings.maxMessageSize() + FRAME_HEADER_ALLOWANCE);
+        TyrusServerContainer container = container(FrameGuardFilter.tyrusBufferSize(settings.maxMessageSize()));
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("livegrid", settings.bindAddress(), settings.port());
         AbuseLimits limits = new AbuseLimits(settings, context.scheduler());
