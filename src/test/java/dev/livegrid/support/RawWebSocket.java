@@ -76,8 +76,21 @@ public final class RawWebSocket implements Closeable {
         return connect(server.getHost(), server.getPort(), timeout);
     }
 
-    private static RawWebSocket connect(String host, int port, Duration timeout) throws IOException {
+    /**
+     * A connection upgraded for {@code path} whose socket takes at most about {@code receiveBuffer}
+     * bytes that this client has not read (no autotuning): the server's writes back up soon.
+     */
+    public static RawWebSocket openWithReceiveBuffer(int port, String path, int receiveBuffer) throws IOException {
         Socket socket = new Socket();
+        socket.setReceiveBufferSize(receiveBuffer);
+        return upgrade(connected(socket, "127.0.0.1", port, READ_TIMEOUT), path);
+    }
+
+    private static RawWebSocket connect(String host, int port, Duration timeout) throws IOException {
+        return connected(new Socket(), host, port, timeout);
+    }
+
+    private static RawWebSocket connected(Socket socket, String host, int port, Duration timeout) throws IOException {
         socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
         socket.setSoTimeout((int) timeout.toMillis());
         socket.setTcpNoDelay(true);
