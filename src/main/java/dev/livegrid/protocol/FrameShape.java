@@ -5,8 +5,10 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.util.Map;
 
 /**
@@ -16,13 +18,24 @@ import java.util.Map;
  */
 final class FrameShape {
 
+    /** How deep objects and arrays may nest in a frame; a message needs 2 (an insert's {@code cells}). */
+    static final int MAX_DEPTH = 64;
+    /**
+     * One factory for every frame: {@code Json.createParser} looks the JSON-P provider up anew on each
+     * call (a service-loader scan that cost a hundred times the parse of a small frame).
+     */
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
+
     private FrameShape() {
     }
 
     /** Null when the frame has the right shape, else what is wrong with it. */
     static String problemOf(String text) {
+        if (nestsDeeperThan(text, MAX_DEPTH)) {
+            return "nested too deeply: objects and arrays may nest at most " + MAX_DEPTH + " levels";
+        }
         JsonValue value;
-        try (JsonParser parser = Json.createParser(new StringReader(text))) {
+        try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
             if (!parser.hasNext()) {
                 return "an empty frame is not a message";
             }
@@ -46,6 +59,37 @@ final class FrameShape {
         return null;
     }
 
+    /**
+     * Whether objects and arrays nest deeper than {@code max}, in one pass over the text (strings
+     * skipped), before any parser sees it. JSON-P and JSON-B build values recursively, a few stack
+     * frames per level: within Parsson's own limit of 1000 levels a frame could still overflow a
+     * smaller thread stack, and the {@code StackOverflowError} went unanswered (the endpoint's error
+     * handler only logs at FINE); a runtime's JSON-P without a limit would overflow at any depth.
+     */
+    private static boolean nestsDeeperThan(String text, int max) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                if (++depth > max) {
+                    return true;
+                }
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
+        return false;
+    }
+
     private static String fieldProblem(String name, JsonValue value) {
         JsonValue.ValueType type = value.getValueType();
         return switch (name) {
@@ -58,19 +102,36 @@ final class FrameShape {
         };
     }
 
-    /** Null, or a whole number that fits a long: JSON-B would otherwise fail with a bare "Overflow". */
+    /**
+     * Null, or a whole number that fits a long: JSON-B would otherwise fail with a bare "Overflow".
+     * Whole however it is written ({@code 1.0}, {@code 1e2}): {@link JsonNumber#isIntegral} looks at
+     * the notation, and refused those while it took {@code 1e0}.
+     */
     private static String baseProblem(JsonValue base) {
         if (base.getValueType() == JsonValue.ValueType.NULL) {
             return null;
         }
-        if (base.getValueType() != JsonValue.ValueType.NUMBER || !((JsonNumber) base).isIntegral()) {
-            return "\"base\" must be a whole number (the cell's version)";
+        String notWhole = "\"base\" must be a whole number (the cell's version)";
+        String outOfRange = "\"base\" is out of range: a cell's version is a whole number of at most " + Long.MAX_VALUE;
+        if (!(base instanceof JsonNumber number)) {
+            return notWhole;
+        }
+        BigDecimal value = number.bigDecimalValue();
+        if (value.signum() == 0) {
+            return null;
+        }
+        // More than 19 digits before the point (100e2147483647 too: no stripping of its zeros, whose scale would overflow).
+        if ((long) value.precision() - value.scale() > 19) {
+            return outOfRange;
+        }
+        if (value.stripTrailingZeros().scale() > 0) {
+            return notWhole;
         }
         try {
-            ((JsonNumber) base).longValueExact();
+            value.longValueExact();
             return null;
         } catch (ArithmeticException e) {
-            return "\"base\" is out of range: a cell's version is a whole number of at most " + Long.MAX_VALUE;
+            return outOfRange;
         }
     }
 

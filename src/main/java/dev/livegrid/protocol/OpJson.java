@@ -1,12 +1,12 @@
 package dev.livegrid.protocol;
 
 import dev.livegrid.sheet.Op;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 import java.io.StringReader;
 import java.util.LinkedHashMap;
@@ -19,11 +19,14 @@ import java.util.Map;
  */
 public final class OpJson {
 
+    /** Looked up once: {@code Json.createObjectBuilder()} and the like look the provider up anew on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private OpJson() {
     }
 
     public static String write(Op op) {
-        JsonObjectBuilder out = Json.createObjectBuilder();
+        JsonObjectBuilder out = JSON.createObjectBuilder();
         if (op instanceof Op.Edit e) {
             out.add("type", "edit").add("row", e.row()).add("col", e.col());
             nullable(out, "value", e.value());
@@ -34,7 +37,7 @@ public final class OpJson {
             out.add("type", "insertRow");
             nullable(out, "row", r.row());
             nullable(out, "after", r.after());
-            JsonObjectBuilder cells = Json.createObjectBuilder();
+            JsonObjectBuilder cells = JSON.createObjectBuilder();
             r.cells().forEach((col, value) -> nullable(cells, col, value));
             out.add("cells", cells);
         } else if (op instanceof Op.DeleteRow d) {
@@ -53,14 +56,14 @@ public final class OpJson {
     }
 
     public static Op read(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             return read(reader.readObject());
         }
     }
 
     /** The {@code op} of an {@code applied} message. */
     public static Op readApplied(String appliedMessage) {
-        try (JsonReader reader = Json.createReader(new StringReader(appliedMessage))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(appliedMessage))) {
             return read(reader.readObject().getJsonObject("op"));
         }
     }

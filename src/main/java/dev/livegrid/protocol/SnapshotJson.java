@@ -4,12 +4,12 @@ import dev.livegrid.sheet.Cell;
 import dev.livegrid.sheet.Column;
 import dev.livegrid.sheet.Row;
 import dev.livegrid.sheet.Snapshot;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -24,17 +24,20 @@ import java.util.Map;
  */
 public final class SnapshotJson {
 
+    /** Looked up once: {@code Json.createObjectBuilder()} and the like look the provider up anew on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private SnapshotJson() {
     }
 
     public static String write(Snapshot snapshot) {
-        JsonArrayBuilder columns = Json.createArrayBuilder();
-        snapshot.columns().forEach(c -> columns.add(Json.createObjectBuilder().add("id", c.id()).add("name", c.name())));
-        JsonArrayBuilder rows = Json.createArrayBuilder();
+        JsonArrayBuilder columns = JSON.createArrayBuilder();
+        snapshot.columns().forEach(c -> columns.add(JSON.createObjectBuilder().add("id", c.id()).add("name", c.name())));
+        JsonArrayBuilder rows = JSON.createArrayBuilder();
         for (Row row : snapshot.rows()) {
-            JsonObjectBuilder cells = Json.createObjectBuilder();
+            JsonObjectBuilder cells = JSON.createObjectBuilder();
             row.cells().forEach((col, cell) -> {
-                JsonObjectBuilder c = Json.createObjectBuilder();
+                JsonObjectBuilder c = JSON.createObjectBuilder();
                 if (cell.value() == null) {
                     c.addNull("value");
                 } else {
@@ -42,16 +45,16 @@ public final class SnapshotJson {
                 }
                 cells.add(col, c.add("version", cell.version()));
             });
-            rows.add(Json.createObjectBuilder().add("id", row.id()).add("cells", cells));
+            rows.add(JSON.createObjectBuilder().add("id", row.id()).add("cells", cells));
         }
-        return Json.createObjectBuilder().add("sheet", snapshot.sheet()).add("incarnation", snapshot.incarnation())
+        return JSON.createObjectBuilder().add("sheet", snapshot.sheet()).add("incarnation", snapshot.incarnation())
                 .add("version", snapshot.version())
                 .add("columns", columns).add("rows", rows).build().toString();
     }
 
     public static Snapshot read(String json) {
         JsonObject o;
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             o = reader.readObject();
         }
         List<Column> columns = new ArrayList<>();

@@ -2,8 +2,11 @@ package dev.livegrid.standalone;
 
 import dev.livegrid.guard.FrameInspector;
 import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
@@ -11,6 +14,7 @@ import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.memory.ByteBufferArray;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +31,11 @@ import java.util.logging.Logger;
  * The connection counts as upgraded once this filter has seen the server write its
  * {@code 101 Switching Protocols}: a client must wait for that answer before sending frames
  * (RFC 6455 §4.1), so every frame it sends is inspected.
+ * <p>
+ * Tyrus never sees the offending bytes, so it goes on sending (updates, echoes) until the connection
+ * is gone. Nothing may follow a close frame (RFC 6455 §5.5.1): once the guard has failed a
+ * connection, later writes are dropped (their senders told the write failed), and the connection is
+ * terminated as soon as its close frame is out, dropping whatever got queued behind it meanwhile.
  * <p>
  * It also ends connections whose close cannot complete. Grizzly closes gracefully: it first writes
  * everything still queued, so a peer that stopped reading (the slow consumer closed with 1013, the
@@ -56,6 +65,8 @@ final class FrameGuardFilter extends BaseFilter {
 
     private final Attribute<FrameInspector> inspectorOf =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(FrameGuardFilter.class.getName() + ".inspector");
+    private final Attribute<Boolean> failedOf =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(FrameGuardFilter.class.getName() + ".failed");
     private final long maxMessageSize;
     private final int maxPiece;
     private final ScheduledExecutorService scheduler;
@@ -106,6 +117,13 @@ final class FrameGuardFilter extends BaseFilter {
     @Override
     public NextAction handleWrite(FilterChainContext ctx) {
         Connection<?> connection = ctx.getConnection();
+        if (failedOf.isSet(connection)) {
+            CompletionHandler<?> sender = ctx.getTransportContext().getCompletionHandler();
+            if (sender != null) {
+                sender.failed(new IOException("the connection was failed for a protocol violation"));
+            }
+            return ctx.getStopAction();
+        }
         if (ctx.getMessage() instanceof Buffer out && out.hasRemaining()) {
             if (inspectorOf.get(connection) == null) {
                 if (startsWith101(out)) {
@@ -155,7 +173,18 @@ final class FrameGuardFilter extends BaseFilter {
         byte[] reason = violation.reason().getBytes(StandardCharsets.UTF_8);
         ByteBuffer frame = ByteBuffer.allocate(4 + reason.length);
         frame.put((byte) 0x88).put((byte) (2 + reason.length)).putShort((short) violation.closeCode()).put(reason).flip();
-        ctx.write(Buffers.wrap(ctx.getMemoryManager(), frame), new CloseAfterWrite(connection));
+        failedOf.set(connection, Boolean.TRUE); // this write starts below this filter: only later ones are dropped
+        ctx.write(Buffers.wrap(ctx.getMemoryManager(), frame), new EmptyCompletionHandler<>() {
+            @Override
+            public void completed(WriteResult result) {
+                connection.terminateSilently(); // not a graceful close: that would send what is queued behind
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                connection.terminateSilently();
+            }
+        });
         terminateLater(connection);
     }
 

@@ -123,6 +123,11 @@ public final class LiveGridServer implements AutoCloseable {
         return limits.openWebSockets();
     }
 
+    /** WebSocket sessions open now (sheet viewers and echo clients): those the heartbeat pings. */
+    public int openSessions() {
+        return context.heartbeat().size();
+    }
+
     /** {@code http://host:port/}; the host is the bind address, or localhost when bound to every interface. */
     public URI baseUri() {
         return URI.create("http://" + hostForUrls() + ":" + port() + "/");

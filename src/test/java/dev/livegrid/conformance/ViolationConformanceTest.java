@@ -1,6 +1,8 @@
 package dev.livegrid.conformance;
 
 import dev.livegrid.support.RawWebSocket;
+import dev.livegrid.support.SheetClient;
+import dev.livegrid.support.SheetOps;
 import dev.livegrid.support.TestSettings;
 import static dev.livegrid.support.RawWebSocket.BINARY;
 import static dev.livegrid.support.RawWebSocket.CLOSE;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 
+import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
 import dev.livegrid.support.RawWebSocket.CloseFrame;
 import dev.livegrid.support.RawWebSocket.Frame;
@@ -310,6 +313,53 @@ class ViolationConformanceTest {
             assertEquals("fine", ws.readFrame().text());
             ws.send(FrameSpec.of(TEXT, utf8("not fine")).rsv(4));
             assertClosedWith(ws, PROTOCOL_ERROR);
+        }
+    }
+
+    /**
+     * Found by SheetSocketFuzzTest: the frame guard fails a connection behind Tyrus's back, so Tyrus
+     * went on sending (here: the sheet's updates) until the socket was closed, and a close frame that
+     * waited behind queued data was followed on the wire by the updates queued after it. RFC 6455
+     * §5.5.1: nothing may follow a close frame. This viewer reads nothing until the end, so the close
+     * frame waits behind megabytes of updates; the edits made after the violation come last.
+     */
+    @Test
+    void nothingFollowsTheCloseFrameOfAConnectionFailedWhileUpdatesWait() throws Exception {
+        // The viewer is pinged by nobody (it would not answer), and its outbox and the sheet take 6 MB.
+        Settings roomy = TestSettings.loopback().withHeartbeat(Duration.ofHours(1), Duration.ofHours(1))
+                .with(java.util.Map.of(Setting.MAX_VALUE_LENGTH, "100000", Setting.OUTBOX_LIMIT, "64MiB",
+                        Setting.MAX_SHEET_SIZE, "64MiB"));
+        try (LiveGridServer sheets = LiveGridServer.start(roomy);
+             SheetClient writer = SheetClient.join(sheets.webSocketUri("/sheets/queued"));
+             RawWebSocket viewer = RawWebSocket.openWithReceiveBuffer(sheets.port(), "/sheets/queued", 8192)) {
+            writer.sendOp(SheetOps.addColumn("c", "c", null));
+            writer.awaitAllAnswered(SheetClient.TIMEOUT);
+            java.util.Map<String, String> cells = java.util.Map.of(writer.table().columnIds().get(0), "v".repeat(90_000));
+            for (int i = 0; i < 60; i++) { // 5.4 MB of updates for a viewer that reads nothing
+                writer.sendOp(SheetOps.insertRow("r" + i, null, cells));
+            }
+            writer.awaitAllAnswered(SheetClient.TIMEOUT);
+            viewer.send(FrameSpec.of(TEXT, utf8("unmasked")).unmasked());
+            for (int i = 0; i < 10; i++) {
+                writer.sendOp(SheetOps.insertRow("late" + i, null, java.util.Map.of()));
+            }
+            writer.awaitAllAnswered(SheetClient.TIMEOUT);
+
+            int before = 0;
+            Frame frame;
+            while ((frame = viewer.readFrame()).opcode() != CLOSE) {
+                before++;
+            }
+            assertEquals(PROTOCOL_ERROR, (frame.payload()[0] & 0xFF) << 8 | (frame.payload()[1] & 0xFF));
+            java.util.List<String> after = new java.util.ArrayList<>();
+            try {
+                while (true) {
+                    after.add(viewer.readFrame().toString());
+                }
+            } catch (java.io.EOFException | java.net.SocketException e) {
+                // the end of the connection
+            }
+            assertEquals(java.util.List.of(), after, "frames after the close frame (" + before + " before it)");
         }
     }
 

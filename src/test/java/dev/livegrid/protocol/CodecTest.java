@@ -245,6 +245,58 @@ class CodecTest {
         assertEquals(Long.MAX_VALUE, ((ClientMessage.Edit) Codec.decode(edit + Long.MAX_VALUE + "}")).base());
     }
 
+    /**
+     * Found by DecoderFuzzTest: JSON-P builds nested values recursively, and 999 levels (within its own
+     * limit of 1000) overflowed a 256 KiB thread stack; the StackOverflowError escaped the decoder and the
+     * frame went unanswered. Frames nest at most 64 levels, checked before any parser runs.
+     */
+    @Test
+    void aFrameNestedDeeperThanSixtyFourLevelsIsMalformedAndDecodesOnASmallStack() throws Exception {
+        String blur = "{\"type\":\"blur\",\"x\":";
+        Map<String, String> frames = new LinkedHashMap<>();
+        frames.put("64 levels", blur + "[".repeat(63) + "]".repeat(63) + "}");
+        frames.put("65 levels", blur + "[".repeat(64) + "]".repeat(64) + "}");
+        frames.put("999 levels of objects", blur + "{\"a\":".repeat(998) + "1" + "}".repeat(998) + "}");
+        frames.put("999 levels in cells", "{\"type\":\"insertRow\",\"id\":\"o\",\"cells\":"
+                + "{\"a\":".repeat(998) + "1" + "}".repeat(998) + "}");
+        frames.put("brackets inside a string", blur + "\"" + "[{".repeat(5000) + "\"}");
+        Map<String, Object> decoded = new LinkedHashMap<>();
+        Thread small = new Thread(null, () -> frames.forEach((what, frame) -> {
+            try {
+                decoded.put(what, Codec.decode(frame));
+            } catch (Throwable t) {
+                decoded.put(what, t);
+            }
+        }), "small-stack", 256 * 1024);
+        small.start();
+        small.join();
+
+        assertEquals(new ClientMessage.Blur(), decoded.get("64 levels"));
+        assertEquals(new ClientMessage.Blur(), decoded.get("brackets inside a string"));
+        for (String what : List.of("999 levels in cells", "999 levels of objects", "65 levels")) {
+            assertMalformed(assertInstanceOf(ClientMessage.class, decoded.get(what), what), what);
+            assertEquals("nested too deeply: objects and arrays may nest at most 64 levels",
+                    ((ClientMessage.Malformed) decoded.get(what)).problem(), what);
+        }
+    }
+
+    /** Found by DecoderFuzzTest: 1e0 was a whole number, but 1.0, 1e2 and 0e5 were "not a whole number". */
+    @Test
+    void aBaseIsAWholeNumberHoweverItIsWritten() {
+        String edit = "{\"type\":\"edit\",\"id\":\"op-1\",\"row\":\"r1\",\"col\":\"c2\",\"value\":\"v\",\"base\":";
+        Map<String, Long> whole = Map.of("1.0", 1L, "1e2", 100L, "1E+2", 100L, "0e5", 0L, "-0.0", 0L, "10e-1", 1L,
+                "1e0", 1L, "9.223372036854775807e18", Long.MAX_VALUE);
+        whole.forEach((base, value) -> assertEquals(value,
+                assertInstanceOf(ClientMessage.Edit.class, Codec.decode(edit + base + "}"), base).base(), base));
+        for (String fraction : List.of("1.5", "1e-2", "0.1", "1e-400")) {
+            assertEquals("\"base\" must be a whole number (the cell's version)",
+                    ((ClientMessage.Malformed) Codec.decode(edit + fraction + "}")).problem(), fraction);
+        }
+        for (String huge : List.of("9.223372036854775808e18", "1e19", "1e400", "1e999999999", "100e2147483647")) {
+            assertTrue(((ClientMessage.Malformed) Codec.decode(edit + huge + "}")).problem().contains("out of range"), huge);
+        }
+    }
+
     @Test
     void aJsonArrayIsMalformedEvenWhenItHoldsAValidMessage() {
         assertMalformed(Codec.decode("[{\"type\":\"blur\"}]"), "an array holding a blur");

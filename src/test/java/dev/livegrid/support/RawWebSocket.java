@@ -86,6 +86,16 @@ public final class RawWebSocket implements Closeable {
         return connected(socket, "127.0.0.1", port, READ_TIMEOUT);
     }
 
+    /**
+     * A connection upgraded for {@code path} whose socket takes at most about {@code receiveBuffer}
+     * bytes that this client has not read (no autotuning): the server's writes back up soon.
+     */
+    public static RawWebSocket openWithReceiveBuffer(int port, String path, int receiveBuffer) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(receiveBuffer);
+        return upgrade(connected(socket, "127.0.0.1", port, READ_TIMEOUT), path);
+    }
+
     private static RawWebSocket connect(String host, int port, Duration timeout) throws IOException {
         return connected(new Socket(), host, port, timeout);
     }

@@ -1,9 +1,9 @@
 package dev.livegrid.support;
 
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 import java.io.StringReader;
 import java.net.URI;
@@ -47,6 +47,8 @@ import java.util.function.BooleanSupplier;
 public final class SheetClient implements WebSocket.Listener, AutoCloseable {
 
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Looked up once: {@code Json.createReader} looks the provider up on every call, which is slow. */
+    private static final JsonProvider JSON = JsonProvider.provider();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** How the connection ended: the close code and reason (code -1: an error, reason its text). */
@@ -549,7 +551,9 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
     }
 
     private static JsonObject parse(String text) {
-        return Json.createReader(new StringReader(text)).readObject();
+        try (var reader = JSON.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
     }
 
     private static String abbreviate(String text) {

@@ -1,12 +1,15 @@
 package dev.livegrid.support;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 
 import java.util.Map;
 
 /** Client → server frames of the sheet protocol, built with jakarta.json (so values are escaped). */
 public final class SheetOps {
+
+    /** Looked up once: {@code Json.createObjectBuilder} looks the provider up on every call, which is slow. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private SheetOps() {
     }
@@ -31,7 +34,7 @@ public final class SheetOps {
         if (after != null) {
             b.add("after", after);
         }
-        JsonObjectBuilder c = Json.createObjectBuilder();
+        JsonObjectBuilder c = JSON.createObjectBuilder();
         cells.forEach((col, value) -> {
             if (value == null) {
                 c.addNull(col);
@@ -64,6 +67,6 @@ public final class SheetOps {
     }
 
     private static JsonObjectBuilder op(String type, String id) {
-        return Json.createObjectBuilder().add("type", type).add("id", id);
+        return JSON.createObjectBuilder().add("type", type).add("id", id);
     }
 }
