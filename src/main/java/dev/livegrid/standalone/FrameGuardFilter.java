@@ -34,8 +34,9 @@ import java.util.logging.Logger;
  * <p>
  * Tyrus never sees the offending bytes, so it goes on sending (updates, echoes) until the connection
  * is gone. Nothing may follow a close frame (RFC 6455 §5.5.1): once the guard has failed a
- * connection, later writes are dropped (their senders told the write failed), and the connection is
- * terminated as soon as its close frame is out, dropping whatever got queued behind it meanwhile.
+ * connection, later reads and writes are dropped (the senders told their write failed), and the
+ * connection is terminated as soon as its close frame is out, dropping whatever got queued behind it
+ * meanwhile.
  * <p>
  * It also ends connections whose close cannot complete. Grizzly closes gracefully: it first writes
  * everything still queued, so a peer that stopped reading (the slow consumer closed with 1013, the
@@ -102,6 +103,9 @@ final class FrameGuardFilter extends BaseFilter {
         FrameInspector inspector = inspectorOf.get(ctx.getConnection());
         if (inspector == null) {
             return ctx.getInvokeAction();
+        }
+        if (failedOf.isSet(ctx.getConnection())) {
+            return ctx.getStopAction(); // bytes read after the violation: its close frame is already written
         }
         Buffer piece = ctx.getMessage();
         Buffer rest = piece.remaining() > maxPiece ? piece.split(piece.position() + maxPiece) : null;
