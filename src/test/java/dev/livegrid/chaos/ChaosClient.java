@@ -533,7 +533,8 @@ final class ChaosClient {
     /** An end the JDK client reports when a send meets a connection the server has closed. */
     private static boolean cutWhileSending(Connection.Ended how) {
         String reason = String.valueOf(how.reason());
-        return reason.contains("Broken pipe") || reason.contains("Connection reset") || reason.contains("closed output");
+        return reason.contains("Broken pipe") || reason.contains("Connection reset") || reason.contains("closed output")
+                || reason.contains("closed input");
     }
 
     /** Waits until the table is at {@code version}, or the connection ended; true if it got there. */

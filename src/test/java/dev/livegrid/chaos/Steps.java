@@ -444,6 +444,7 @@ final class Steps {
         w.log.note(writer + " streams toward v500; DELETE once v" + target + " is reached");
         AtomicBoolean stop = new AtomicBoolean();
         OpFactory f = factory(r);
+        writer.flooding(); // 64 ops ahead of their acks: a small outbox-limit may close it with 1013
         Future<?> sender = w.burst.submit(() -> stream(writer, 560, 64, i -> {
             String[] cell = cells.get(i % cells.size());
             String id = writer.nextOpId();
