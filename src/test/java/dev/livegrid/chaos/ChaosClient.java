@@ -100,20 +100,31 @@ final class ChaosClient {
             connection.endExpected = "connect failed";
             connection.ended.complete(new Connection.Ended(-1, "connect failed: " + e));
             ended(connection, new Connection.Ended(-1, "connect failed"));
+            gaveUpOnJoin();
             return false;
         }
-        boolean welcomed = Deadline.await(() -> welcomedOrEnded(connection), Connection.CONNECT_TIMEOUT);
+        boolean welcomed = Deadline.await(() -> welcomedOrEnded(connection), Connection.WELCOME_DEADLINE);
         synchronized (this) {
             if (connection.welcomed) {
                 return true;
             }
         }
         if (!welcomed) {
-            shared.violations().add(Promise.P6_ANSWERED, this + ": no welcome within " + Connection.CONNECT_TIMEOUT
+            shared.violations().add(Promise.P6_ANSWERED, this + ": no welcome within " + Connection.WELCOME_DEADLINE
                     + " on " + uri);
             connection.abort("no welcome");
+            gaveUpOnJoin();
         }
         return false;
+    }
+
+    /**
+     * The client stopped waiting for a join whose outcome it does not know: the server may still
+     * complete it, and create the sheet if it does not exist (see {@link Shared#unsettledJoins()}).
+     */
+    private void gaveUpOnJoin() {
+        shared.unsettledJoins().add(sheet);
+        shared.log().note(this + ": gave up on its join; the server may still complete it and create " + sheet);
     }
 
     private synchronized boolean welcomedOrEnded(Connection c) {

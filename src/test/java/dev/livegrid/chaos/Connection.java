@@ -1,5 +1,7 @@
 package dev.livegrid.chaos;
 
+import dev.livegrid.room.RoomRegistry;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -18,6 +20,14 @@ import java.util.concurrent.TimeUnit;
 final class Connection implements WebSocket.Listener {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a client waits for its welcome once the handshake is done: longer than the server's own
+     * wait for a sheet that is being loaded, closed or deleted ({@link RoomRegistry#WAIT}), so that the
+     * server's answer — the welcome, or 1013 when its wait ran out — comes first, as over HTTP
+     * ({@link ChaosHttp#DEADLINE}). With equal waits the client gave up first, and the server could
+     * then complete a join the test counted as failed.
+     */
+    static final Duration WELCOME_DEADLINE = RoomRegistry.WAIT.plusSeconds(5);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
 
     /** How a connection ended: code and reason (code -1: an error, reason its text). */

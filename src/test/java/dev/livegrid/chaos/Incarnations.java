@@ -73,6 +73,12 @@ final class Incarnations {
         return key;
     }
 
+    /** The key of the sheet's life the server named {@code name}, or null if no life of it had that name. */
+    synchronized String keyNamed(String sheet, String name) {
+        return names.entrySet().stream().filter(e -> e.getValue().equals(name) && e.getKey().startsWith(sheet + "#"))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
     /** The incarnation a welcome or a snapshot body names, or null. */
     static String nameIn(JsonObject message) {
         JsonValue v = message.get("incarnation");

@@ -61,6 +61,7 @@ final class World implements AutoCloseable {
         this.incarnations = new Incarnations(violations);
         this.server = server;
         this.shared = new Shared(ledger, incarnations, violations, log, server::smallestOpWindow, () -> abruptEnds,
+                java.util.concurrent.ConcurrentHashMap.newKeySet(),
                 new Shared.Tally());
         this.http = new ChaosHttp(server::base, violations);
     }

@@ -8,6 +8,7 @@ import dev.livegrid.session.Outbox;
 import dev.livegrid.sheet.Op;
 import dev.livegrid.sheet.Reason;
 import dev.livegrid.sheet.Sheets;
+import dev.livegrid.sheet.Snapshot;
 import dev.livegrid.store.Change;
 import dev.livegrid.support.RecordingSession;
 import dev.livegrid.support.TestSettings;
@@ -23,16 +24,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Races between a room's ops, its snapshots, deletes, joins and failed commits, each interleaving
  * forced by the test: sequencers run on a {@link ManualPool}, the store is a {@link GatedStore}, the
- * committer is the real one. Each test reproduces a defect of issue 9 that the old code had.
+ * committer is the real one. Each test but one reproduces a defect of issue 9 that the old code had;
+ * the other pins what a join racing a delete does.
  */
 @Timeout(120)
 class RoomRaceTest {
@@ -126,6 +130,42 @@ class RoomRaceTest {
         CompletableFuture<OpResult> op = room.submit("u-late", "x", new Op.AddColumn(null, "B", null));
         pool.runUntil(op::isDone, WAIT);
         assertEquals(Reason.NO_SUCH_SHEET, op.get().reason());
+    }
+
+    /**
+     * A join that arrives while a DELETE is still writing the sheet's last changes waits for the delete,
+     * then creates the sheet anew — empty, in a new incarnation — as any join after a delete does. The
+     * sheet is there again although its joiner may have stopped waiting (SystemChaosTest counts such a
+     * join as a possible creator of the sheet).
+     */
+    @Test
+    void aJoinWaitingForADeleteCreatesTheSheetAnewOnceTheDeleteIsDone() throws Exception {
+        Room room = rooms.acquire("again", true);
+        applied(room, "a1", new Op.AddColumn(null, "A", null));
+        String deletedIncarnation = snapshotOf(room).incarnation();
+        store.hold(true);
+        room.submit("u-1", "a2", new Op.AddColumn(null, "B", null));
+        pool.runAll();
+        GatedStore.Held lastCommit = store.nextHeld();
+        CompletableFuture<Boolean> deleted = CompletableFuture.supplyAsync(() -> rooms.delete("again"));
+        awaitUnloaded("again");
+
+        CompletableFuture<Room> join = new CompletableFuture<>();
+        Thread joiner = new Thread(() -> join.complete(rooms.acquire("again", true)), "joiner");
+        joiner.start();
+        pool.runAll();
+        awaitWaiting(joiner);
+        assertFalse(join.isDone(), "the join waits while the delete writes the sheet's last op");
+        store.hold(false);
+        lastCommit.pass();
+        pool.runUntil(deleted::isDone, WAIT);
+        assertTrue(deleted.get());
+
+        Snapshot created = snapshotOf(join.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertNotEquals(deletedIncarnation, created.incarnation());
+        assertEquals(0, created.version());
+        assertEquals(List.of(), created.columns());
+        assertTrue(store.load("again").isPresent(), "the new sheet is stored as created");
     }
 
     /**
@@ -226,6 +266,30 @@ class RoomRaceTest {
 
     private String applied(Room room, String opId, Op op) throws Exception {
         return RoomOps.applied(pool, room, opId, op);
+    }
+
+    private Snapshot snapshotOf(Room room) throws Exception {
+        CompletableFuture<Snapshot> snapshot = room.snapshot();
+        pool.runUntil(snapshot::isDone, WAIT);
+        return snapshot.get();
+    }
+
+    /** Waits until the thread is parked with a timeout: the registry's wait for a busy sheet. */
+    private static void awaitWaiting(Thread thread) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (thread.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.nanoTime() < deadline, thread.getName() + " is " + thread.getState() + " after " + WAIT);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /** Waits until the registry no longer has the sheet's room: a DELETE has taken it. */
+    private void awaitUnloaded(String sheetId) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (rooms.isLoaded(sheetId)) {
+            assertTrue(System.nanoTime() < deadline, sheetId + " still loaded after " + WAIT);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 
     /** Waits until the committer has handled everything handed to it so far (a sentinel sheet's op commits after it). */
