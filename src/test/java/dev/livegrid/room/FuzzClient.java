@@ -41,18 +41,14 @@ import java.util.function.BooleanSupplier;
  *       and followed by a reconnect; no other close may happen.</li>
  * </ul>
  * Before a frame that closes the connection the client waits until everything it sent is answered, so
- * a close never leaves an answer unaccounted for; otherwise at most {@link #WINDOW} answers, and
- * {@link #PIPELINED_BYTES} of frames, are awaited at once (a larger frame goes alone). More bytes
- * pipelined on one connection than the maximum message size can overflow Tyrus's incoming buffer, which
- * closes the connection with 1011 (issue 10, point 9); {@code -Dlivegrid.fuzz.pipelined-bytes=1048576}
- * shows it. What went wrong is collected in {@link #problems()}.
+ * a close never leaves an answer unaccounted for; otherwise at most {@link #WINDOW} answers are awaited
+ * at once, frames of up to {@code max-message-size} among them. What went wrong is collected in
+ * {@link #problems()}.
  */
 final class FuzzClient implements WebSocket.Listener {
 
     /** Answers awaited at once. */
     static final int WINDOW = 32;
-    /** Bytes of frames awaiting their answers at once, unless a single frame is larger. */
-    static final int PIPELINED_BYTES = Integer.getInteger("livegrid.fuzz.pipelined-bytes", 32 * 1024);
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final JsonProvider JSON = JsonProvider.provider();
     private static final java.util.regex.Pattern YOU = java.util.regex.Pattern.compile("\"you\":\"([A-Za-z0-9_-]+)\"");
@@ -80,10 +76,6 @@ final class FuzzClient implements WebSocket.Listener {
     private String you;
     private final Deque<String> expectedErrors = new ArrayDeque<>();
     private final Map<String, Integer> pendingOps = new HashMap<>();
-    /** The sizes of the frames awaiting an answer, in the order sent (errors come in that order; ops need not). */
-    private final Deque<Integer> errorSizes = new ArrayDeque<>();
-    private final Map<String, Deque<Integer>> opSizes = new HashMap<>();
-    private long pendingBytes;
     private int pendingCount;
     private int strikes;
     private Throwable lastError;
@@ -251,22 +243,19 @@ final class FuzzClient implements WebSocket.Listener {
         synchronized (this) {
             closes = message instanceof ClientMessage.Malformed && strikes + 1 >= Member.MAX_STRIKES;
         }
-        int size = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (closes) {
             awaitAnswered();
         }
-        awaitWindow(size);
+        awaitWindow();
         synchronized (this) {
             frames++;
             if (message instanceof ClientMessage.Malformed malformed) {
                 sent.merge("malformed", 1, Integer::sum);
-                expectError(malformed.problem(), size);
+                expectedErrors.addLast(malformed.problem());
                 strikes++;
             } else if (message instanceof ClientMessage.OpRequest op) {
                 sent.merge("op", 1, Integer::sum);
                 pendingOps.merge(op.id(), 1, Integer::sum);
-                opSizes.computeIfAbsent(op.id(), id -> new ArrayDeque<>()).addLast(size);
-                pendingBytes += size;
                 pendingCount++;
                 strikes = 0;
             } else if (message instanceof ClientMessage.Focus) {
@@ -292,11 +281,11 @@ final class FuzzClient implements WebSocket.Listener {
         if (closes) {
             awaitAnswered();
         }
-        awaitWindow(bytes.length);
+        awaitWindow();
         synchronized (this) {
             frames++;
             sent.merge("binary", 1, Integer::sum);
-            expectError(BINARY_PROBLEM, bytes.length);
+            expectedErrors.addLast(BINARY_PROBLEM);
             strikes++;
         }
         send(socket -> socket.sendBinary(ByteBuffer.wrap(bytes), true));
@@ -314,12 +303,6 @@ final class FuzzClient implements WebSocket.Listener {
             }
         }
         connect();
-    }
-
-    private void expectError(String problem, int size) {
-        expectedErrors.addLast(problem);
-        errorSizes.addLast(size);
-        pendingBytes += size;
     }
 
     private void send(java.util.function.Function<WebSocket, CompletableFuture<WebSocket>> sending) throws Exception {
@@ -342,10 +325,7 @@ final class FuzzClient implements WebSocket.Listener {
             closed = new CompletableFuture<>();
             welcomed = welcome = new CompletableFuture<>();
             expectedErrors.clear();
-            errorSizes.clear();
             pendingOps.clear();
-            opSizes.clear();
-            pendingBytes = 0;
             pendingCount = 0;
             strikes = 0;
             you = null;
@@ -376,9 +356,8 @@ final class FuzzClient implements WebSocket.Listener {
         return expectedErrors.size() + pendingCount;
     }
 
-    private void awaitWindow(int size) throws InterruptedException {
-        await(() -> outstanding() == 0 || outstanding() < WINDOW && pendingBytes + size <= PIPELINED_BYTES,
-                "a free place in the window");
+    private void awaitWindow() throws InterruptedException {
+        await(() -> outstanding() < WINDOW, "a free place in the window");
     }
 
     private void awaitAnswered() throws InterruptedException {
@@ -516,9 +495,6 @@ final class FuzzClient implements WebSocket.Listener {
             return;
         }
         String expected = expectedErrors.pollFirst();
-        if (expected != null) {
-            pendingBytes -= errorSizes.removeFirst();
-        }
         if (expected == null) {
             problem("an error nothing sent asked for: " + abbreviate(message));
         } else if (!withoutPosition(expected).equals(withoutPosition(message))) {
@@ -543,10 +519,8 @@ final class FuzzClient implements WebSocket.Listener {
             problem("an answer to no op sent: " + abbreviate(text));
         } else {
             pendingCount--;
-            pendingBytes -= opSizes.get(id).removeFirst();
             if (waiting == 1) {
                 pendingOps.remove(id);
-                opSizes.remove(id);
             } else {
                 pendingOps.put(id, waiting - 1);
             }

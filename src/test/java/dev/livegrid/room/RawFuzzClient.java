@@ -132,7 +132,7 @@ final class RawFuzzClient {
                 text = random.nextBoolean() ? fuzz.mutated() : random.nextBoolean() ? fuzz.garbage() : fuzz.randomJson();
                 decoded = Codec.decode(text);
             } while (!(decoded instanceof ClientMessage.Malformed)
-                    || text.getBytes(StandardCharsets.UTF_8).length > maxMessageSize / 2); // see FuzzClient.PIPELINED_BYTES
+                    || text.getBytes(StandardCharsets.UTF_8).length > maxMessageSize);
             sendMessage(ws, TEXT, text.getBytes(StandardCharsets.UTF_8), pings);
             problem = ((ClientMessage.Malformed) decoded).problem();
         }

@@ -52,8 +52,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       and a new joiner is alone in the sheet;</li>
  *   <li>the honest clients converge: every version once, in order, and the server's table.</li>
  * </ul>
- * A client pipelines at most 32 KiB of frames (see {@link FuzzClient}): more can overflow Tyrus's
- * incoming buffer, a known defect (issue 10, point 9).
  * <p>
  * {@code -Dlivegrid.fuzz.frames=N} (default 50,000) frames in all, sent within {@code
  * -Dlivegrid.fuzz.budget} (default 60s; a run that has not sent them by then fails, saying how far it
