@@ -128,8 +128,39 @@ export function stateFromWelcome(welcome) {
         role: welcome.role ?? null,
         columns: (welcome.columns || []).map((column) => ({ id: column.id, name: column.name })),
         rows: (welcome.rows || []).map((row) => ({ id: row.id, cells: copyCells(row.cells) })),
-        users: welcome.users || [],
+        users: usersFrom(welcome.users),
     };
+}
+
+/** A welcome's user list, each with `focus` (null: on no cell; the server leaves it out then). */
+function usersFrom(users) {
+    return (users || []).map((user) => ({ id: user.id, name: user.name, focus: user.focus ?? null }));
+}
+
+/**
+ * Who is here after a `presence` message: its changes applied to `users` (a new array; order kept,
+ * a newcomer last). `left` user ids go, `joined` users are added or replace the entry of the same id
+ * (a new name), `moved` ones get their new `focus`. A message with a whole `users` list (servers
+ * before presence changes) replaces it.
+ */
+export function applyPresence(users, presence) {
+    if (Array.isArray(presence.users)) {
+        return usersFrom(presence.users);
+    }
+    const byId = new Map(users.map((user) => [user.id, user]));
+    for (const id of presence.left || []) {
+        byId.delete(id);
+    }
+    for (const user of usersFrom(presence.joined)) {
+        byId.set(user.id, user);
+    }
+    for (const { id, focus } of presence.moved || []) {
+        const user = byId.get(id);
+        if (user) {
+            byId.set(id, { ...user, focus: focus ?? null });
+        }
+    }
+    return [...byId.values()];
 }
 
 /** True when a welcome only resumes (it answers `since` and carries no table). */
@@ -264,7 +295,7 @@ function randomPrefix() {
  * - `state`    {state, cause}         after a welcome ('welcome') or an applied op ('applied')
  * - `applied`  {...message, mine}     every applied op, in version order (mine: acks an op of this client)
  * - `rejected` {...message, op}       one of this client's ops was refused (op: what was sent)
- * - `presence` {users}
+ * - `presence` {users}                who is here, after each change (a user's several tabs are one entry)
  * - `pending`  {pending}              the unacknowledged ops changed
  * - `role`     {role}                 the user's role on the sheet changed (an owner changed the access list, or
  *                                     a fresh token grants another role), live or while reconnecting
@@ -620,7 +651,7 @@ export class LiveGridClient extends EventTarget {
                 this.#resync();
                 return;
             }
-            this.#state = { ...this.#state, you: welcome.you, role: welcome.role ?? null, users: welcome.users || [] };
+            this.#state = { ...this.#state, you: welcome.you, role: welcome.role ?? null, users: usersFrom(welcome.users) };
         } else {
             const before = this.#state;
             this.#state = stateFromWelcome(welcome);
@@ -729,7 +760,7 @@ export class LiveGridClient extends EventTarget {
     }
 
     #onPresence(presence) {
-        this.#state = { ...this.#state, users: presence.users || [] };
+        this.#state = { ...this.#state, users: applyPresence(this.#state.users, presence) };
         this.#emit('presence', { users: this.#state.users });
     }
 

@@ -513,12 +513,24 @@ describe('LiveGridClient', () => {
         assert.deepEqual(client.pending, []);
     });
 
-    test('presence replaces the users; close() stops without reconnecting', async () => {
-        const { client, statuses } = startClient();
-        FakeSocket.last().receive(WELCOME);
-        const users = [{ id: 'u-1', name: 'Alice', focus: null }, { id: 'u-2', name: 'Bob', focus: { row: 'r1', col: 'c1' } }];
+    test('presence changes update the users; close() stops without reconnecting', async () => {
+        const { client, statuses, events } = startClient();
+        FakeSocket.last().receive({ ...WELCOME, users: [{ id: 'u-1', name: 'Alice' }] });
+        assert.deepEqual(client.users, [{ id: 'u-1', name: 'Alice', focus: null }], 'an absent focus is null');
+        FakeSocket.last().receive({ type: 'presence', joined: [{ id: 'u-2', name: 'Bob', focus: { row: 'r1', col: 'c1' } },
+            { id: 'u-3', name: 'Cy' }], moved: [{ id: 'u-1', focus: { row: 'r2', col: 'c2' } }] });
+        assert.deepEqual(client.users, [{ id: 'u-1', name: 'Alice', focus: { row: 'r2', col: 'c2' } },
+            { id: 'u-2', name: 'Bob', focus: { row: 'r1', col: 'c1' } }, { id: 'u-3', name: 'Cy', focus: null }]);
+        FakeSocket.last().receive({ type: 'presence', left: ['u-2'], joined: [{ id: 'u-1', name: 'Alice B.' }],
+            moved: [{ id: 'u-3', focus: { row: 'r1', col: 'c1' } }] });
+        assert.deepEqual(client.users, [{ id: 'u-1', name: 'Alice B.', focus: null }, { id: 'u-3', name: 'Cy', focus: { row: 'r1', col: 'c1' } }],
+            'a rename replaces the entry in place; a move of nobody listed is ignored');
+        FakeSocket.last().receive({ type: 'presence', moved: [{ id: 'u-3', focus: null }, { id: 'u-9', focus: null }] });
+        assert.deepEqual(client.users.map((u) => u.focus), [null, null]);
+        assert.deepEqual(events.filter((e) => e.type === 'presence').at(-1).users, client.users);
+        const users = [{ id: 'u-7', name: 'Dee', focus: null }];
         FakeSocket.last().receive({ type: 'presence', users });
-        assert.deepEqual(client.users, users);
+        assert.deepEqual(client.users, users, 'a whole list (an older server) replaces the users');
         client.close();
         assert.equal(FakeSocket.last().closedWith.code, 1000);
         await tick();

@@ -24,7 +24,7 @@ import java.util.List;
  * ← {"type":"welcome","sheet":"demo","version":7,"you":"u-3f2a","columns":[…],"rows":[…],"users":[…]}
  * ← {"type":"applied","version":8,"by":"u-3f2a","id":"op-17","op":{"type":"edit","row":"r1","col":"c2","value":"19"}}
  * ← {"type":"rejected","id":"op-17","code":"conflict","message":"cell changed at version 8","current":{…}}
- * ← {"type":"presence","users":[{"id":"u-3f2a","name":"Alice","focus":{"row":"r1","col":"c2"}}]}
+ * ← {"type":"presence","joined":[{"id":"u-3f2a","name":"Alice"}],"moved":[{"id":"u-77b1","focus":{"row":"r1","col":"c2"}}],"left":["u-9c0d"]}
  * ← {"type":"error","code":"bad-message","message":"…"}
  * </pre>
  */
@@ -37,6 +37,18 @@ public final class Codec {
 
     public static String encode(ServerMessage message) {
         return JSONB.toJson(message);
+    }
+
+    /**
+     * A welcome whose {@code users} is already encoded (the room encodes its user list once for all
+     * the joiners of a presence batch): written last, after the fields the record itself writes.
+     */
+    public static String encode(ServerMessage.Welcome welcome, String usersJson) {
+        if (welcome.users() != null) {
+            throw new IllegalArgumentException("the users are either in the record or encoded, not both");
+        }
+        String text = JSONB.toJson(welcome);
+        return text.substring(0, text.length() - 1) + ",\"users\":" + usersJson + "}";
     }
 
     /** Any JSON value as text (for the HTTP API's bodies). */

@@ -50,7 +50,13 @@ public sealed interface ServerMessage {
     record Rejected(String id, String code, String message, CurrentCell current) implements ServerMessage {
     }
 
-    record Presence(List<User> users) implements ServerMessage {
+    /**
+     * What changed in who is here since the previous presence message (or the welcome's {@code users}),
+     * per user: {@code joined} users (new, or renamed: replace by id), {@code moved} cursors, {@code left}
+     * user ids. Empty lists are left out.
+     */
+    @JsonbPropertyOrder({"joined", "moved", "left"})
+    record Presence(List<User> joined, List<Moved> moved, List<String> left) implements ServerMessage {
     }
 
     record Error(String code, String message) implements ServerMessage {
@@ -71,11 +77,17 @@ public sealed interface ServerMessage {
     record CurrentCell(String row, String col, @JsonbNillable String value, long version) {
     }
 
-    /** A user in the sheet; {@code focus} is written as null when the user is on no cell. */
-    @JsonbTypeSerializer(UserSerializer.class)
+    /** A user in the sheet; {@code focus} is left out when the user is on no cell. */
+    @JsonbPropertyOrder({"id", "name", "focus"})
     record User(String id, String name, Focus focus) {
     }
 
+    /** A user's cursor moved; {@code focus} is written as null when it left every cell. */
+    @JsonbTypeSerializer(MovedSerializer.class)
+    record Moved(String id, Focus focus) {
+    }
+
+    @JsonbPropertyOrder({"row", "col"})
     record Focus(String row, String col) {
     }
 }

@@ -2,14 +2,13 @@ package dev.livegrid.room;
 
 import dev.livegrid.access.Identity;
 import dev.livegrid.access.Role;
-import dev.livegrid.protocol.ServerMessage;
 import dev.livegrid.session.Outbox;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One connection in a room: who it is, its outbox, its rate limit, and how many refusals in a row it
- * has earned. {@code focus} and {@code role} are touched only by the room's sequencer; the identity
+ * has earned. {@code role} is touched only by the room's sequencer; the identity
  * is replaced there when the client sends a fresh token, and read anywhere.
  */
 public final class Member {
@@ -21,7 +20,6 @@ public final class Member {
     private final Outbox outbox;
     private final RateLimit rate;
     private final AtomicInteger strikes = new AtomicInteger();
-    ServerMessage.Focus focus;
     /** What this connection may do; set when it joins, changed by access-list changes and fresh tokens. */
     Role role = Role.NONE;
 
@@ -68,9 +66,5 @@ public final class Member {
 
     void clearStrikes() {
         strikes.set(0);
-    }
-
-    ServerMessage.User user() {
-        return new ServerMessage.User(id(), name(), focus);
     }
 }

@@ -5,6 +5,7 @@ import dev.livegrid.access.Authenticator;
 import dev.livegrid.access.CredentialsException;
 import dev.livegrid.access.Identity;
 import dev.livegrid.access.Role;
+import dev.livegrid.presence.Roster;
 import dev.livegrid.protocol.ClientMessage;
 import dev.livegrid.protocol.Codec;
 import dev.livegrid.protocol.Messages;
@@ -32,6 +33,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -58,6 +62,13 @@ public final class Room {
     /** A snapshot is written after this many ops, which bounds what a restart replays. */
     static final int SNAPSHOT_EVERY = 500;
 
+    /**
+     * How long presence changes gather before they go out as one message: a crowd joining at once
+     * costs every member one message per window, not one per joiner; a cursor moves visibly late by at
+     * most this much.
+     */
+    static final long PRESENCE_WINDOW_MILLIS = 50;
+
     /** Close code: the user's access to this sheet was revoked (or never was, when joining). */
     public static final int ACCESS_REVOKED = 4003;
 
@@ -77,6 +88,10 @@ public final class Room {
     private final Sequencer sequencer;
     private final Committer committer;
     private final Set<Member> members = new LinkedHashSet<>();
+    private final Roster<Member> roster = new Roster<>();
+    /** Where presence flushes wait out their window; null: they run right after the change, in sequence. */
+    private final ScheduledExecutorService presenceTimer;
+    private boolean presenceFlushDue;
     private final Deque<Pending> pending = new ArrayDeque<>();
     private final HeldRejections held = new HeldRejections();
     /** The sheet's access list as committed, user id to role; changed only in sequencer tasks. */
@@ -104,15 +119,17 @@ public final class Room {
      *                written at once as the sheet's initial snapshot)
      */
     Room(Sheet durable, boolean stored, OpLog log, Limits limits, int opWindow, Executor pool, Committer committer) {
-        this(durable, stored, Map.of(), log, limits, opWindow, pool, committer);
+        this(durable, stored, Map.of(), log, limits, opWindow, pool, null, committer);
     }
 
     /**
      * @param access the sheet's access list: as stored, or for a new sheet its creator as owner (then
      *               written right after the sheet's initial snapshot)
+     * @param presenceTimer where presence changes wait {@link #PRESENCE_WINDOW_MILLIS} to be sent together
+     *                      (null: they are sent as soon as the sequencer has run what is queued)
      */
     Room(Sheet durable, boolean stored, Map<String, Role> access, OpLog log, Limits limits, int opWindow,
-         Executor pool, Committer committer) {
+         Executor pool, ScheduledExecutorService presenceTimer, Committer committer) {
         this.durable = durable;
         this.access = new HashMap<>(access);
         this.accessView = Map.copyOf(access);
@@ -123,6 +140,7 @@ public final class Room {
         this.opWindow = opWindow;
         this.sequencer = new Sequencer(pool, QUEUE_CAPACITY);
         this.committer = committer;
+        this.presenceTimer = presenceTimer;
         this.head = Sheet.of(durable.snapshot(), limits);
         this.size = durable.size();
         if (!stored) {
@@ -161,24 +179,25 @@ public final class Room {
                 return;
             }
             member.role = role;
-            members.add(member);
             try {
                 welcome(member, since, incarnation);
             } catch (RuntimeException | Error e) { // an OutOfMemoryError building a large welcome, say
-                members.remove(member);
                 LOG.log(Level.SEVERE, "sheet " + id() + ": could not send the sheet to a joining client", e);
                 member.outbox().close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION,
                         "the server could not send the sheet; see its log"));
                 return;
             }
-            broadcastPresence();
+            members.add(member);
+            roster.arrive(member, member.id(), member.name());
+            presenceChanged();
         });
     }
 
     public void leave(Member member) {
         sequencer.submitAlways(() -> {
             if (members.remove(member)) {
-                broadcastPresence();
+                roster.depart(member);
+                presenceChanged();
             }
         });
     }
@@ -230,6 +249,8 @@ public final class Room {
             member.identity(fresh);
             member.outbox().offer(new Outgoing.Text(Codec.encode(new ServerMessage.Authenticated(fresh.expires().toString()))));
             if (members.contains(member)) {
+                roster.arrive(member, member.id(), member.name()); // the fresh token may name the user anew
+                presenceChanged();
                 updateRole(member);
             }
         });
@@ -509,17 +530,9 @@ public final class Room {
         if (!(applied instanceof Op.DeleteRow || applied instanceof Op.DeleteColumn)) {
             return; // every op passes here: only a delete may strand a cursor, so only it walks the members
         }
-        boolean moved = false;
-        for (Member m : members) {
-            ServerMessage.Focus focus = m.focus;
-            if (focus != null && (applied instanceof Op.DeleteRow d && d.row().equals(focus.row())
-                    || applied instanceof Op.DeleteColumn c && c.col().equals(focus.col()))) {
-                m.focus = null;
-                moved = true;
-            }
-        }
-        if (moved) {
-            broadcastPresence();
+        if (roster.dropFocusWhere(focus -> applied instanceof Op.DeleteRow d && d.row().equals(focus.row())
+                || applied instanceof Op.DeleteColumn c && c.col().equals(focus.col()))) {
+            presenceChanged();
         }
     }
 
@@ -545,19 +558,23 @@ public final class Room {
         }
     }
 
+    /**
+     * The sheet (or on resume what the member missed) and who is here as last announced: the next
+     * presence message carries every change since, the member's own arrival included.
+     */
     private void welcome(Member member, Long since, String incarnation) {
-        List<ServerMessage.User> users = users();
+        String users = roster.announcedJson();
         if (since != null && durable.incarnation().equals(incarnation) && log.covers(since, durable.version())
                 && log.replayFits(since, member.outbox().maxItems() / 2, member.outbox().maxBytes() / 2)) {
             member.outbox().offer(Outgoing.Update.of(Codec.encode(Messages.resumed(durable.id(), durable.incarnation(),
-                    durable.version(), member.id(), member.role.wire(), users, since)), since));
+                    durable.version(), member.id(), member.role.wire(), null, since), users), since));
             for (OpLog.Entry missed : log.after(since)) {
                 member.outbox().offer(Outgoing.Update.of(missed.appliedText(), missed.version()));
             }
         } else {
             Snapshot snapshot = durable.snapshot();
-            member.outbox().offer(Outgoing.Update.of(Codec.encode(Messages.welcome(snapshot, member.id(), member.role.wire(), users)),
-                    snapshot.version()));
+            member.outbox().offer(Outgoing.Update.of(Codec.encode(Messages.welcome(snapshot, member.id(), member.role.wire(), null),
+                    users), snapshot.version()));
         }
     }
 
@@ -570,14 +587,42 @@ public final class Room {
             member.outbox().offer(new Outgoing.Text(Codec.encode(Messages.badMessage("focus: " + invalid.message()))));
             return;
         }
-        member.focus = focus;
-        broadcastPresence();
+        if (roster.focus(member, focus)) {
+            presenceChanged();
+        }
     }
 
-    private void broadcastPresence() {
-        Outgoing.Droppable presence = new Outgoing.Droppable(Codec.encode(new ServerMessage.Presence(users())));
+    /** Presence changed: its message goes out at the end of the current window (one starts if none runs). */
+    private void presenceChanged() {
+        if (presenceFlushDue) {
+            return;
+        }
+        presenceFlushDue = true;
+        if (presenceTimer != null) {
+            try {
+                presenceTimer.schedule(() -> sequencer.submitAlways(this::flushPresence),
+                        PRESENCE_WINDOW_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (RejectedExecutionException shuttingDown) {
+                // the server is stopping: send it now rather than never
+            }
+        }
+        sequencer.submitAlways(this::flushPresence);
+    }
+
+    /**
+     * Sends what changed in presence during the window to every member, encoded once. Never dropped
+     * from an outbox (a member that missed one would keep a wrong list): at most one per window.
+     */
+    private void flushPresence() {
+        presenceFlushDue = false;
+        ServerMessage.Presence changes = roster.flush();
+        if (changes == null || retired) {
+            return;
+        }
+        Outgoing.Text text = new Outgoing.Text(Codec.encode(changes));
         for (Member m : members) {
-            offer(m, presence);
+            offer(m, text);
         }
     }
 
@@ -593,10 +638,6 @@ public final class Room {
             member.outbox().close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION,
                     "the server could not send an update; reconnect to resume"));
         }
-    }
-
-    private List<ServerMessage.User> users() {
-        return members.stream().map(Member::user).toList();
     }
 
     /** Answers a refused frame (if there is an answer) and closes a client that keeps at it. */
@@ -646,8 +687,9 @@ public final class Room {
         member.role = role;
         if (!role.canRead()) {
             members.remove(member);
+            roster.depart(member);
             member.outbox().close(new CloseReason(CloseReason.CloseCodes.getCloseCode(ACCESS_REVOKED), "access revoked"));
-            broadcastPresence();
+            presenceChanged();
         } else {
             offer(member, new Outgoing.Text(Codec.encode(new ServerMessage.RoleChanged(role.wire()))));
         }

@@ -58,6 +58,8 @@ public final class RoomRegistry implements AutoCloseable {
     private final long idleBudget;
     private final long idleNanos;
     private final ScheduledFuture<?> sweeper;
+    /** Where rooms' presence batches wait out their window (null: sent as soon as their sequencer is idle). */
+    private final ScheduledExecutorService scheduler;
     private final Map<String, Room> live = new HashMap<>();
     private final Map<Room, Integer> holders = new HashMap<>();
     /** Rooms nobody holds, least recently released first, with when they were released. */
@@ -72,7 +74,8 @@ public final class RoomRegistry implements AutoCloseable {
 
     /**
      * @param scheduler where idle rooms are swept every few seconds (its task is cancelled by
-     *                  {@link #close()}); null to sweep only on acquire and release
+     *                  {@link #close()}) and presence changes wait to be sent together; null to sweep
+     *                  only on acquire and release, and send presence without waiting
      */
     public RoomRegistry(Settings settings, Executor pool, SheetStore store, ScheduledExecutorService scheduler) {
         this.settings = settings;
@@ -81,6 +84,7 @@ public final class RoomRegistry implements AutoCloseable {
         this.pool = pool;
         this.store = store;
         this.committer = new Committer(store, COMMIT_BACKLOG);
+        this.scheduler = scheduler;
         this.idleBudget = idleBudget();
         this.idleNanos = settings.idleSheetTimeout().toNanos();
         long period = Math.max(1, Math.min(5_000, settings.idleSheetTimeout().toMillis() / 2));
@@ -315,7 +319,7 @@ public final class RoomRegistry implements AutoCloseable {
         }
         Map<String, Role> access = creator == null ? Map.of() : Map.of(creator, Role.OWNER);
         return new Room(Sheet.of(initial.withIncarnation(newIncarnation()), limits), false, access,
-                new OpLog(settings.opWindow()), limits, settings.opWindow(), pool, committer);
+                new OpLog(settings.opWindow()), limits, settings.opWindow(), pool, scheduler, committer);
     }
 
     /**
@@ -339,7 +343,7 @@ public final class RoomRegistry implements AutoCloseable {
             log.append(new OpLog.Entry(op.version(), op.by(), op.opId(), op.request(), op.appliedText()));
         }
         return new Room(Sheet.of(sheet.snapshot(), limits), true, stored.access(), log, limits, settings.opWindow(), pool,
-                committer);
+                scheduler, committer);
     }
 
     /** A new sheet's incarnation: random, so a sheet id deleted and created again never repeats one. */

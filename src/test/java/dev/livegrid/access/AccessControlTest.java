@@ -3,6 +3,7 @@ package dev.livegrid.access;
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
+import dev.livegrid.support.PresenceModel;
 import dev.livegrid.support.SheetClient;
 import dev.livegrid.support.SheetOps;
 import dev.livegrid.support.TestSettings;
@@ -139,12 +140,8 @@ class AccessControlTest {
                 JsonObject rejected = viewer.next("rejected");
                 assertEquals("read-only", rejected.getString("code"));
                 assertEquals(1, viewer.table().columnIds().size(), "nothing was applied");
-                JsonObject presence = owner.next("presence");
-                while (presence.getJsonArray("users").size() < 2) {
-                    presence = owner.next("presence");
-                }
-                List<String> names = presence.getJsonArray("users").stream()
-                        .map(u -> u.asJsonObject().getString("name")).toList();
+                owner.awaitUsers(users -> users.containsKey("vera"), SheetClient.TIMEOUT, "the viewer is listed");
+                List<String> names = owner.users().values().stream().map(PresenceModel.User::name).toList();
                 assertTrue(names.contains("Vera V."), names.toString());
                 assertFalse(names.contains("Mallory"), "name= is ignored with a token: " + names);
                 assertEquals("read-only", json(http("POST", "api/sheets/viewing/ops", viewerToken,

@@ -3,6 +3,8 @@ package dev.livegrid.endpoint;
 import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
+import dev.livegrid.support.SheetClient;
+import dev.livegrid.support.SheetOps;
 import dev.livegrid.support.WsEvents;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -11,6 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringReader;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 
@@ -99,20 +104,102 @@ class SheetEndpointTest {
     }
 
     @Test
-    void presenceShowsWhoIsHereAndWhere() throws Exception {
-        Client alice = Client.join("demo", "Alice");
-        Client bob = Client.join("demo", "Bob");
-        bob.send("{\"type\":\"focus\",\"row\":\"seed1\",\"col\":\"age\"}");
-        while (!bobIsOn(alice.next("presence"), "seed1", "age")) {
-            // earlier presence messages, before Bob's focus arrived
+    void presenceShowsWhoIsHereAndWhereAsChangesPerUser() throws Exception {
+        try (SheetClient alice = SheetClient.join(server.webSocketUri("/sheets/presence?name=Alice"))) {
+            alice.sendOp(SheetOps.addColumn("c", "age", null));
+            alice.sendOp(SheetOps.insertRow("r", null, Map.of()));
+            alice.awaitAllAnswered(SheetClient.TIMEOUT);
+            String col = alice.table().columnIds().get(0);
+            String row = alice.table().rowIds().get(0);
+            alice.awaitUsers(users -> users.containsKey(alice.you()), SheetClient.TIMEOUT, "Alice hears of herself");
+            alice.keepPresence(true);
+            SheetClient bob = SheetClient.join(server.webSocketUri("/sheets/presence?name=Bob"));
+            String bobId = bob.you();
+            alice.awaitUsers(users -> users.containsKey(bobId) && users.size() == 2, SheetClient.TIMEOUT, "Bob arrives");
+            JsonObject joined = alice.next("presence");
+            assertEquals("Bob", joined.getJsonArray("joined").stream().map(u -> u.asJsonObject())
+                    .filter(u -> u.getString("id").equals(bobId)).findFirst().orElseThrow().getString("name"));
+            assertTrue(joined.toString().length() < 200, "a change names who changed, not everyone: " + joined);
+
+            bob.send("{\"type\":\"focus\",\"row\":\"" + row + "\",\"col\":\"" + col + "\"}");
+            alice.awaitUsers(users -> row.equals(users.get(bobId).row()) && col.equals(users.get(bobId).col()),
+                    SheetClient.TIMEOUT, "Bob's cursor on the cell");
+            assertEquals(Json.createObjectBuilder().add("type", "presence").add("moved", Json.createArrayBuilder()
+                            .add(Json.createObjectBuilder().add("id", bobId).add("focus",
+                                    Json.createObjectBuilder().add("row", row).add("col", col)))).build(),
+                    alice.next("presence"));
+            bob.send("{\"type\":\"blur\"}");
+            alice.awaitUsers(users -> users.get(bobId).row() == null, SheetClient.TIMEOUT, "Bob on no cell");
+            assertTrue(alice.next("presence").getJsonArray("moved").getJsonObject(0).isNull("focus"),
+                    "a cursor taken off every cell is written as null");
+
+            bob.close();
+            alice.awaitUsers(users -> !users.containsKey(bobId) && users.size() == 1, SheetClient.TIMEOUT, "Bob leaves");
+            assertEquals(List.of(bobId), alice.next("presence").getJsonArray("left").stream()
+                    .map(id -> ((jakarta.json.JsonString) id).getString()).toList());
+            assertEquals(List.of(), alice.problems());
         }
     }
 
-    private static boolean bobIsOn(JsonObject presence, String row, String col) {
-        return presence.getJsonArray("users").stream().map(u -> u.asJsonObject())
-                .anyMatch(u -> u.getString("name").equals("Bob") && !u.isNull("focus")
-                        && u.getJsonObject("focus").getString("row").equals(row)
-                        && u.getJsonObject("focus").getString("col").equals(col));
+    @Test
+    void aUserWithTwoConnectionsIsListedOnceOnTheCellTheyMovedToLast() throws Exception {
+        String key = "two-tabs-of-one-user-0001";
+        URI tab = server.webSocketUri("/sheets/demo?name=Tabby&client=" + key);
+        try (SheetClient watcher = SheetClient.join(server.webSocketUri("/sheets/demo?name=Watcher"));
+             SheetClient first = SheetClient.join(tab)) {
+            String id = first.you();
+            watcher.awaitUsers(users -> users.containsKey(id), SheetClient.TIMEOUT, "the first tab arrives");
+            first.send("{\"type\":\"focus\",\"row\":\"seed1\",\"col\":\"age\"}");
+            watcher.awaitUsers(users -> "seed1".equals(users.get(id).row()), SheetClient.TIMEOUT, "the first tab's cursor");
+            try (SheetClient second = SheetClient.join(tab)) {
+                assertEquals(id, second.you(), "one client key, one user");
+                second.send("{\"type\":\"focus\",\"row\":\"seed2\",\"col\":\"name\"}");
+                watcher.awaitUsers(users -> "seed2".equals(users.get(id).row()), SheetClient.TIMEOUT, "the second tab's cursor");
+                second.awaitUsers(users -> users.containsKey(id) && users.containsKey(watcher.you()), SheetClient.TIMEOUT,
+                        "the second tab sees its user and the watcher");
+            }
+            // The tab that moved last is gone: the user stays, on the first tab's cell.
+            watcher.awaitUsers(users -> users.containsKey(id) && "seed1".equals(users.get(id).row()),
+                    SheetClient.TIMEOUT, "the user stays with the first tab's cursor");
+            first.close();
+            watcher.awaitUsers(users -> !users.containsKey(id), SheetClient.TIMEOUT, "the user leaves with the last tab");
+            assertEquals(List.of(), watcher.problems());
+        }
+    }
+
+    /**
+     * Presence is exact and per user: a client hears of each other user once (in its welcome, or as
+     * they join), however many join at once — not the whole list again per join.
+     */
+    @Test
+    void aCrowdJoiningAtOnceIsAnnouncedOncePerUser() throws Exception {
+        int crowd = 60;
+        List<SheetClient> clients = new java.util.ArrayList<>();
+        try {
+            List<java.util.concurrent.CompletableFuture<SheetClient>> joins = new java.util.ArrayList<>();
+            for (int i = 0; i < crowd; i++) {
+                URI uri = server.webSocketUri("/sheets/crowd?name=Guest" + i);
+                joins.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return SheetClient.join(uri);
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }));
+            }
+            for (var join : joins) {
+                clients.add(join.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            for (SheetClient c : clients) {
+                c.awaitUsers(users -> users.size() == crowd, SheetClient.TIMEOUT, "everyone is listed");
+            }
+            for (SheetClient c : clients) {
+                assertEquals(List.of(), c.problems());
+                assertEquals(crowd, c.userEntriesReceived(), "each user reached " + c.you() + " once");
+            }
+        } finally {
+            clients.forEach(SheetClient::close);
+        }
     }
 
     private static String edit(String id, String row, String col, String value, long base) {

@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The JSON-B codec against the wire protocol: every client and server message type, and every kind of bad frame. */
@@ -350,7 +351,21 @@ class CodecTest {
         JsonObject user = json.getJsonArray("users").getJsonObject(0);
         assertEquals("u-3f2a", user.getString("id"));
         assertEquals("Alice", user.getString("name"));
-        assertEquals(JsonValue.NULL, user.get("focus"));
+        assertFalse(user.containsKey("focus"), "a user on no cell has no focus");
+    }
+
+    @Test
+    void encodesAWelcomeWithItsUsersEncodedBeforehandLikeTheRecordWould() {
+        List<ServerMessage.User> users = List.of(new ServerMessage.User("u-1", "Ann", new ServerMessage.Focus("seed1", "age")),
+                new ServerMessage.User("u-2", "Ben", null));
+        String whole = Codec.encode(Messages.welcome(Sheets.demo(), "u-1", "owner", users));
+        String spliced = Codec.encode(Messages.welcome(Sheets.demo(), "u-1", "owner", null), Codec.toJson(users));
+        assertEquals(whole, spliced);
+        assertEquals(parse(Codec.encode(Messages.resumed("demo", "k", 3, "u-1", "viewer", users, 2))),
+                parse(Codec.encode(Messages.resumed("demo", "k", 3, "u-1", "viewer", null, 2), "[" + Codec.toJson(users.get(0))
+                        + "," + Codec.toJson(users.get(1)) + "]")));
+        assertThrows(IllegalArgumentException.class,
+                () -> Codec.encode(Messages.welcome(Sheets.demo(), "u-1", "owner", users), "[]"));
     }
 
     @Test
@@ -510,21 +525,23 @@ class CodecTest {
     }
 
     @Test
-    void encodesPresenceWithFocusObjectsAndExplicitNulls() {
-        ServerMessage.Presence presence = new ServerMessage.Presence(List.of(
-                new ServerMessage.User("u-3f2a", "Alice", new ServerMessage.Focus("r1", "c2")),
-                new ServerMessage.User("u-77b1", "Bob", null)));
+    void encodesPresenceChangesAsInTheProtocol() {
+        ServerMessage.Presence presence = new ServerMessage.Presence(
+                List.of(new ServerMessage.User("u-3f2a", "Alice", new ServerMessage.Focus("r1", "c2")),
+                        new ServerMessage.User("u-77b1", "Bob", null)),
+                List.of(new ServerMessage.Moved("u-9c0d", new ServerMessage.Focus("r2", "c1")),
+                        new ServerMessage.Moved("u-5e11", null)),
+                List.of("u-0a0b"));
 
-        JsonObject json = parse(Codec.encode(presence));
-
-        assertEquals(parse("{\"type\":\"presence\",\"users\":[{\"id\":\"u-3f2a\",\"name\":\"Alice\",\"focus\":{\"row\":\"r1\",\"col\":\"c2\"}},"
-                + "{\"id\":\"u-77b1\",\"name\":\"Bob\",\"focus\":null}]}"), json);
-        assertTrue(json.getJsonArray("users").getJsonObject(1).containsKey("focus"));
+        assertEquals("{\"type\":\"presence\",\"joined\":[{\"id\":\"u-3f2a\",\"name\":\"Alice\",\"focus\":{\"row\":\"r1\",\"col\":\"c2\"}},"
+                + "{\"id\":\"u-77b1\",\"name\":\"Bob\"}],\"moved\":[{\"id\":\"u-9c0d\",\"focus\":{\"row\":\"r2\",\"col\":\"c1\"}},"
+                + "{\"id\":\"u-5e11\",\"focus\":null}],\"left\":[\"u-0a0b\"]}", Codec.encode(presence));
     }
 
     @Test
-    void encodesAnEmptyPresence() {
-        assertEquals(parse("{\"type\":\"presence\",\"users\":[]}"), parse(Codec.encode(new ServerMessage.Presence(List.of()))));
+    void leavesEmptyPresenceChangesOut() {
+        assertEquals("{\"type\":\"presence\",\"left\":[\"u-1\"]}",
+                Codec.encode(new ServerMessage.Presence(null, null, List.of("u-1"))));
     }
 
     @Test
@@ -570,7 +587,7 @@ class CodecTest {
                 new ServerMessage.Authenticated("2026-12-02T16:00:00Z"),
                 new ServerMessage.Applied(1, "u", "o", new Op.DeleteRow("r1"), null),
                 Messages.rejected("o", Rejection.of(Reason.INVALID, "m")),
-                new ServerMessage.Presence(List.of()),
+                new ServerMessage.Presence(null, null, List.of("u-1")),
                 Messages.badMessage("p"));
 
         for (ServerMessage m : messages) {

@@ -194,20 +194,8 @@ class HostileInputTest {
     // ---- helpers ----
 
     private void awaitFocus(SheetClient watcher, String user, String row) throws Exception {
-        long deadline = System.nanoTime() + SheetClient.TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonObject presence = watcher.next("presence");
-            for (JsonValue u : presence.getJsonArray("users")) {
-                JsonObject entry = u.asJsonObject();
-                if (entry.getString("id").equals(user)) {
-                    String at = entry.isNull("focus") ? null : entry.getJsonObject("focus").getString("row");
-                    if (java.util.Objects.equals(at, row)) {
-                        return;
-                    }
-                }
-            }
-        }
-        throw new AssertionError(user + " never shown at row " + row);
+        watcher.awaitUsers(users -> users.containsKey(user) && java.util.Objects.equals(users.get(user).row(), row),
+                SheetClient.TIMEOUT, user + " shown at row " + row);
     }
 
     private SheetClient join(String sheet) throws Exception {

@@ -162,7 +162,8 @@ class SheetSocketFuzzTest {
             honest.forEach(SheetClient::close);
             awaitNoSession(server);
             SheetClient last1 = SheetClient.join(sheet);
-            assertEquals(1, last1.awaitWelcome().getJsonArray("users").size(), "nobody else is in the sheet any more");
+            last1.awaitUsers(users -> users.keySet().equals(java.util.Set.of(last1.you())), SheetClient.TIMEOUT,
+                    "nobody else is in the sheet any more");
             last1.close();
             awaitNoSession(server);
 

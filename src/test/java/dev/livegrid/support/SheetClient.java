@@ -68,6 +68,7 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
 
     // guarded by this
     private TableModel model;
+    private final PresenceModel presence = new PresenceModel();
     private String you;
     private final List<Long> appliedSeen = new ArrayList<>();
     private final List<Long> appliedToModel = new ArrayList<>();
@@ -91,7 +92,7 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** Queue {@code presence} messages for {@link #next} (default off). */
-    public SheetClient keepPresence(boolean keep) {
+    public synchronized SheetClient keepPresence(boolean keep) {
         this.keepPresence = keep;
         return this;
     }
@@ -302,6 +303,22 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
                 () -> "version " + version + " not reached; at " + (model == null ? "-" : model.version()));
     }
 
+    /** Waits until the users this client knows of (welcome, then presence changes) satisfy {@code done}. */
+    public void awaitUsers(java.util.function.Predicate<Map<String, PresenceModel.User>> done, Duration timeout,
+                           String what) throws InterruptedException {
+        awaitCondition(() -> done.test(presence.users()), timeout, () -> what + "; users: " + presence.users());
+    }
+
+    /** Users this client was told about in all (welcome lists and joins): see {@link PresenceModel#entriesReceived}. */
+    public synchronized int userEntriesReceived() {
+        return presence.entriesReceived();
+    }
+
+    /** The users this client knows of now, by id. */
+    public synchronized Map<String, PresenceModel.User> users() {
+        return presence.users();
+    }
+
     /** Waits until every op sent has been answered. */
     public void awaitAllAnswered(Duration timeout) throws InterruptedException {
         awaitCondition(() -> unansweredCount() == 0, timeout,
@@ -410,7 +427,9 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
 
     /** Things this client could not reconcile (divergent ops, unparsable frames...). */
     public synchronized List<String> problems() {
-        return List.copyOf(problems);
+        List<String> all = new ArrayList<>(problems);
+        all.addAll(presence.problems());
+        return List.copyOf(all);
     }
 
     /** The frames of ops sent but not answered yet (at most 10). */
@@ -497,9 +516,7 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
                 case "role", "authenticated" -> {
                     // access: kept in the inbox for the test to read
                 }
-                case "presence" -> {
-                    // kept below if asked for
-                }
+                case "presence" -> presence.apply(m);
                 default -> problems.add("unknown message type: " + text);
             }
         } catch (RuntimeException e) {
@@ -519,6 +536,7 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
 
     private void welcome(JsonObject m) {
         you = m.getString("you");
+        presence.welcome(m);
         welcomeVersion = m.getJsonNumber("version").longValueExact();
         if (m.containsKey("since")) {
             if (model == null) {
