@@ -20,6 +20,8 @@ public final class Member {
     private final Outbox outbox;
     private final RateLimit rate;
     private final AtomicInteger strikes = new AtomicInteger();
+    /** Ops of this connection in its room and not answered yet (see {@link Admission}). */
+    private final AtomicInteger inFlight = new AtomicInteger();
     /** What this connection may do; set when it joins, changed by access-list changes and fresh tokens. */
     Role role = Role.NONE;
 
@@ -66,5 +68,32 @@ public final class Member {
 
     void clearStrikes() {
         strikes.set(0);
+    }
+
+    /**
+     * Counts one more op in flight if fewer than {@code limit} are (and fewer than {@code max}); else
+     * says why not. Only the connection's reading thread adds, so the check and the add cannot race
+     * with another add.
+     */
+    Admission.Refusal startOp(int max, int limit) {
+        int now = inFlight.get();
+        if (now >= max) {
+            return Admission.Refusal.TOO_MANY_IN_FLIGHT;
+        }
+        if (now >= limit) {
+            return Admission.Refusal.CONGESTED;
+        }
+        inFlight.incrementAndGet();
+        return null;
+    }
+
+    /** One of this connection's ops was answered. */
+    void opAnswered() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Ops of this connection in its room and not answered yet. */
+    int opsInFlight() {
+        return inFlight.get();
     }
 }

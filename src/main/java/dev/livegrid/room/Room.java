@@ -89,9 +89,13 @@ public final class Room {
     private final Committer committer;
     private final Set<Member> members = new LinkedHashSet<>();
     private final Roster<Member> roster = new Roster<>();
-    /** Where presence flushes wait out their window; null: they run right after the change, in sequence. */
-    private final ScheduledExecutorService presenceTimer;
+    /**
+     * Where presence flushes wait out their window and a congested sheet's next look at its readers
+     * waits; null: presence is sent right after the change, and congestion is judged only on broadcasts.
+     */
+    private final ScheduledExecutorService timer;
     private boolean presenceFlushDue;
+    private final Admission admission = new Admission();
     private final Deque<Pending> pending = new ArrayDeque<>();
     private final HeldRejections held = new HeldRejections();
     /** The sheet's access list as committed, user id to role; changed only in sequencer tasks. */
@@ -125,11 +129,11 @@ public final class Room {
     /**
      * @param access the sheet's access list: as stored, or for a new sheet its creator as owner (then
      *               written right after the sheet's initial snapshot)
-     * @param presenceTimer where presence changes wait {@link #PRESENCE_WINDOW_MILLIS} to be sent together
+     * @param timer where presence changes wait {@link #PRESENCE_WINDOW_MILLIS} to be sent together
      *                      (null: they are sent as soon as the sequencer has run what is queued)
      */
     Room(Sheet durable, boolean stored, Map<String, Role> access, OpLog log, Limits limits, int opWindow,
-         Executor pool, ScheduledExecutorService presenceTimer, Committer committer) {
+         Executor pool, ScheduledExecutorService timer, Committer committer) {
         this.durable = durable;
         this.access = new HashMap<>(access);
         this.accessView = Map.copyOf(access);
@@ -140,7 +144,7 @@ public final class Room {
         this.opWindow = opWindow;
         this.sequencer = new Sequencer(pool, QUEUE_CAPACITY);
         this.committer = committer;
-        this.presenceTimer = presenceTimer;
+        this.timer = timer;
         this.head = Sheet.of(durable.snapshot(), limits);
         this.size = durable.size();
         if (!stored) {
@@ -153,6 +157,11 @@ public final class Room {
 
     public String id() {
         return durable.id();
+    }
+
+    /** Whether most of the sheet's members are behind, so ops are admitted only one per connection at a time (see {@link Admission}). */
+    public boolean congested() {
+        return admission.congested();
     }
 
     /** The durable sheet's size (see {@code SheetSize}), as of its last published op. */
@@ -213,6 +222,12 @@ public final class Room {
                 refuse(member, null);
             }
         } else if (message instanceof ClientMessage.OpRequest op) {
+            Admission.Refusal refusal = admission.admit(member);
+            if (refusal != null) {
+                // Push-back, not misbehaviour: answered at once, never queued, and no strike.
+                member.outbox().offer(new Outgoing.Text(rejectedText(op.id(), Reason.RATE_LIMITED, refusal.message)));
+                return;
+            }
             member.clearStrikes();
             submitFrom(member, op);
         } else {
@@ -403,8 +418,10 @@ public final class Room {
         });
     }
 
+    /** Submits an op {@link Admission} let in: its answer ends its time in flight. */
     private void submitFrom(Member member, ClientMessage.OpRequest op) {
         Consumer<OpResult> answer = result -> {
+            member.opAnswered();
             if (!result.applied() || result.duplicate()) {
                 // A broadcast reaches the author as its ack; a rejection or a repeated ack does not.
                 member.outbox().offer(new Outgoing.Text(result.text()));
@@ -417,6 +434,7 @@ public final class Room {
                 answer.accept(readOnly(op.id()));
             }
         })) {
+            member.opAnswered();
             refuse(member, rejectedText(op.id(), Reason.RATE_LIMITED, "the sheet is overloaded"));
         }
     }
@@ -523,6 +541,25 @@ public final class Room {
         for (Member m : members) {
             offer(m, m.id().equals(p.by()) ? ack : update);
         }
+        if (admission.afterBroadcast(members)) {
+            recheckCongestionLater();
+        }
+    }
+
+    /** While the sheet is congested, its readers are looked at again every few milliseconds. */
+    private void recheckCongestionLater() {
+        if (timer == null) {
+            return; // judged again on later broadcasts (a member with nothing in flight may always send)
+        }
+        try {
+            timer.schedule(() -> sequencer.submitAlways(() -> {
+                if (!retired && admission.judge(members)) {
+                    recheckCongestionLater();
+                }
+            }), Admission.RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // the server is stopping
+        }
     }
 
     /** After a row or column is deleted, nobody's cursor stays on it. */
@@ -598,9 +635,9 @@ public final class Room {
             return;
         }
         presenceFlushDue = true;
-        if (presenceTimer != null) {
+        if (timer != null) {
             try {
-                presenceTimer.schedule(() -> sequencer.submitAlways(this::flushPresence),
+                timer.schedule(() -> sequencer.submitAlways(this::flushPresence),
                         PRESENCE_WINDOW_MILLIS, TimeUnit.MILLISECONDS);
                 return;
             } catch (RejectedExecutionException shuttingDown) {

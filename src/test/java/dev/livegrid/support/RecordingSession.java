@@ -15,12 +15,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A WebSocket session without a socket, for tests that drive rooms directly (the interleavings they
  * need cannot be forced over a network): every text sent completes at once and is recorded, and
- * closes are recorded. Every other method of {@link Session} throws.
+ * closes are recorded. Every other method of {@link Session} throws. A stalled session ({@link #stall})
+ * records texts but completes none of their sends — a peer that stopped reading — until {@link #flow}.
  */
 public final class RecordingSession {
 
     private final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
     private final List<CloseReason> closes = new CopyOnWriteArrayList<>();
+    private final List<SendHandler> stalled = new java.util.ArrayList<>();
+    private boolean stalling;
     private final Session session;
 
     public RecordingSession() {
@@ -28,6 +31,12 @@ public final class RecordingSession {
                 new Class<?>[]{RemoteEndpoint.Async.class}, (proxy, method, args) -> {
                     if (method.getName().equals("sendText") && args.length == 2 && args[1] instanceof SendHandler done) {
                         texts.add((String) args[0]);
+                        synchronized (stalled) {
+                            if (stalling) {
+                                stalled.add(done);
+                                return null;
+                            }
+                        }
                         done.onResult(new SendResult());
                         return null;
                     }
@@ -52,6 +61,25 @@ public final class RecordingSession {
 
     public Session session() {
         return session;
+    }
+
+    /** From now on, sends are recorded but do not complete (the peer stopped reading). */
+    public RecordingSession stall() {
+        synchronized (stalled) {
+            stalling = true;
+        }
+        return this;
+    }
+
+    /** Completes the stalled sends, in order, and lets later ones complete at once again. */
+    public void flow() {
+        List<SendHandler> waiting;
+        synchronized (stalled) {
+            stalling = false;
+            waiting = List.copyOf(stalled);
+            stalled.clear();
+        }
+        waiting.forEach(done -> done.onResult(new SendResult()));
     }
 
     /** The next text sent, or null if none comes within the timeout. */
