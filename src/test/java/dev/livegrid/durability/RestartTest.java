@@ -419,7 +419,7 @@ class RestartTest {
                     while (sending.get()) {
                         writer.sendOp(SheetOps.edit("e" + i, row, col, "v" + i, null));
                         i++;
-                        writer.awaitUnansweredBelow(300, SheetClient.TIMEOUT);
+                        writer.awaitUnansweredBelow(200, SheetClient.TIMEOUT);
                     }
                 } catch (Exception | AssertionError e) {
                     // the server died under us
@@ -558,7 +558,7 @@ class RestartTest {
         List<String> rows = big.table().rowIds();
         for (int i = 0; i < bigOps - 21; i++) {
             big.sendOp(SheetOps.edit("e" + i, rows.get(i % rows.size()), col, "value " + i, null));
-            big.awaitUnansweredBelow(500, Duration.ofSeconds(30));
+            big.awaitUnansweredBelow(200, Duration.ofSeconds(30));
         }
         big.awaitAllAnswered(Duration.ofSeconds(60));
         long bigVersion = big.version();
