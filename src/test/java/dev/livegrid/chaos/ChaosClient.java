@@ -348,12 +348,22 @@ final class ChaosClient {
                 case "applied" -> applied(c, m);
                 case "rejected" -> rejected(m);
                 case "error" -> shared.log().note(this + ": error " + Ledger.abbreviate(m));
-                case "presence" -> {
-                }
+                case "presence" -> presence(c, m);
                 default -> problem(c, Promise.P2_VERSIONS, "an unknown message: " + Ledger.abbreviate(text));
             }
             notifyAll();
         }
+    }
+
+    /** P7: each presence message applies exactly to the list this connection has (its welcome's, then changed). */
+    private void presence(Connection c, JsonObject m) {
+        if (!c.welcomed) {
+            problem(c, Promise.P7_PRESENCE, "presence before the welcome: " + Ledger.abbreviate(m));
+            return;
+        }
+        int before = c.presence.problems().size();
+        c.presence.apply(m);
+        c.presence.problems().stream().skip(before).forEach(p -> problem(c, Promise.P7_PRESENCE, p));
     }
 
     private void welcome(Connection c, JsonObject m) {
@@ -361,6 +371,7 @@ final class ChaosClient {
             problem(c, Promise.P2_VERSIONS, "a second welcome on one connection: " + Ledger.abbreviate(m));
             return;
         }
+        c.presence.welcome(m);
         long version = m.getJsonNumber("version").longValueExact();
         if (Incarnations.isResume(m)) {
             long since = m.getJsonNumber("since").longValueExact();

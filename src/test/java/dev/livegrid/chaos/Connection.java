@@ -56,6 +56,8 @@ final class Connection implements WebSocket.Listener {
     long start = -1;
     long maxSeen = -1;
     final BitSet covered = new BitSet();
+    /** Who is here, as this connection was told (welcome, then presence changes). */
+    final dev.livegrid.support.PresenceModel presence = new dev.livegrid.support.PresenceModel();
 
     Connection(ChaosClient owner, Long since) {
         this.owner = owner;

@@ -8,7 +8,8 @@ enum Promise {
     P3_NOTHING_LOST("nothing acknowledged is lost (restarts included) and no op is applied twice"),
     P4_DELETED_STAYS_DELETED("a deleted sheet is 404 and unlisted until re-created, restarts included"),
     P5_NO_THREAD_DIES("no thread or room task dies, no internal error, every sheet answers a probe"),
-    P6_ANSWERED("every request and every op is answered within its deadline");
+    P6_ANSWERED("every request and every op is answered within its deadline"),
+    P7_PRESENCE("every presence message applies exactly to the list of who is here that its connection has");
 
     private final String meaning;
 
