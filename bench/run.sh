@@ -10,6 +10,9 @@
 # on the test classpath: a server in the same JVM, its clients on 127.0.0.1, 21 connections at most.
 # With the defaults a run takes about two and a half minutes.
 #
+# BENCH_JAVA_OPTS (environment) is passed to the benchmark's JVM, e.g. to record a profile:
+#   BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile" bench/run.sh --rounds 1
+#
 # --count-fsyncs runs the JVM under `perf stat` counting its fsync/fdatasync system calls (kernel
 # tracepoints, 100 ms intervals; Debian package linux-perf) and prints the syncs inside each
 # measured window, which gives the mean group-commit batch: acknowledged edits per sync (SQLite in
@@ -38,7 +41,7 @@ java -version 2>&1 | head -1
 echo "disk of /tmp: $(df -hT /tmp | awk 'NR==2 {print $1, $2, $3 " total"}')"
 
 if ! $count_fsyncs; then
-    exec java -cp "$classpath" dev.livegrid.bench.DurableEditsBenchmark "$@"
+    exec java ${BENCH_JAVA_OPTS:-} -cp "$classpath" dev.livegrid.bench.DurableEditsBenchmark "$@"
 fi
 
 command -v perf >/dev/null || { echo "--count-fsyncs needs perf (apt-get install linux-perf)" >&2; exit 2; }
@@ -46,7 +49,7 @@ counts="$build/fsyncs.csv"
 out="$build/bench-output.txt"
 marker=200
 perf stat -I 100 -x, -o "$counts" -e syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync -- \
-    java -cp "$classpath" dev.livegrid.bench.DurableEditsBenchmark --sync-marker "$marker" "$@" | tee "$out"
+    java ${BENCH_JAVA_OPTS:-} -cp "$classpath" dev.livegrid.bench.DurableEditsBenchmark --sync-marker "$marker" "$@" | tee "$out"
 # perf's clock starts at 0: the benchmark's first $marker syncs end at the epoch it prints as MARK.
 mark=$(awk '/^MARK / {print $2; exit}' "$out")
 offset=$(awk -F, -v m="$marker" -v mark="$mark" '
