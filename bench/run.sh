@@ -3,12 +3,13 @@
 #
 #   bench/run.sh [--count-fsyncs] [DurableEditsBenchmark options]
 #   options (defaults): --seconds 5 --warmup 2 --sheets 1,10 --writers-per-sheet 2 --window 32
-#                       --rounds 3 --serial-seconds 3 --dir <java.io.tmpdir, normally /tmp>
+#                       --rounds 3 --serial-seconds 3 --store-seconds 2 --dir <java.io.tmpdir, normally /tmp>
 #
 # Compiles main and test classes into its own build directory (LIVEGRID_BENCH_BUILD_DIR, default
 # target-bench, so it never disturbs another build), then runs dev.livegrid.bench.DurableEditsBenchmark
 # on the test classpath: a server in the same JVM, its clients on 127.0.0.1, 21 connections at most.
-# With the defaults a run takes about two and a half minutes.
+# With the defaults a run takes about three minutes (the last half minute: the store alone, without
+# server or clients; --store-seconds 0 leaves it out).
 #
 # BENCH_JAVA_OPTS (environment) is passed to the benchmark's JVM, e.g. to record a profile:
 #   BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile" bench/run.sh --rounds 1
