@@ -173,7 +173,7 @@ final class SheetTables {
         writes.flush();
     }
 
-    private Writes keptWrites(Connection c) throws SQLException {
+    private Writes keptWrites(Connection c) {
         if (kept != null && !kept.on(c)) {
             closeKeptWrites(null);
         }
