@@ -3,12 +3,16 @@
 #
 #   bench/run.sh [--count-fsyncs] [DurableEditsBenchmark options]
 #   options (defaults): --seconds 5 --warmup 2 --sheets 1,10 --writers-per-sheet 2 --window 32
-#                       --rounds 3 --serial-seconds 3 --dir <java.io.tmpdir, normally /tmp>
+#                       --rounds 3 --serial-seconds 3 --store-seconds 2 --dir <java.io.tmpdir, normally /tmp>
 #
 # Compiles main and test classes into its own build directory (LIVEGRID_BENCH_BUILD_DIR, default
 # target-bench, so it never disturbs another build), then runs dev.livegrid.bench.DurableEditsBenchmark
 # on the test classpath: a server in the same JVM, its clients on 127.0.0.1, 21 connections at most.
-# With the defaults a run takes about two and a half minutes.
+# With the defaults a run takes about three minutes (the last half minute: the store alone, without
+# server or clients; --store-seconds 0 leaves it out).
+#
+# BENCH_JAVA_OPTS (environment) is passed to the benchmark's JVM, e.g. to record a profile:
+#   BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile" bench/run.sh --rounds 1
 #
 # --count-fsyncs runs the JVM under `perf stat` counting its fsync/fdatasync system calls (kernel
 # tracepoints, 100 ms intervals; Debian package linux-perf) and prints the syncs inside each
@@ -38,7 +42,7 @@ java -version 2>&1 | head -1
 echo "disk of /tmp: $(df -hT /tmp | awk 'NR==2 {print $1, $2, $3 " total"}')"
 
 if ! $count_fsyncs; then
-    exec java -cp "$classpath" dev.livegrid.bench.DurableEditsBenchmark "$@"
+    exec java ${BENCH_JAVA_OPTS:-} -cp "$classpath" dev.livegrid.bench.DurableEditsBenchmark "$@"
 fi
 
 command -v perf >/dev/null || { echo "--count-fsyncs needs perf (apt-get install linux-perf)" >&2; exit 2; }
@@ -46,7 +50,7 @@ counts="$build/fsyncs.csv"
 out="$build/bench-output.txt"
 marker=200
 perf stat -I 100 -x, -o "$counts" -e syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync -- \
-    java -cp "$classpath" dev.livegrid.bench.DurableEditsBenchmark --sync-marker "$marker" "$@" | tee "$out"
+    java ${BENCH_JAVA_OPTS:-} -cp "$classpath" dev.livegrid.bench.DurableEditsBenchmark --sync-marker "$marker" "$@" | tee "$out"
 # perf's clock starts at 0: the benchmark's first $marker syncs end at the epoch it prints as MARK.
 mark=$(awk '/^MARK / {print $2; exit}' "$out")
 offset=$(awk -F, -v m="$marker" -v mark="$mark" '

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +50,15 @@ final class SheetTables {
 
         /** Returns the connection; never throws (a pool discards a connection it cannot close). */
         void giveBack(Connection connection);
+
+        /**
+         * True when {@link #borrow} lends the same open connection every time (the embedded store's
+         * one), so statements prepared on it can serve every later commit; a pool's connections close
+         * their statements when given back.
+         */
+        default boolean sameConnectionEachTime() {
+            return false;
+        }
     }
 
     /** What a transaction does; SQL errors abort it. */
@@ -73,6 +83,8 @@ final class SheetTables {
     private final String deleteAccess;
     private final String insertAccess;
     private final String deleteSheetAccess;
+    /** The write statements kept across commits when the connection is always the same one; null until the first commit. */
+    private Writes kept;
 
     SheetTables(Names names, Connections connections, String where) {
         this.connections = connections;
@@ -133,21 +145,57 @@ final class SheetTables {
     void commit(List<Change> changes) {
         try {
             transaction(c -> {
-                try (Writes writes = new Writes(c)) {
-                    for (Change change : changes) {
-                        if (change instanceof Change.Applied applied) {
-                            writes.write(applied);
-                        } else if (change instanceof Change.Snapshotted snapshotted) {
-                            writes.write(snapshotted);
-                        } else {
-                            writes.write((Change.AccessChanged) change);
-                        }
+                if (connections.sameConnectionEachTime()) {
+                    write(keptWrites(c), changes);
+                } else {
+                    try (Writes writes = new Writes(c)) {
+                        write(writes, changes);
                     }
                 }
                 return null;
             });
         } catch (SQLException | RuntimeException e) {
+            closeKeptWrites(e); // a failed commit may leave a statement or a batch midway: prepare afresh
             throw failure("commit " + changes.size() + " changes", e);
+        }
+    }
+
+    private static void write(Writes writes, List<Change> changes) throws SQLException {
+        for (Change change : changes) {
+            if (change instanceof Change.Applied applied) {
+                writes.write(applied);
+            } else if (change instanceof Change.Snapshotted snapshotted) {
+                writes.write(snapshotted);
+            } else {
+                writes.write((Change.AccessChanged) change);
+            }
+        }
+        writes.flush();
+    }
+
+    private Writes keptWrites(Connection c) {
+        if (kept != null && !kept.on(c)) {
+            closeKeptWrites(null);
+        }
+        if (kept == null) {
+            kept = new Writes(c);
+        }
+        return kept;
+    }
+
+    /** Closes the statements kept across commits, if any; their failure is attached to {@code cause} or dropped. */
+    void closeKeptWrites(Exception cause) {
+        if (kept == null) {
+            return;
+        }
+        try {
+            kept.close();
+        } catch (SQLException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
+        } finally {
+            kept = null;
         }
     }
 
@@ -304,58 +352,82 @@ final class SheetTables {
         return byUser;
     }
 
-    /** The statements of one commit, prepared once for all its changes. */
+    /**
+     * The write statements of commits on one connection, each prepared the first time a commit needs
+     * it, and what a commit defers to the end of its run of ops: the op rows go to the database as one
+     * JDBC batch (one round trip to a server; no per-row step through the driver), and each sheet's row
+     * is updated once, to its last op's version and size, instead of once per op. Pending writes are
+     * flushed before any other kind of change (a snapshot compacts the sheet's ops and moves its
+     * version; an access entry needs the sheet's row), so the tables end up as if every change had
+     * been written in order. Kept across commits where the store has one connection
+     * ({@link Connections#sameConnectionEachTime}); after a failed commit it is closed, so a statement
+     * left midway is never used again.
+     */
     private final class Writes implements AutoCloseable {
 
-        private final List<PreparedStatement> prepared = new ArrayList<>();
-        private final PreparedStatement insertOp;
-        private final PreparedStatement advanceSheet;
-        private final PreparedStatement replaceSnapshot;
-        private final PreparedStatement insertSheet;
-        private final PreparedStatement compact;
-        private final PreparedStatement deleteAccess;
-        private final PreparedStatement insertAccess;
+        private final Connection c;
+        /** By SQL text (one of the constant strings above). */
+        private final Map<String, PreparedStatement> prepared = new HashMap<>();
+        /** Op rows added to {@code insertOp}'s batch and not executed yet. */
+        private int opsBatched;
+        /** Each sheet's last op not yet written to its row, in order of first appearance. */
+        private final Map<String, Change.Applied> sheetsToAdvance = new LinkedHashMap<>();
 
-        Writes(Connection c) throws SQLException {
-            try {
-                insertOp = prepare(c, SheetTables.this.insertOp);
-                advanceSheet = prepare(c, SheetTables.this.advanceSheet);
-                replaceSnapshot = prepare(c, SheetTables.this.replaceSnapshot);
-                insertSheet = prepare(c, SheetTables.this.insertSheet);
-                compact = prepare(c, SheetTables.this.compact);
-                deleteAccess = prepare(c, SheetTables.this.deleteAccess);
-                insertAccess = prepare(c, SheetTables.this.insertAccess);
-            } catch (SQLException e) {
-                close();
-                throw e;
-            }
+        Writes(Connection c) {
+            this.c = c;
         }
 
-        private PreparedStatement prepare(Connection c, String sql) throws SQLException {
-            PreparedStatement statement = c.prepareStatement(sql);
-            prepared.add(statement);
+        boolean on(Connection connection) {
+            return c == connection;
+        }
+
+        private PreparedStatement statement(String sql) throws SQLException {
+            PreparedStatement statement = prepared.get(sql);
+            if (statement == null) {
+                statement = c.prepareStatement(sql);
+                prepared.put(sql, statement);
+            }
             return statement;
         }
 
         void write(Change.Applied change) throws SQLException {
             LoggedOp op = change.op();
-            insertOp.setString(1, change.sheetId());
-            insertOp.setLong(2, op.version());
-            insertOp.setString(3, op.by());
-            insertOp.setString(4, op.opId());
-            insertOp.setString(5, OpJson.write(op.request()));
-            insertOp.setString(6, op.appliedText());
-            insertOp.setLong(7, op.at().toEpochMilli());
-            insertOp.executeUpdate();
-            advanceSheet.setLong(1, op.version());
-            advanceSheet.setInt(2, change.rows());
-            advanceSheet.setInt(3, change.columns());
-            advanceSheet.setLong(4, op.at().toEpochMilli());
-            advanceSheet.setString(5, change.sheetId());
-            if (advanceSheet.executeUpdate() != 1) {
-                throw new SQLException("sheet " + change.sheetId() + " has no snapshot to apply op "
-                        + op.version() + " on");
+            PreparedStatement insert = statement(insertOp);
+            insert.setString(1, change.sheetId());
+            insert.setLong(2, op.version());
+            insert.setString(3, op.by());
+            insert.setString(4, op.opId());
+            insert.setString(5, OpJson.write(op.request()));
+            insert.setString(6, op.appliedText());
+            insert.setLong(7, op.at().toEpochMilli());
+            insert.addBatch();
+            opsBatched++;
+            // A room hands over its ops in version order: the last one of a batch sets the sheet's row.
+            sheetsToAdvance.put(change.sheetId(), change);
+        }
+
+        /** Writes what {@link #write(Change.Applied)} deferred: the op rows, then each sheet's row. */
+        void flush() throws SQLException {
+            if (opsBatched > 0) {
+                opsBatched = 0;
+                statement(insertOp).executeBatch();
             }
+            if (sheetsToAdvance.isEmpty()) {
+                return;
+            }
+            PreparedStatement advance = statement(advanceSheet);
+            for (Change.Applied last : sheetsToAdvance.values()) {
+                advance.setLong(1, last.op().version());
+                advance.setInt(2, last.rows());
+                advance.setInt(3, last.columns());
+                advance.setLong(4, last.op().at().toEpochMilli());
+                advance.setString(5, last.sheetId());
+                if (advance.executeUpdate() != 1) {
+                    throw new SQLException("sheet " + last.sheetId() + " has no snapshot to apply op "
+                            + last.op().version() + " on");
+                }
+            }
+            sheetsToAdvance.clear();
         }
 
         /**
@@ -364,51 +436,58 @@ final class SheetTables {
          * (deleted while it was on its way) writes nothing.
          */
         void write(Change.Snapshotted change) throws SQLException {
+            flush();
             Snapshot snapshot = change.snapshot();
             String text = SnapshotJson.write(snapshot);
-            replaceSnapshot.setLong(1, snapshot.version());
-            replaceSnapshot.setLong(2, snapshot.version());
-            replaceSnapshot.setLong(3, snapshot.version());
-            replaceSnapshot.setString(4, text);
-            replaceSnapshot.setString(5, snapshot.sheet());
-            if (replaceSnapshot.executeUpdate() == 0) {
+            PreparedStatement replace = statement(replaceSnapshot);
+            replace.setLong(1, snapshot.version());
+            replace.setLong(2, snapshot.version());
+            replace.setLong(3, snapshot.version());
+            replace.setString(4, text);
+            replace.setString(5, snapshot.sheet());
+            if (replace.executeUpdate() == 0) {
                 if (!change.creates()) {
                     return;
                 }
                 long now = System.currentTimeMillis();
-                insertSheet.setString(1, snapshot.sheet());
-                insertSheet.setLong(2, snapshot.version());
-                insertSheet.setLong(3, snapshot.version());
-                insertSheet.setString(4, text);
-                insertSheet.setInt(5, snapshot.rows().size());
-                insertSheet.setInt(6, snapshot.columns().size());
-                insertSheet.setLong(7, now);
-                insertSheet.setLong(8, now);
-                insertSheet.executeUpdate();
+                PreparedStatement insert = statement(insertSheet);
+                insert.setString(1, snapshot.sheet());
+                insert.setLong(2, snapshot.version());
+                insert.setLong(3, snapshot.version());
+                insert.setString(4, text);
+                insert.setInt(5, snapshot.rows().size());
+                insert.setInt(6, snapshot.columns().size());
+                insert.setLong(7, now);
+                insert.setLong(8, now);
+                insert.executeUpdate();
             }
-            compact.setString(1, snapshot.sheet());
-            compact.setLong(2, change.keepFrom());
-            compact.executeUpdate();
+            PreparedStatement drop = statement(compact);
+            drop.setString(1, snapshot.sheet());
+            drop.setLong(2, change.keepFrom());
+            drop.executeUpdate();
         }
 
         /** Replaces the user's entry (delete, then insert while the sheet exists), or only removes it. */
         void write(Change.AccessChanged change) throws SQLException {
-            deleteAccess.setString(1, change.sheetId());
-            deleteAccess.setString(2, change.userId());
-            deleteAccess.executeUpdate();
+            flush();
+            PreparedStatement delete = statement(deleteAccess);
+            delete.setString(1, change.sheetId());
+            delete.setString(2, change.userId());
+            delete.executeUpdate();
             if (change.role() != null) {
-                insertAccess.setString(1, change.sheetId());
-                insertAccess.setString(2, change.userId());
-                insertAccess.setString(3, change.role().wire());
-                insertAccess.setString(4, change.sheetId());
-                insertAccess.executeUpdate();
+                PreparedStatement insert = statement(insertAccess);
+                insert.setString(1, change.sheetId());
+                insert.setString(2, change.userId());
+                insert.setString(3, change.role().wire());
+                insert.setString(4, change.sheetId());
+                insert.executeUpdate();
             }
         }
 
         @Override
         public void close() throws SQLException {
             SQLException failure = null;
-            for (PreparedStatement statement : prepared) {
+            for (PreparedStatement statement : prepared.values()) {
                 try {
                     statement.close();
                 } catch (SQLException e) {
@@ -419,6 +498,7 @@ final class SheetTables {
                     }
                 }
             }
+            prepared.clear();
             if (failure != null) {
                 throw failure;
             }

@@ -10,12 +10,14 @@ import java.util.Properties;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The embedded default store: one SQLite file, {@code livegrid.db}, in the data directory, in WAL
  * mode with {@code synchronous=FULL}, so a commit is on disk when it returns and a crash at any
  * moment leaves the last committed state. One connection, used under this object's lock; commits
- * are batched by the caller (group commit), so one fsync serves many ops and many sheets.
+ * are batched by the caller (group commit), so one fsync serves many ops and many sheets, and the
+ * commit's statements are prepared once on that connection and reused by every later commit.
  * <p>
  * This class owns what is SQLite's alone: the file, its lock, its application id, the PRAGMAs and
  * the schema below (the tables of the first release unchanged, so every existing file opens; the
@@ -54,6 +56,11 @@ public final class SqliteSheetStore implements SheetStore {
             @Override
             public void giveBack(Connection connection) {
                 // the one connection stays open until close
+            }
+
+            @Override
+            public boolean sameConnectionEachTime() {
+                return true;
             }
         }, where);
     }
@@ -95,7 +102,11 @@ public final class SqliteSheetStore implements SheetStore {
     private static Connection connect(String url) throws SQLException {
         // The driver itself, not DriverManager: inside a WAR the driver is in the application's class
         // loader, which DriverManager (loaded by the JDK) does not search ("No suitable driver").
-        Connection db = org.sqlite.JDBC.createConnection(url, new Properties());
+        Properties properties = new Properties();
+        // Otherwise the driver runs "SELECT last_insert_rowid()" on a new statement after every INSERT
+        // (for getGeneratedKeys, which nothing here calls): a second statement per logged op.
+        properties.setProperty(SQLiteConfig.Pragma.JDBC_GET_GENERATED_KEYS.pragmaName, "false");
+        Connection db = org.sqlite.JDBC.createConnection(url, properties);
         try (Statement s = db.createStatement()) {
             claim(s);
             s.execute("PRAGMA journal_mode=WAL");
@@ -165,6 +176,7 @@ public final class SqliteSheetStore implements SheetStore {
 
     @Override
     public synchronized void close() {
+        tables.closeKeptWrites(null);
         try {
             db.close();
         } catch (SQLException ignored) {

@@ -2,7 +2,20 @@ package dev.livegrid.bench;
 
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
+import dev.livegrid.protocol.Codec;
+import dev.livegrid.protocol.ServerMessage;
+import dev.livegrid.sheet.Column;
+import dev.livegrid.sheet.Limits;
+import dev.livegrid.sheet.Op;
+import dev.livegrid.sheet.Outcome;
+import dev.livegrid.sheet.Row;
+import dev.livegrid.sheet.Sheet;
+import dev.livegrid.sheet.Sheets;
 import dev.livegrid.standalone.LiveGridServer;
+import dev.livegrid.store.Change;
+import dev.livegrid.store.LoggedOp;
+import dev.livegrid.store.SheetStore;
+import dev.livegrid.store.SqliteSheetStore;
 import dev.livegrid.support.SheetOps;
 
 import java.io.IOException;
@@ -20,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -53,6 +67,11 @@ import java.util.stream.Stream;
  * out the serial phase (one writer, one op at a time: one commit per op, so its rate is the commit
  * round trip). CPU time is reported for the whole process and by thread (committer, rooms, server
  * I/O, clients, the rest of the JVM).
+ * <p>
+ * After the rounds, unless {@code --store-seconds 0} (default 2), the store alone: the calls the
+ * committer makes ({@code SheetStore.commit} of batches of 1, 32 and 256 edits, with a compacting
+ * snapshot every 500 ops as a room sends), on this thread without server or clients, reporting the
+ * commit's CPU and wall time per edit — what one committer thread can sustain at most.
  * <p>
  * Each phase prints {@code PHASE <label> <start> <end> <acked>} (epoch seconds of the measured
  * window) so that an fsync count ({@code bench/run.sh --count-fsyncs}, which also passes
@@ -142,6 +161,105 @@ public final class DurableEditsBenchmark {
             }
         }
         printTable(results);
+        double storeSeconds = Double.parseDouble(options.getOrDefault("store-seconds", "2"));
+        if (storeSeconds > 0) {
+            storeAlone(parent, warmup, storeSeconds);
+        }
+    }
+
+    /** Room's snapshot interval (ops between compacting snapshots) and the default op window. */
+    private static final int SNAPSHOT_EVERY = 500;
+    private static final int OP_WINDOW = 1000;
+
+    /**
+     * The store as the committer drives it, without server, sockets or clients: batches of edits of
+     * one {@link #ROWS} x {@link #COLUMNS} sheet, built beforehand as a room builds them (applied to a
+     * real sheet, {@code applied} text encoded), committed on this thread; only {@code commit} is timed.
+     */
+    private static void storeAlone(Path parent, double warmup, double seconds) throws Exception {
+        System.out.println();
+        System.out.println("The store alone (SheetStore.commit on one thread, as the committer calls it):");
+        System.out.println();
+        System.out.println("| store | edits per commit | commits | edits | CPU µs per edit | wall µs per edit | edits/s one committer could take |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (String kind : List.of("disk", "memory")) {
+            for (int batch : new int[] {1, 32, 256}) {
+                Path dir = kind.equals("disk") ? Files.createTempDirectory(parent, "livegrid-bench-store-") : null;
+                try (SheetStore store = dir == null ? SqliteSheetStore.inMemory() : SqliteSheetStore.open(dir)) {
+                    EditSource edits = new EditSource("bench-store");
+                    store.commit(List.of(Change.Snapshotted.creating(edits.sheet.snapshot())));
+                    long warmUntil = System.nanoTime() + (long) (warmup * 1e9);
+                    while (System.nanoTime() < warmUntil) {
+                        store.commit(edits.next(batch));
+                    }
+                    long cpu = 0;
+                    long wall = 0;
+                    long count = 0;
+                    long commits = 0;
+                    long until = System.nanoTime() + (long) (seconds * 1e9);
+                    while (System.nanoTime() < until) {
+                        List<Change> changes = edits.next(batch);
+                        long cpuBefore = threads.getCurrentThreadCpuTime();
+                        long wallBefore = System.nanoTime();
+                        store.commit(changes);
+                        wall += System.nanoTime() - wallBefore;
+                        cpu += threads.getCurrentThreadCpuTime() - cpuBefore;
+                        count += batch;
+                        commits++;
+                    }
+                    System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.1f | %.0f |%n", kind, batch, commits,
+                            count, cpu / 1e3 / count, wall / 1e3 / count, count / (wall / 1e9));
+                } finally {
+                    if (dir != null) {
+                        deleteTree(dir);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Edits of random cells of one sheet, as a room hands them to the committer, with its snapshots. */
+    private static final class EditSource {
+
+        private final Sheet sheet;
+        private final List<String> rows;
+        private final List<String> columns;
+        private long lastSnapshot;
+        private long counter;
+
+        EditSource(String id) {
+            sheet = Sheet.of(Sheets.empty(id), Limits.DEFAULT);
+            for (int c = 0; c < COLUMNS; c++) {
+                sheet.apply(new Op.AddColumn(null, "C" + c, null));
+            }
+            for (int r = 0; r < ROWS; r++) {
+                sheet.apply(new Op.InsertRow(null, null, Map.of()));
+            }
+            rows = sheet.snapshot().rows().stream().map(Row::id).toList();
+            columns = sheet.snapshot().columns().stream().map(Column::id).toList();
+            lastSnapshot = sheet.version();
+        }
+
+        List<Change> next(int count) {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            List<Change> changes = new ArrayList<>(count + 1);
+            for (int i = 0; i < count; i++) {
+                String opId = "store-" + (++counter);
+                Op.Edit request = new Op.Edit(rows.get(random.nextInt(rows.size())),
+                        columns.get(random.nextInt(columns.size())), "value " + opId, null);
+                Outcome.Applied applied = (Outcome.Applied) sheet.apply(request);
+                String text = Codec.encode(new ServerMessage.Applied(applied.version(), "bench", opId, applied.op(), null));
+                changes.add(new Change.Applied(sheet.id(), new LoggedOp(applied.version(), "bench", opId, request, text,
+                        Instant.now()), sheet.rowCount(), sheet.columnCount()));
+                if (sheet.version() - lastSnapshot >= SNAPSHOT_EVERY) {
+                    lastSnapshot = sheet.version();
+                    long keepFrom = Math.min(lastSnapshot + 1, sheet.version() - OP_WINDOW + 1);
+                    changes.add(Change.Snapshotted.compacting(sheet.snapshot(), keepFrom));
+                }
+            }
+            return changes;
+        }
     }
 
     /**
@@ -561,7 +679,7 @@ public final class DurableEditsBenchmark {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("usage: DurableEditsBenchmark [--seconds S] [--warmup S]"
                         + " [--sheets 1,10] [--writers-per-sheet N] [--window N] [--rounds N] [--serial-seconds S]"
-                        + " [--dir PATH] [--sync-marker N]");
+                        + " [--dir PATH] [--sync-marker N] [--store-seconds S]");
             }
             options.put(args[i].substring(2), args[++i]);
         }

@@ -164,6 +164,38 @@ abstract class SheetStoreContract {
     }
 
     @Test
+    void oneBatchOfTwoSheetsOpsAroundASnapshotIsWrittenAsIfChangeByChange() {
+        SheetStore store = store();
+        OpWriter a = OpWriter.empty("batch-a");
+        OpWriter b = OpWriter.empty("batch-b");
+        store.commit(List.of(a.created(), b.created()));
+        // The stores defer op rows and sheet rows to the end of a run of ops; a snapshot in between must
+        // see the ops before it (it compacts them) and the sheet's version they reached.
+        List<Change> batch = new ArrayList<>(List.of(
+                a.apply("u-a", "1", new Op.AddColumn(null, "A", null)),
+                b.apply("u-b", "1", new Op.AddColumn(null, "X", null)),
+                a.apply("u-a", "2", new Op.InsertRow(null, null, Map.of("c1", "x"))),
+                b.apply("u-b", "2", new Op.AddColumn(null, "Y", null))));
+        for (int i = 3; i <= 6; i++) {
+            batch.add(a.apply("u-a", "" + i, new Op.Edit("r2", "c1", "v" + i, null)));
+        }
+        Snapshot aAtSix = a.snapshot();
+        batch.add(a.snapshotKeepingFrom(5));
+        batch.add(a.apply("u-a", "7", new Op.InsertRow(null, null, Map.of())));
+        batch.add(b.apply("u-b", "3", new Op.InsertRow(null, null, Map.of("c2", "y"))));
+        store.commit(batch);
+
+        StoredSheet storedA = store.load("batch-a").orElseThrow();
+        assertEquals(aAtSix, storedA.snapshot());
+        assertEquals(a.loggedFrom(5), storedA.ops(), "ops 1..4, written in the same batch, compacted by its snapshot");
+        assertEquals(a.snapshot(), replay(storedA));
+        assertEquals(b.logged(), store.load("batch-b").orElseThrow().ops());
+        assertEquals(List.of(new SheetSummary("batch-a", 7, 2, 1, a.at(7).at()),
+                new SheetSummary("batch-b", 3, 1, 2, b.at(3).at())), store.list(),
+                "each sheet's row at its last op of the batch: version, size, time");
+    }
+
+    @Test
     void listShowsEverySheetByIdWithVersionSizeAndLastChange() {
         SheetStore store = store();
         OpWriter b = OpWriter.empty("b-sheet");

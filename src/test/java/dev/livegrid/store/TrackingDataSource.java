@@ -18,7 +18,8 @@ import java.util.logging.Logger;
 /**
  * A {@link DataSource} in front of another that watches what a store does with its connections:
  * how many are out, whether auto-commit was as lent when each came back, and — when armed — fails
- * the n-th write statement ({@code executeUpdate}) from then on, as a database would midway
+ * the n-th write statement ({@code executeUpdate}, or {@code executeBatch}: a batch of op rows
+ * counts as one) from then on, as a database would midway
  * through a commit. Optionally lends connections with auto-commit off, as some pools do.
  */
 final class TrackingDataSource implements DataSource {
@@ -105,7 +106,8 @@ final class TrackingDataSource implements DataSource {
             Object result = call(connection, method, args);
             if (result instanceof PreparedStatement statement) {
                 return proxy(PreparedStatement.class, (p, m, a) -> {
-                    if (m.getName().equals("executeUpdate") && updates.incrementAndGet() == failAt) {
+                    boolean write = m.getName().equals("executeUpdate") || m.getName().equals("executeBatch");
+                    if (write && updates.incrementAndGet() == failAt) {
                         throw new SQLException("injected failure of write statement " + failAt);
                     }
                     return call(statement, m, a);
