@@ -141,6 +141,11 @@ final class FrameGuardFilter extends BaseFilter {
         return ctx.getInvokeAction();
     }
 
+    /** Whether this filter has failed the connection: nothing may be written to it any more. */
+    boolean failed(Connection<?> connection) {
+        return failedOf.isSet(connection);
+    }
+
     private void terminateLater(Connection<?> connection) {
         try {
             scheduler.schedule(() -> {

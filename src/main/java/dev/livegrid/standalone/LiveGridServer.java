@@ -216,7 +216,10 @@ public final class LiveGridServer implements AutoCloseable {
         // would cut them too: RequestTimeouts (AbuseLimits) times plain-HTTP connections instead.
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         FrameGuardFilter frameGuard = new FrameGuardFilter(settings.maxMessageSize(), context.scheduler(), settings.closeGrace());
-        listener.registerAddOn(new GuardAddOn(container, CONTEXT_PATH, checks, frameGuard));
+        // Outboxes write their text frames straight to the connection (see GrizzlyFrameChannel).
+        UpgradingConnection upgrading = new UpgradingConnection(frameGuard);
+        context.useFrameChannels(upgrading);
+        listener.registerAddOn(new GuardAddOn(container, CONTEXT_PATH, checks, frameGuard, upgrading));
     }
 
     /** Tyrus's server container around its engine, as Tyrus's own Grizzly container builds it. */

@@ -1,0 +1,81 @@
+package dev.livegrid.standalone;
+
+import dev.livegrid.session.FrameChannel;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.asyncqueue.AsyncQueueWriter;
+import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.memory.BuffersBuffer;
+import org.glassfish.grizzly.memory.MemoryManager;
+import org.glassfish.grizzly.nio.NIOTransport;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * Writes an outbox's frames straight into the connection's Grizzly write queue: the frames are built
+ * (once per broadcast, see {@code Outgoing.frame()}) by LiveGrid, so Tyrus's per-message framing,
+ * UTF-8 encoding, locking and idle-timer rescheduling, and the filter chain's walk of every write, are
+ * skipped. Several frames go as one composite buffer: one gathering write.
+ * <p>
+ * Tyrus still writes its own frames (pings, pongs, close) on the same queue; Grizzly keeps each buffer
+ * whole in that queue, so frames never interleave, and the outbox starts its close only after its
+ * last write here completed. A connection the frame guard has failed takes nothing more here, as
+ * through the chain.
+ */
+final class GrizzlyFrameChannel implements FrameChannel {
+
+    private static final SendResult OK = new SendResult();
+
+    private final Connection<SocketAddress> connection;
+    private final AsyncQueueWriter<SocketAddress> writer;
+    private final MemoryManager<?> memory;
+    private final FrameGuardFilter guard;
+    /** The outbox's handler of the write in flight (it has at most one). */
+    private volatile SendHandler done;
+    private final EmptyCompletionHandler<WriteResult<?, ?>> written = new EmptyCompletionHandler<>() {
+        @Override
+        public void completed(WriteResult<?, ?> result) {
+            done.onResult(OK);
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            done.onResult(new SendResult(error));
+        }
+    };
+
+    @SuppressWarnings("unchecked")
+    GrizzlyFrameChannel(Connection<?> connection, FrameGuardFilter guard) {
+        this.connection = (Connection<SocketAddress>) connection;
+        this.writer = ((NIOTransport) connection.getTransport()).getAsyncQueueIO().getWriter();
+        this.memory = connection.getMemoryManager();
+        this.guard = guard;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void write(ByteBuffer[] frames, int count, SendHandler done) {
+        if (guard.failed(connection)) {
+            done.onResult(new SendResult(new IOException("the connection was failed for a protocol violation")));
+            return;
+        }
+        Buffer message;
+        if (count == 1) {
+            message = Buffers.wrap(memory, frames[0]);
+        } else {
+            Buffer[] parts = new Buffer[count];
+            for (int i = 0; i < count; i++) {
+                parts[i] = Buffers.wrap(memory, frames[i]);
+            }
+            message = BuffersBuffer.create(memory, parts);
+        }
+        this.done = done;
+        writer.write(connection, message, (EmptyCompletionHandler) written);
+    }
+}
