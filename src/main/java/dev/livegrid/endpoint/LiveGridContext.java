@@ -9,6 +9,7 @@ import dev.livegrid.heartbeat.Heartbeat;
 import dev.livegrid.room.Member;
 import dev.livegrid.room.RoomRegistry;
 import dev.livegrid.room.UserIds;
+import dev.livegrid.session.BatchingThread;
 import dev.livegrid.session.FrameChannel;
 import dev.livegrid.session.Outbox;
 import dev.livegrid.store.SheetStore;
@@ -85,7 +86,18 @@ public final class LiveGridContext implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         // Unbounded only in appearance: it holds at most one task per room (see Sequencer).
         this.roomPool = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                named("livegrid-room"));
+                batching("livegrid-room")) {
+            // A sequencer's turn is one task here: the messages it offers leave when it ends, one write per viewer.
+            @Override
+            protected void beforeExecute(Thread thread, Runnable turn) {
+                ((BatchingThread) thread).beginBatch();
+            }
+
+            @Override
+            protected void afterExecute(Runnable turn, Throwable thrown) {
+                ((BatchingThread) Thread.currentThread()).endBatch();
+            }
+        };
         this.rooms = new RoomRegistry(settings, roomPool, store, scheduler);
     }
 
@@ -186,6 +198,15 @@ public final class LiveGridContext implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static ThreadFactory batching(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            BatchingThread thread = new BatchingThread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static ThreadFactory named(String prefix) {

@@ -52,6 +52,11 @@ public final class Outbox {
     private long handedOverVersion;
     private boolean sending;
     private boolean closing;
+    /** Sending is held for the end of a batch (see {@link BatchingThread}): nothing is in flight yet. */
+    private boolean deferred;
+    /** A deferred outbox writes at once when this many items or bytes wait: far below the pressure mark. */
+    private final int batchItems;
+    private final long batchBytes;
     /** The frames of the write in flight (channel only; one write in flight, so one array). */
     private final ByteBuffer[] batch;
     /** One send is in flight at a time, so one completion object serves them all. */
@@ -77,6 +82,8 @@ public final class Outbox {
         this.session = session;
         this.channel = channel;
         this.batch = channel == null ? null : new ByteBuffer[MAX_BATCH];
+        this.batchItems = Math.max(1, Math.min(MAX_BATCH, maxItems / 8));
+        this.batchBytes = Math.max(1, Math.min(MAX_BATCH_BYTES, maxBytes / 8));
         this.maxItems = maxItems;
         this.maxBytes = maxBytes;
         this.overflowReason = overflowReason;
@@ -85,6 +92,8 @@ public final class Outbox {
     /** Queues the item; false when it was refused because the outbox is closing or just overflowed. */
     public boolean offer(Outgoing item) {
         CloseReason overflow;
+        BatchingThread batch = BatchingThread.current();
+        boolean defer = false;
         synchronized (this) {
             if (closing) {
                 return false;
@@ -92,18 +101,38 @@ public final class Outbox {
             enqueue(item);
             overflow = overBound() ? overflow() : null;
             if (overflow == null && sending) {
-                return true;
-            }
-            if (overflow == null) {
+                if (!deferred || queue.size() < batchItems && queuedBytes < batchBytes) {
+                    return true;
+                }
+                deferred = false; // a write's worth waits for the end of a batch: write it now
+            } else if (overflow == null) {
                 sending = true;
+                // A message of a write's worth (a welcome) leaves at once, as it would alone: it must
+                // never wait where what follows it could push the queue over a bound.
+                defer = deferred = batch != null && queue.size() < batchItems && queuedBytes < batchBytes;
             }
         }
         if (overflow != null) {
             closeNow(overflow);
             return false;
         }
+        if (defer) {
+            batch.defer(this);
+            return true;
+        }
         drain();
         return true;
+    }
+
+    /** Starts writing what a batch put off (see {@link BatchingThread}), unless someone already did. */
+    void drainDeferred() {
+        synchronized (this) {
+            if (!deferred) {
+                return;
+            }
+            deferred = false;
+        }
+        drain();
     }
 
     /** Sends what is queued, then closes the session; later offers are refused. */

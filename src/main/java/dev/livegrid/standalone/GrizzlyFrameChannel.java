@@ -8,7 +8,7 @@ import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.asyncqueue.AsyncQueueWriter;
-import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.memory.ByteBufferWrapper;
 import org.glassfish.grizzly.memory.BuffersBuffer;
 import org.glassfish.grizzly.memory.MemoryManager;
 import org.glassfish.grizzly.nio.NIOTransport;
@@ -66,12 +66,14 @@ final class GrizzlyFrameChannel implements FrameChannel {
             return;
         }
         Buffer message;
+        // Plain wrappers, not the memory manager's pooled ones: a frame's bytes are shared by every
+        // viewer's write, and must never be recycled or trimmed into a pool.
         if (count == 1) {
-            message = Buffers.wrap(memory, frames[0]);
+            message = new ByteBufferWrapper(frames[0]);
         } else {
             Buffer[] parts = new Buffer[count];
             for (int i = 0; i < count; i++) {
-                parts[i] = Buffers.wrap(memory, frames[i]);
+                parts[i] = new ByteBufferWrapper(frames[i]);
             }
             message = BuffersBuffer.create(memory, parts);
         }
