@@ -22,8 +22,10 @@ import java.util.function.Function;
 final class UpgradingConnection extends BaseFilter implements Function<Session, FrameChannel> {
 
     private static final ThreadLocal<Connection<?>> CURRENT = new ThreadLocal<>();
+    private static final String PUBLISHED = UpgradingConnection.class.getName() + ".published";
 
     private final FrameGuardFilter guard;
+    private final java.util.concurrent.atomic.AtomicInteger given = new java.util.concurrent.atomic.AtomicInteger();
 
     UpgradingConnection(FrameGuardFilter guard) {
         this.guard = guard;
@@ -31,8 +33,11 @@ final class UpgradingConnection extends BaseFilter implements Function<Session, 
 
     @Override
     public NextAction handleRead(FilterChainContext ctx) {
+        // Every later read of an upgraded connection passes here too, as content of the same request:
+        // only its first pass (the handshake) publishes the connection.
         if (ctx.getMessage() instanceof HttpContent content && content.getHttpHeader() instanceof HttpRequestPacket request
-                && request.isUpgrade()) {
+                && request.isUpgrade() && request.getAttribute(PUBLISHED) == null) {
+            request.setAttribute(PUBLISHED, Boolean.TRUE);
             CURRENT.set(ctx.getConnection());
             ctx.addCompletionListener(done -> CURRENT.remove());
         }
@@ -55,6 +60,12 @@ final class UpgradingConnection extends BaseFilter implements Function<Session, 
         if (session.getMaxIdleTimeout() == 0) {
             session.setMaxIdleTimeout(-1);
         }
+        given.incrementAndGet();
         return new GrizzlyFrameChannel(connection, guard);
+    }
+
+    /** How many channels were handed to sessions. */
+    int channelsGiven() {
+        return given.get();
     }
 }

@@ -105,22 +105,27 @@ public final class FanoutProfile {
                 try (Child server = Child.start(target, o, "r" + round)) {
                     for (String l : loads) {
                         Result r = switch (l) {
-                            case "fanout" -> fanout(server.port, target, load, 0);
-                            case "rate" -> fanout(server.port, target, load, load.rate);
-                            case "echo" -> echo(server.port, target, load);
+                            case "fanout" -> fanout(server, target, load, 0);
+                            case "rate" -> fanout(server, target, load, load.rate);
+                            case "echo" -> echo(server, target, load);
                             default -> throw new IllegalArgumentException("unknown load " + l);
                         };
                         System.out.printf(Locale.ROOT, "r%d %-8s %-6s %s  (load %s)%n", round, target, l, r, loadAverage());
                         figures.computeIfAbsent(l + "/" + target + "/rate", k -> new ArrayList<>()).add(r.perSecond);
                         figures.computeIfAbsent(l + "/" + target + "/p99", k -> new ArrayList<>()).add(r.p99);
                         figures.computeIfAbsent(l + "/" + target + "/p50", k -> new ArrayList<>()).add(r.p50);
+                        figures.computeIfAbsent(l + "/" + target + "/cpu", k -> new ArrayList<>()).add(r.serverCpuMicros);
+                        figures.computeIfAbsent(l + "/" + target + "/bytes", k -> new ArrayList<>()).add(r.serverBytes);
                     }
                 }
             }
         }
         System.out.println();
-        System.out.println("| load | LiveGrid | bare Tyrus | LiveGrid / Tyrus |");
-        System.out.println("|---|---:|---:|---:|");
+        System.out.println("Medians over " + rounds + " rounds:");
+        System.out.println();
+        System.out.println("| load | LiveGrid | bare Tyrus | LiveGrid / Tyrus | server CPU us per message, LiveGrid / Tyrus"
+                + " | bytes allocated per message, LiveGrid / Tyrus |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
         for (String l : loads) {
             String what = switch (l) {
                 case "fanout" -> "fan-out closed loop, deliveries/s";
@@ -132,24 +137,30 @@ public final class FanoutProfile {
             double ty = median(figures.get(l + "/tyrus/" + metric));
             String extra = l.equals("rate") ? String.format(Locale.ROOT, " (%.1f / %.1f)",
                     median(figures.get(l + "/livegrid/p50")), median(figures.get(l + "/tyrus/p50"))) : "";
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f%s |%n", what, lg, ty, lg / ty, extra);
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f%s | %.2f / %.2f | %.0f / %.0f |%n", what, lg, ty, lg / ty,
+                    extra, median(figures.get(l + "/livegrid/cpu")), median(figures.get(l + "/tyrus/cpu")),
+                    median(figures.get(l + "/livegrid/bytes")), median(figures.get(l + "/tyrus/bytes")));
         }
     }
 
     record Load(double seconds, double warmup, int viewers, int ahead, int rate, int echoConnections) {
     }
 
-    record Result(double perSecond, double p50, double p99, long count, double clientCpuShare) {
+    /** What one load measured; the server's CPU and allocation are per delivery (echo: per reply). */
+    record Result(double perSecond, double p50, double p99, long count, double clientCpuShare,
+                  double serverCpuMicros, double serverBytes) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%10.0f /s  p50 %7.2f ms  p99 %7.2f ms  (%d counted, client thread busy %.0f %%)",
-                    perSecond, p50, p99, count, 100 * clientCpuShare);
+            return String.format(Locale.ROOT, "%9.0f /s  p50 %7.2f ms  p99 %7.2f ms  server %5.2f us CPU %6.0f B allocated"
+                            + " per message  (%d counted, client thread busy %.0f %%)",
+                    perSecond, p50, p99, serverCpuMicros, serverBytes, count, 100 * clientCpuShare);
         }
     }
 
     // ---------------------------------------------------------------- loads
 
-    private static Result fanout(int port, String target, Load load, int rate) throws Exception {
+    private static Result fanout(Child server, String target, Load load, int rate) throws Exception {
+        int port = server.port;
         String path = target.equals("livegrid") ? "/sheets/fanout-" + System.nanoTime() + "?name=v" : "/hub/fanout";
         try (Clients clients = new Clients()) {
             Conn writer = clients.connect(port, target.equals("livegrid") ? path.replace("name=v", "name=w") : path);
@@ -166,9 +177,11 @@ public final class FanoutProfile {
             f.pump(System.nanoTime());
             clients.run(f, load.warmup);
             long cpu0 = clients.cpu();
+            server.mark();
             f.measureFrom = System.nanoTime();
             clients.run(f, load.seconds);
             f.measureUntil = System.nanoTime();
+            long[] cost = server.report();
             double busy = (clients.cpu() - cpu0) / (double) (f.measureUntil - f.measureFrom);
             if (f.failure != null) {
                 throw new IllegalStateException(target + ": " + f.failure);
@@ -176,7 +189,7 @@ public final class FanoutProfile {
             long[] lat = Arrays.copyOf(f.latencies, f.latencyCount);
             Arrays.sort(lat);
             return new Result(f.deliveries / ((f.measureUntil - f.measureFrom) / 1e9), pct(lat, 0.5), pct(lat, 0.99),
-                    f.deliveries, busy);
+                    f.deliveries, busy, cost[0] / 1e3 / Math.max(1, f.deliveries), cost[1] / (double) Math.max(1, f.deliveries));
         }
     }
 
@@ -303,7 +316,8 @@ public final class FanoutProfile {
         }
     }
 
-    private static Result echo(int port, String target, Load load) throws Exception {
+    private static Result echo(Child server, String target, Load load) throws Exception {
+        int port = server.port;
         byte[] payload = new byte[100];
         Arrays.fill(payload, (byte) 'e');
         String message = new String(payload, StandardCharsets.US_ASCII);
@@ -339,15 +353,18 @@ public final class FanoutProfile {
             }
             clients.run(h, load.warmup);
             long cpu0 = clients.cpu();
+            server.mark();
             window[0] = System.nanoTime();
             clients.run(h, load.seconds);
             window[1] = System.nanoTime();
+            long[] cost = server.report();
             if (failure[0] != null) {
                 throw new IllegalStateException(target + " echo: " + failure[0]);
             }
             double secs = (window[1] - window[0]) / 1e9;
             return new Result(counted[0] / secs, Double.NaN, Double.NaN, counted[0],
-                    (clients.cpu() - cpu0) / (secs * 1e9));
+                    (clients.cpu() - cpu0) / (secs * 1e9), cost[0] / 1e3 / Math.max(1, counted[0]),
+                    cost[1] / (double) Math.max(1, counted[0]));
         }
     }
 
@@ -605,10 +622,31 @@ public final class FanoutProfile {
     static final class Child implements AutoCloseable {
         final Process process;
         final int port;
+        final BufferedReader out;
+        final java.io.PrintStream in;
 
-        private Child(Process process, int port) {
+        private Child(Process process, int port, BufferedReader out) {
             this.process = process;
             this.port = port;
+            this.out = out;
+            this.in = new java.io.PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+        }
+
+        void mark() {
+            in.println("mark");
+        }
+
+        /** Server CPU nanoseconds and bytes allocated since {@link #mark()}. */
+        long[] report() throws IOException {
+            in.println("report");
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("COST ")) {
+                    String[] parts = line.split(" ");
+                    return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+                }
+            }
+            throw new IOException("the server is gone");
         }
 
         static Child start(String target, Map<String, String> o, String label) throws IOException {
@@ -636,7 +674,7 @@ public final class FanoutProfile {
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.startsWith("PORT ")) {
-                    return new Child(p, Integer.parseInt(line.substring(5).trim()));
+                    return new Child(p, Integer.parseInt(line.substring(5).trim()), out);
                 }
             }
             throw new IOException(target + " server did not start");
@@ -644,7 +682,7 @@ public final class FanoutProfile {
 
         @Override
         public void close() throws Exception {
-            process.getOutputStream().close();
+            in.close();
             if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
@@ -669,10 +707,33 @@ public final class FanoutProfile {
         }
         System.out.println("PORT " + port);
         System.out.flush();
-        while (System.in.read() >= 0) {
-            // runs until the parent closes our standard input
+        // Runs until the parent closes our standard input; "mark" and "report" bracket a measured window.
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        long[] mark = cost();
+        String line;
+        while ((line = commands.readLine()) != null) {
+            if (line.equals("mark")) {
+                mark = cost();
+            } else if (line.equals("report")) {
+                long[] now = cost();
+                System.out.println("COST " + (now[0] - mark[0]) + " " + (now[1] - mark[1]));
+                System.out.flush();
+            }
         }
         server.close();
+    }
+
+    /** This process's CPU time and the bytes its live threads have allocated, so far. */
+    private static long[] cost() {
+        long cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
+        long allocated = 0;
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads) {
+            for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+                allocated += Math.max(0, bytes);
+            }
+        }
+        return new long[] {cpu, allocated};
     }
 
     /**
