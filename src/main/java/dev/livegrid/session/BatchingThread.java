@@ -32,10 +32,13 @@ public final class BatchingThread extends Thread {
     /** Ends the batch (on this thread): every outbox it put off starts writing. */
     public void endBatch() {
         batching = false;
-        for (int i = 0; i < deferred.size(); i++) {
-            deferred.get(i).drainDeferred();
+        try {
+            for (int i = 0; i < deferred.size(); i++) {
+                deferred.get(i).drainDeferred();
+            }
+        } finally {
+            deferred.clear();
         }
-        deferred.clear();
     }
 
     void defer(Outbox outbox) {

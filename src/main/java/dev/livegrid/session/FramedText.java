@@ -13,6 +13,8 @@ final class FramedText {
      * string one after the other: they share one frame. A race only costs a second frame.
      */
     private static volatile FramedText last;
+    /** The longest text whose frame is kept for sharing, in chars (a presence list of some thousand users). */
+    private static final int MAX_KEPT = 256 * 1024;
 
     private final String text;
     private volatile ByteBuffer frame;
@@ -31,12 +33,18 @@ final class FramedText {
         return made;
     }
 
-    /** The frame, with a position and limit of its own; encoded on first use (twice at worst, by racing threads). */
+    /**
+     * The frame, with a position and limit of its own; encoded on first use (twice at worst, by racing
+     * threads). A large text (a welcome, for one joiner) is framed afresh each time and never kept:
+     * {@link #last} would otherwise hold its frame until the next message.
+     */
     ByteBuffer frame() {
         ByteBuffer f = frame;
         if (f == null) {
             f = ServerFrames.text(text);
-            frame = f;
+            if (text.length() <= MAX_KEPT) {
+                frame = f;
+            }
         }
         return f.duplicate();
     }

@@ -3,6 +3,7 @@ package dev.livegrid.standalone;
 import dev.livegrid.session.FrameChannel;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
@@ -25,8 +26,8 @@ import java.nio.ByteBuffer;
  * <p>
  * Tyrus still writes its own frames (pings, pongs, close) on the same queue; Grizzly keeps each buffer
  * whole in that queue, so frames never interleave, and the outbox starts its close only after its
- * last write here completed. A connection the frame guard has failed takes nothing more here, as
- * through the chain.
+ * last write here completed. A connection the frame guard has failed, or on which a close frame was
+ * written, takes nothing more here.
  */
 final class GrizzlyFrameChannel implements FrameChannel {
 
@@ -36,6 +37,7 @@ final class GrizzlyFrameChannel implements FrameChannel {
     private final AsyncQueueWriter<SocketAddress> writer;
     private final MemoryManager<?> memory;
     private final FrameGuardFilter guard;
+    private final Session session;
     /** The outbox's handler of the write in flight (it has at most one). */
     private volatile SendHandler done;
     private final EmptyCompletionHandler<WriteResult<?, ?>> written = new EmptyCompletionHandler<>() {
@@ -51,18 +53,24 @@ final class GrizzlyFrameChannel implements FrameChannel {
     };
 
     @SuppressWarnings("unchecked")
-    GrizzlyFrameChannel(Connection<?> connection, FrameGuardFilter guard) {
+    GrizzlyFrameChannel(Connection<?> connection, FrameGuardFilter guard, Session session) {
         this.connection = (Connection<SocketAddress>) connection;
         this.writer = ((NIOTransport) connection.getTransport()).getAsyncQueueIO().getWriter();
         this.memory = connection.getMemoryManager();
         this.guard = guard;
+        this.session = session;
     }
 
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void write(ByteBuffer[] frames, int count, SendHandler done) {
-        if (guard.failed(connection)) {
-            done.onResult(new SendResult(new IOException("the connection was failed for a protocol violation")));
+        // Tyrus checks its session's state before each send; so does this, and also whether a close
+        // frame already went out (Tyrus replies to a client's close on the reading thread, before its
+        // session counts as closed). Both are read just before the frames are queued: a close written
+        // in between could still precede them, a window no wider than Tyrus's own between its check
+        // and its write.
+        if (!session.isOpen() || !guard.writable(connection)) {
+            done.onResult(new SendResult(new IOException("the connection is closing")));
             return;
         }
         Buffer message;

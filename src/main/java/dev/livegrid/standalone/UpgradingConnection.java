@@ -61,7 +61,7 @@ final class UpgradingConnection extends BaseFilter implements Function<Session, 
             session.setMaxIdleTimeout(-1);
         }
         given.incrementAndGet();
-        return new GrizzlyFrameChannel(connection, guard);
+        return new GrizzlyFrameChannel(connection, guard, session);
     }
 
     /** How many channels were handed to sessions. */
