@@ -1,10 +1,12 @@
 package dev.livegrid.standalone;
 
+import dev.livegrid.config.Setting;
 import dev.livegrid.support.RawWebSocket;
 import dev.livegrid.support.SheetOps;
 import dev.livegrid.support.TestSettings;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -47,6 +49,36 @@ class FrameChannelTest {
             writer.sendText(SheetOps.insertRow("r", null, Map.of()));
             assertArrayEquals(next(writer, "\"id\":\"r\""), next(viewer, "\"id\":\"r\""));
             assertEquals(2, server.framedSessions());
+        }
+    }
+
+    @Test
+    void nothingFollowsTheCloseFrameWhileUpdatesKeepComing() throws Exception {
+        try (LiveGridServer server = LiveGridServer.start(TestSettings.loopback().with(Setting.OP_RATE, "1000000"));
+             RawWebSocket writer = RawWebSocket.open(server.port(), "/sheets/closing?name=w");
+             RawWebSocket viewer = RawWebSocket.open(server.port(), "/sheets/closing?name=v")) {
+            writer.sendText(SheetOps.addColumn("c", "Name", null));
+            writer.sendText(SheetOps.insertRow("r", null, Map.of()));
+            next(viewer, "\"id\":\"r\"");
+            Thread edits = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 2000; i++) {
+                        writer.sendText(SheetOps.edit("e" + i, "r2", "c1", "v" + i, null));
+                    }
+                } catch (Exception e) {
+                    // the test is about the viewer; the writer's fate does not matter
+                }
+            });
+            edits.start();
+            next(viewer, "\"id\":\"e");
+            // Tyrus answers the close on its reading thread while the room goes on sending updates.
+            viewer.sendClose(1000, "bye".getBytes(StandardCharsets.UTF_8));
+            RawWebSocket.Frame frame;
+            do {
+                frame = viewer.readFrame();
+            } while (frame.opcode() != RawWebSocket.CLOSE);
+            viewer.expectEofOrReset(); // no frame after the close frame (RFC 6455 §5.5.1)
+            edits.join();
         }
     }
 
