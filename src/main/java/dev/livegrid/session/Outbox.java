@@ -33,6 +33,11 @@ import java.util.logging.Logger;
  * The Jakarta WebSocket API lets a container throw {@code IllegalStateException} on concurrent sends
  * to one session; every message, ping and close therefore goes through here. The overflow close is
  * the one exception: the send in flight may never complete for a peer that stopped reading.
+ * <p>
+ * With a {@link FrameChannel} (standalone) text messages leave as frames written to the connection,
+ * those queued together in one write; on a {@link BatchingThread} inside a batch (a sequencer's
+ * turn) an idle outbox starts writing when the batch ends, so one viewer gets a turn's updates in
+ * one write.
  */
 public final class Outbox {
 
