@@ -72,6 +72,8 @@ import java.util.logging.Logger;
 public final class FanoutProfile {
 
     private static final byte[] ID_MARK = "\"id\":\"w-".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SKIPPED = "\"skipped\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REJECTED = "\"type\":\"rejected\"".getBytes(StandardCharsets.US_ASCII);
     private static final int RING = 1 << 16;
     private static final int COLUMNS = 5;
     private static final int ROWS = 20;
@@ -183,6 +185,10 @@ public final class FanoutProfile {
             f.measureUntil = System.nanoTime();
             long[] cost = server.report();
             double busy = (clients.cpu() - cpu0) / (double) (f.measureUntil - f.measureFrom);
+            if (f.failure == null && f.deliveries == 0) {
+                f.failure = "no delivery in the measured window: sent " + f.sent + ", delivered to every viewer "
+                        + f.complete + ", updates carrying skipped versions " + f.merged;
+            }
             if (f.failure != null) {
                 throw new IllegalStateException(target + ": " + f.failure);
             }
@@ -231,6 +237,7 @@ public final class FanoutProfile {
         long sent;
         long complete;
         long deliveries;
+        long merged;
         long nextAt;
         boolean started;
         long measureFrom = Long.MAX_VALUE;
@@ -250,11 +257,18 @@ public final class FanoutProfile {
         @Override
         public void text(Conn conn, byte[] text, int len) {
             if (!conn.viewer) {
+                if (sheet && indexOf(text, len, REJECTED) >= 0 && failure == null) {
+                    failure = "the writer's edit was rejected: " + new String(text, 0, len, StandardCharsets.UTF_8);
+                }
                 return;
             }
             long seq = seqOf(text, len);
             if (seq < 0) {
                 return;
+            }
+            int skip = indexOf(text, len, SKIPPED);
+            if (skip >= 0 && skip + SKIPPED.length < len && text[skip + SKIPPED.length] != ']') {
+                merged++; // a viewer's outbox merged edits of a cell: the skipped ones never reach it
             }
             long now = System.nanoTime();
             if (now >= measureFrom && now < measureUntil) {
