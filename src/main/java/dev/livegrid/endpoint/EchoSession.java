@@ -26,7 +26,9 @@ final class EchoSession {
         this.session = session;
         this.context = context;
         this.options = options;
-        this.outbox = new Outbox(session, LiveGridContext.OUTBOX_CAPACITY, 8 * context.settings().maxMessageSize());
+        this.outbox = new Outbox(session, context.frameChannel(session), LiveGridContext.OUTBOX_CAPACITY,
+                8 * context.settings().maxMessageSize(),
+                v -> new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "outbox overflow: reading too slowly"));
     }
 
     /** Starts echoing on a new session; the parameters were already checked at the handshake. */

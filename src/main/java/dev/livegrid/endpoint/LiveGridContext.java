@@ -9,6 +9,8 @@ import dev.livegrid.heartbeat.Heartbeat;
 import dev.livegrid.room.Member;
 import dev.livegrid.room.RoomRegistry;
 import dev.livegrid.room.UserIds;
+import dev.livegrid.session.BatchingThread;
+import dev.livegrid.session.FrameChannel;
 import dev.livegrid.session.Outbox;
 import dev.livegrid.store.SheetStore;
 import dev.livegrid.store.SqliteSheetStore;
@@ -18,6 +20,7 @@ import jakarta.websocket.Session;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -50,6 +53,8 @@ public final class LiveGridContext implements AutoCloseable {
     private final ExecutorService roomPool;
     private final RoomRegistry rooms;
     private final Authenticator authenticator;
+    /** How a new session's outbox writes frames past the WebSocket API, if the transport can (standalone); null: it cannot. */
+    private volatile Function<Session, FrameChannel> frameChannels = session -> null;
 
     /** A context with the embedded store of {@code settings} and executors of its own (standalone, tests). */
     public LiveGridContext(Settings settings) {
@@ -81,7 +86,18 @@ public final class LiveGridContext implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         // Unbounded only in appearance: it holds at most one task per room (see Sequencer).
         this.roomPool = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                named("livegrid-room"));
+                batching("livegrid-room")) {
+            // A sequencer's turn is one task here: the messages it offers leave when it ends, one write per viewer.
+            @Override
+            protected void beforeExecute(Thread thread, Runnable turn) {
+                ((BatchingThread) thread).beginBatch();
+            }
+
+            @Override
+            protected void afterExecute(Runnable turn, Throwable thrown) {
+                ((BatchingThread) Thread.currentThread()).endBatch();
+            }
+        };
         this.rooms = new RoomRegistry(settings, roomPool, store, scheduler);
     }
 
@@ -112,7 +128,7 @@ public final class LiveGridContext implements AutoCloseable {
      * heartbeat, and who it is.
      */
     public Member newMember(Session session, Identity identity) {
-        Outbox outbox = new Outbox(session, OUTBOX_CAPACITY, settings.outboxLimit(),
+        Outbox outbox = new Outbox(session, frameChannel(session), OUTBOX_CAPACITY, settings.outboxLimit(),
                 resume -> new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow; resume with since=" + resume));
         heartbeat.track(session, outbox);
         return new Member(identity, outbox, settings.opRate());
@@ -124,6 +140,20 @@ public final class LiveGridContext implements AutoCloseable {
      */
     public Member newMember(Session session, String name, String clientKey) {
         return newMember(session, Identity.anonymous(UserIds.of(clientKey), name));
+    }
+
+    /**
+     * Lets the transport give each new session's outbox a {@link FrameChannel} (the standalone server
+     * does, for the session being opened on the calling thread); the WAR does not, and its outboxes
+     * send through the WebSocket API.
+     */
+    public void useFrameChannels(Function<Session, FrameChannel> channels) {
+        this.frameChannels = channels;
+    }
+
+    /** The channel for a session being opened on this thread, or null (see {@link #useFrameChannels}). */
+    FrameChannel frameChannel(Session session) {
+        return frameChannels.apply(session);
     }
 
     /** Who callers are: the one place credentials are checked (see {@link Authenticator}). */
@@ -168,6 +198,15 @@ public final class LiveGridContext implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static ThreadFactory batching(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            BatchingThread thread = new BatchingThread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static ThreadFactory named(String prefix) {

@@ -6,6 +6,7 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -32,12 +33,22 @@ import java.util.logging.Logger;
  * The Jakarta WebSocket API lets a container throw {@code IllegalStateException} on concurrent sends
  * to one session; every message, ping and close therefore goes through here. The overflow close is
  * the one exception: the send in flight may never complete for a peer that stopped reading.
+ * <p>
+ * With a {@link FrameChannel} (standalone) text messages leave as frames written to the connection,
+ * those queued together in one write; on a {@link BatchingThread} inside a batch (a sequencer's
+ * turn) an idle outbox starts writing when the batch ends, so one viewer gets a turn's updates in
+ * one write.
  */
 public final class Outbox {
 
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+    /** At most this many queued text frames leave in one write through a {@link FrameChannel}. */
+    static final int MAX_BATCH = 64;
+    /** ...and at most this many bytes of them (a first frame alone may be larger). */
+    static final long MAX_BATCH_BYTES = 64 * 1024;
 
     private final Session session;
+    private final FrameChannel channel;
     private final int maxItems;
     private final long maxBytes;
     private final LongFunction<CloseReason> overflowReason;
@@ -46,6 +57,15 @@ public final class Outbox {
     private long handedOverVersion;
     private boolean sending;
     private boolean closing;
+    /** Sending is held for the end of a batch (see {@link BatchingThread}): nothing is in flight yet. */
+    private boolean deferred;
+    /** A deferred outbox writes at once when this many items or bytes wait: far below the pressure mark. */
+    private final int batchItems;
+    private final long batchBytes;
+    /** The frames of the write in flight (channel only; one write in flight, so one array). */
+    private final ByteBuffer[] batch;
+    /** One send is in flight at a time, so one completion object serves them all. */
+    private final Completion completion = new Completion();
 
     /** An outbox whose overflow close is 1013 with a plain reason (for endpoints without versions). */
     public Outbox(Session session, int maxItems, long maxBytes) {
@@ -54,7 +74,21 @@ public final class Outbox {
     }
 
     public Outbox(Session session, int maxItems, long maxBytes, LongFunction<CloseReason> overflowReason) {
+        this(session, null, maxItems, maxBytes, overflowReason);
+    }
+
+    /**
+     * An outbox that writes text messages as frames through {@code channel} (null: through the
+     * session's asynchronous API), several queued ones in one write; everything else goes through
+     * the session.
+     */
+    public Outbox(Session session, FrameChannel channel, int maxItems, long maxBytes,
+                  LongFunction<CloseReason> overflowReason) {
         this.session = session;
+        this.channel = channel;
+        this.batch = channel == null ? null : new ByteBuffer[MAX_BATCH];
+        this.batchItems = Math.max(1, Math.min(MAX_BATCH, maxItems / 8));
+        this.batchBytes = Math.max(1, Math.min(MAX_BATCH_BYTES, maxBytes / 8));
         this.maxItems = maxItems;
         this.maxBytes = maxBytes;
         this.overflowReason = overflowReason;
@@ -63,6 +97,8 @@ public final class Outbox {
     /** Queues the item; false when it was refused because the outbox is closing or just overflowed. */
     public boolean offer(Outgoing item) {
         CloseReason overflow;
+        BatchingThread batch = BatchingThread.current();
+        boolean defer = false;
         synchronized (this) {
             if (closing) {
                 return false;
@@ -70,18 +106,38 @@ public final class Outbox {
             enqueue(item);
             overflow = overBound() ? overflow() : null;
             if (overflow == null && sending) {
-                return true;
-            }
-            if (overflow == null) {
+                if (!deferred || queue.size() < batchItems && queuedBytes < batchBytes) {
+                    return true;
+                }
+                deferred = false; // a write's worth waits for the end of a batch: write it now
+            } else if (overflow == null) {
                 sending = true;
+                // A message of a write's worth (a welcome) leaves at once, as it would alone: it must
+                // never wait where what follows it could push the queue over a bound.
+                defer = deferred = batch != null && queue.size() < batchItems && queuedBytes < batchBytes;
             }
         }
         if (overflow != null) {
             closeNow(overflow);
             return false;
         }
+        if (defer) {
+            batch.defer(this);
+            return true;
+        }
         drain();
         return true;
+    }
+
+    /** Starts writing what a batch put off (see {@link BatchingThread}), unless someone already did. */
+    void drainDeferred() {
+        synchronized (this) {
+            if (!deferred) {
+                return;
+            }
+            deferred = false;
+        }
+        drain();
     }
 
     /** Sends what is queued, then closes the session; later offers are refused. */
@@ -202,31 +258,66 @@ public final class Outbox {
 
     /**
      * Sends queued items one after the other. A send that completes on this thread continues the
-     * loop; one that completes later resumes it from its callback, so the stack never grows.
+     * loop; one that completes later resumes it from its callback, so the stack never grows. With a
+     * {@link FrameChannel}, a text message and the text messages queued right behind it leave as one
+     * write of their frames.
      */
     private void drain() {
         Outgoing next;
         while ((next = nextOrIdle()) != null) {
-            AtomicInteger race = new AtomicInteger(); // 0: pending, 1: completed inline, 2: send returned first
-            Completion completion = new Completion(race);
+            completion.race.set(PENDING);
             try {
-                next.send(session, completion);
+                if (next instanceof Outgoing.TextMessage text && channel != null) {
+                    writeFrames(text);
+                } else {
+                    next.send(session, completion);
+                }
             } catch (RuntimeException | Error e) { // e.g. IllegalStateException: the connection has been closed;
                 // an Error too: thrown out of here it would leave "sending" set and the outbox stuck for good
                 completion.onResult(new SendResult(e));
             }
-            if (race.compareAndSet(0, 2)) {
+            if (completion.race.compareAndSet(PENDING, RETURNED)) {
                 return;
             }
         }
     }
 
+    /** Writes {@code first} and the text messages queued behind it (up to a batch) through the channel. */
+    private void writeFrames(Outgoing.TextMessage first) {
+        ByteBuffer frame = first.frame();
+        batch[0] = frame;
+        int count = 1;
+        long bytes = frame.remaining();
+        synchronized (this) {
+            while (count < MAX_BATCH && bytes < MAX_BATCH_BYTES
+                    && queue.peek() instanceof Outgoing.TextMessage more) {
+                ByteBuffer f = more.frame();
+                if (bytes + f.remaining() > MAX_BATCH_BYTES) {
+                    break;
+                }
+                take();
+                batch[count++] = f;
+                bytes += f.remaining();
+            }
+        }
+        try {
+            channel.write(batch, count, completion);
+        } finally {
+            java.util.Arrays.fill(batch, 0, count, null);
+        }
+    }
+
     private synchronized Outgoing nextOrIdle() {
-        Outgoing next = queue.poll();
-        if (next == null) {
+        if (queue.isEmpty()) {
             sending = false;
             return null;
         }
+        return take();
+    }
+
+    /** Hands the head of the queue over to the send in progress (with this outbox's lock held). */
+    private Outgoing take() {
+        Outgoing next = queue.poll();
         queuedBytes -= next.size();
         if (next instanceof Outgoing.Update u) {
             handedOverVersion = Math.max(handedOverVersion, u.version());
@@ -234,19 +325,20 @@ public final class Outbox {
         return next;
     }
 
-    private final class Completion implements SendHandler {
-        private final AtomicInteger race;
+    private static final int PENDING = 0;
+    private static final int COMPLETED_INLINE = 1;
+    private static final int RETURNED = 2;
 
-        Completion(AtomicInteger race) {
-            this.race = race;
-        }
+    private final class Completion implements SendHandler {
+        /** Who continues the loop: the send that completes inline, or the callback after the send returned. */
+        final AtomicInteger race = new AtomicInteger();
 
         @Override
         public void onResult(SendResult result) {
             if (!result.isOK()) {
                 abandon(result.getException());
             }
-            if (!race.compareAndSet(0, 1)) {
+            if (!race.compareAndSet(PENDING, COMPLETED_INLINE)) {
                 drain();
             }
         }

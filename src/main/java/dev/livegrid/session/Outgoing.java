@@ -38,6 +38,11 @@ public sealed interface Outgoing {
         default long size() {
             return 16L + 2L * text().length();
         }
+
+        /** The message as one server frame (for a {@link FrameChannel}), with a position and limit of its own. */
+        default ByteBuffer frame() {
+            return ServerFrames.text(text());
+        }
     }
 
     /**
@@ -47,17 +52,31 @@ public sealed interface Outgoing {
      * one nothing is dropped right before it) and {@code standsFor} those whose change it carries too.
      */
     record Update(String text, long version, String coalesceKey, List<Long> skipped, List<Long> standsFor,
-                  Function<List<Long>, String> reencode) implements TextMessage {
+                  Function<List<Long>, String> reencode, FramedText framed) implements TextMessage {
 
         public Update {
             skipped = List.copyOf(skipped);
             standsFor = List.copyOf(standsFor);
+            if (framed == null) {
+                framed = FramedText.of(text);
+            }
+        }
+
+        public Update(String text, long version, String coalesceKey, List<Long> skipped, List<Long> standsFor,
+                      Function<List<Long>, String> reencode) {
+            this(text, version, coalesceKey, skipped, standsFor, reencode, null);
         }
 
         /** An update that stands in for no other version yet. */
         public Update(String text, long version, String coalesceKey, List<Long> skipped,
                       Function<List<Long>, String> reencode) {
             this(text, version, coalesceKey, skipped, List.of(), reencode);
+        }
+
+        /** Framed once for every outbox it is offered to (see {@link FramedText}). */
+        @Override
+        public ByteBuffer frame() {
+            return framed.frame();
         }
 
         /** A message that never coalesces and can never list a skipped version. */
@@ -84,9 +103,9 @@ public sealed interface Outgoing {
             return new Update(reencode.apply(all), version, coalesceKey, all, standsFor, reencode);
         }
 
-        /** This update carrying the change of {@code more} versions too (its text is unchanged). */
+        /** This update carrying the change of {@code more} versions too (its text, and so its frame, unchanged). */
         Update standingFor(Collection<Long> more) {
-            return new Update(text, version, coalesceKey, skipped, union(standsFor, more), reencode);
+            return new Update(text, version, coalesceKey, skipped, union(standsFor, more), reencode, framed);
         }
 
         /** The lowest version whose change this update carries: its own, or one it stands in for. */
@@ -105,7 +124,17 @@ public sealed interface Outgoing {
      * A message only the latest of which matters (presence): a newer one replaces any still queued,
      * and they are the first dropped when the outbox is full.
      */
-    record Droppable(String text) implements TextMessage {
+    record Droppable(String text, FramedText framed) implements TextMessage {
+
+        public Droppable(String text) {
+            this(text, FramedText.of(text));
+        }
+
+        /** Framed once for every outbox it is offered to. */
+        @Override
+        public ByteBuffer frame() {
+            return framed.frame();
+        }
     }
 
     /** A whole text message. */

@@ -68,6 +68,8 @@ final class FrameGuardFilter extends BaseFilter {
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(FrameGuardFilter.class.getName() + ".inspector");
     private final Attribute<Boolean> failedOf =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(FrameGuardFilter.class.getName() + ".failed");
+    private final Attribute<Boolean> closeWrittenOf =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(FrameGuardFilter.class.getName() + ".close-written");
     private final long maxMessageSize;
     private final int maxPiece;
     private final ScheduledExecutorService scheduler;
@@ -135,10 +137,20 @@ final class FrameGuardFilter extends BaseFilter {
                 }
             } else if (out.get(out.position()) == CLOSE_FRAME_START) {
                 // Tyrus writes every frame as one buffer, so a buffer starting 0x88 is a close frame.
+                closeWrittenOf.set(connection, Boolean.TRUE);
                 terminateLater(connection);
             }
         }
         return ctx.getInvokeAction();
+    }
+
+    /**
+     * Whether frames may still be written to the connection past the chain: not once this filter has
+     * failed it, nor once a close frame (Tyrus's: its reply to a client's close, say) went down the
+     * chain — nothing may follow a close frame (RFC 6455 §5.5.1).
+     */
+    boolean writable(Connection<?> connection) {
+        return !failedOf.isSet(connection) && !closeWrittenOf.isSet(connection);
     }
 
     private void terminateLater(Connection<?> connection) {

@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Puts Tyrus into the listener's filter chain with LiveGrid's guards around it:
  * <pre>
- * Transport → FrameGuardFilter → HTTP codec → HandshakeFilter → Tyrus → HTTP handlers
+ * Transport → FrameGuardFilter → HTTP codec → HandshakeFilter → UpgradingConnection → Tyrus → HTTP handlers
  * </pre>
  * The frame guard sees the raw bytes of upgraded connections; the handshake filter sees parsed
  * requests before Tyrus does.
@@ -25,18 +25,24 @@ final class GuardAddOn implements AddOn {
     private final String contextPath;
     private final List<HandshakeCheck> checks;
     private final FrameGuardFilter frameGuard;
+    private final UpgradingConnection upgrading;
 
-    GuardAddOn(ServerContainer container, String contextPath, List<HandshakeCheck> checks, FrameGuardFilter frameGuard) {
+    GuardAddOn(ServerContainer container, String contextPath, List<HandshakeCheck> checks, FrameGuardFilter frameGuard,
+               UpgradingConnection upgrading) {
         this.container = container;
         this.contextPath = contextPath;
         this.checks = List.copyOf(checks);
         this.frameGuard = frameGuard;
+        this.upgrading = upgrading;
     }
 
     @Override
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
         int handlers = builder.indexOfType(HttpServerFilter.class);
         builder.add(handlers, new GrizzlyServerFilter(container, contextPath));
+        if (upgrading != null) {
+            builder.add(handlers, upgrading);
+        }
         builder.add(handlers, new HandshakeFilter(checks));
         int transport = builder.indexOfType(TransportFilter.class);
         builder.add(transport + 1, frameGuard);

@@ -60,15 +60,18 @@ public final class LiveGridServer implements AutoCloseable {
     private final TyrusServerContainer container;
     private final LiveGridContext context;
     private final AbuseLimits limits;
+    private final UpgradingConnection upgrading;
 
     private LiveGridServer(Settings settings, HttpServer http, NetworkListener listener,
-                           TyrusServerContainer container, LiveGridContext context, AbuseLimits limits) {
+                           TyrusServerContainer container, LiveGridContext context, AbuseLimits limits,
+                           UpgradingConnection upgrading) {
         this.settings = settings;
         this.http = http;
         this.listener = listener;
         this.container = container;
         this.context = context;
         this.limits = limits;
+        this.upgrading = upgrading;
     }
 
     /** Starts a server with these settings; it is listening when this returns. */
@@ -82,9 +85,10 @@ public final class LiveGridServer implements AutoCloseable {
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("livegrid", settings.bindAddress(), settings.port());
         AbuseLimits limits = new AbuseLimits(settings, context.scheduler());
+        UpgradingConnection upgrading;
         try {
             registerEndpoints(container, context);
-            configure(listener, context, container);
+            upgrading = configure(listener, context, container);
             listener.registerAddOn(limits); // after the guards: it needs Tyrus's filter in the chain
             http.addListener(listener);
             http.getServerConfiguration().setDefaultErrorPageGenerator(new PlainErrorPage());
@@ -101,7 +105,7 @@ public final class LiveGridServer implements AutoCloseable {
             context.close();
             throw e;
         }
-        LiveGridServer server = new LiveGridServer(settings, http, listener, container, context, limits);
+        LiveGridServer server = new LiveGridServer(settings, http, listener, container, context, limits, upgrading);
         LOG.info(server.describeUrls());
         warnIfOpenToTheNetwork(settings);
         return server;
@@ -201,7 +205,13 @@ public final class LiveGridServer implements AutoCloseable {
         }
     }
 
-    private static void configure(NetworkListener listener, LiveGridContext context, TyrusServerContainer container) {
+    /** WebSocket sessions opened so far whose outbox writes frames to their connection itself (all of them, normally). */
+    int framedSessions() {
+        return upgrading.channelsGiven();
+    }
+
+    private static UpgradingConnection configure(NetworkListener listener, LiveGridContext context,
+                                                 TyrusServerContainer container) {
         Settings settings = context.settings();
         List<HandshakeCheck> checks = List.of(
                 new ProtocolCheck(),
@@ -216,7 +226,11 @@ public final class LiveGridServer implements AutoCloseable {
         // would cut them too: RequestTimeouts (AbuseLimits) times plain-HTTP connections instead.
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         FrameGuardFilter frameGuard = new FrameGuardFilter(settings.maxMessageSize(), context.scheduler(), settings.closeGrace());
-        listener.registerAddOn(new GuardAddOn(container, CONTEXT_PATH, checks, frameGuard));
+        // Outboxes write their text frames straight to the connection (see GrizzlyFrameChannel).
+        UpgradingConnection upgrading = new UpgradingConnection(frameGuard);
+        context.useFrameChannels(upgrading);
+        listener.registerAddOn(new GuardAddOn(container, CONTEXT_PATH, checks, frameGuard, upgrading));
+        return upgrading;
     }
 
     /** Tyrus's server container around its engine, as Tyrus's own Grizzly container builds it. */
