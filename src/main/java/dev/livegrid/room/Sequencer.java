@@ -3,6 +3,7 @@ package dev.livegrid.room;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -55,7 +56,7 @@ final class Sequencer {
             }
             running = true;
         }
-        pool.execute(this::runAll);
+        schedule();
         return true;
     }
 
@@ -82,7 +83,21 @@ final class Sequencer {
                 return;
             }
         }
-        pool.execute(this::runAll);
+        schedule();
+    }
+
+    /** Gives the room a turn on the pool; once the pool is shut down (the server is stopping) nothing runs any more. */
+    private void schedule() {
+        try {
+            pool.execute(this::runAll);
+        } catch (RejectedExecutionException stopping) {
+            int left;
+            synchronized (this) {
+                running = false;
+                left = tasks.size();
+            }
+            LOG.fine(() -> "the room pool is shut down; " + left + " room tasks will not run");
+        }
     }
 
     private synchronized Runnable next() {

@@ -72,4 +72,42 @@ class SequencerTest {
             assertEquals("busy-" + i, busyOrder.get(i), "a room's tasks keep their order across turns");
         }
     }
+
+    /**
+     * A turn that ends with tasks left while the server stops used to queue itself again on the shut-down
+     * pool, throwing RejectedExecutionException on the room thread; submits after the stop threw too.
+     */
+    @Test
+    void aPoolThatIsShutDownEndsTheRoomsTurnsQuietly() throws Exception {
+        List<Throwable> thrown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "room");
+            thread.setUncaughtExceptionHandler((t, e) -> thrown.add(e));
+            return thread;
+        });
+        Sequencer sequencer = new Sequencer(pool, 10_000);
+        CountDownLatch firstTurnRunning = new CountDownLatch(1);
+        CountDownLatch poolShutDown = new CountDownLatch(1);
+        sequencer.submit(() -> {
+            firstTurnRunning.countDown();
+            try {
+                poolShutDown.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        for (int i = 0; i < 2 * Sequencer.TASKS_PER_TURN; i++) {
+            sequencer.submit(() -> { });
+        }
+        assertTrue(firstTurnRunning.await(10, TimeUnit.SECONDS));
+        pool.shutdown();
+        poolShutDown.countDown();
+        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "the turn ended instead of failing to queue the next");
+        try {
+            sequencer.submitAlways(() -> { });
+        } catch (RuntimeException e) {
+            thrown.add(e);
+        }
+        assertEquals(List.of(), thrown, "nothing thrown on the room thread nor at a caller after the stop");
+    }
 }
