@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * Puts Tyrus into the listener's filter chain with LiveGrid's guards around it:
  * <pre>
- * Transport → FrameGuardFilter → HTTP codec → HandshakeFilter → UpgradingConnection → Tyrus → HTTP handlers
+ * Transport → FrameGuardFilter → UpgradedReads → HTTP codec → HandshakeFilter → UpgradingConnection → Tyrus → HTTP handlers
  * </pre>
+ * Once a connection is upgraded, {@link UpgradedReads} takes its reads from the frame guard straight to Tyrus.
  * The frame guard sees the raw bytes of upgraded connections; the handshake filter sees parsed
  * requests before Tyrus does.
  */
@@ -44,6 +45,9 @@ final class GuardAddOn implements AddOn {
             builder.add(handlers, upgrading);
         }
         builder.add(handlers, new HandshakeFilter(checks));
+        if (upgrading != null) {
+            builder.add(builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class), new UpgradedReads());
+        }
         int transport = builder.indexOfType(TransportFilter.class);
         builder.add(transport + 1, frameGuard);
     }

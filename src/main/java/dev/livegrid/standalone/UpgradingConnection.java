@@ -38,8 +38,12 @@ final class UpgradingConnection extends BaseFilter implements Function<Session, 
         if (ctx.getMessage() instanceof HttpContent content && content.getHttpHeader() instanceof HttpRequestPacket request
                 && request.isUpgrade() && request.getAttribute(PUBLISHED) == null) {
             request.setAttribute(PUBLISHED, Boolean.TRUE);
-            CURRENT.set(ctx.getConnection());
-            ctx.addCompletionListener(done -> CURRENT.remove());
+            Connection<?> connection = ctx.getConnection();
+            CURRENT.set(connection);
+            ctx.addCompletionListener(done -> {
+                CURRENT.remove();
+                UpgradedReads.upgraded(connection, request);
+            });
         }
         return ctx.getInvokeAction();
     }
