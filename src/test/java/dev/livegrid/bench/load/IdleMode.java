@@ -3,7 +3,9 @@ package dev.livegrid.bench.load;
 /**
  * {@code idle}: N connections spread over S rooms (LiveGrid sheets, hub rooms), held for H
  * seconds while the server's heartbeat pings them. Reports how many are still open and the
- * server's resident memory per connection: (VmRSS with them − VmRSS before them) / N.
+ * server's resident memory per connection: (VmRSS with them − VmRSS before them) / N; for a JVM
+ * also its live heap per connection, after a full collection before and after (the RSS of a
+ * JVM also counts the heap pages its garbage touched).
  */
 final class IdleMode implements Mode {
 
@@ -12,6 +14,7 @@ final class IdleMode implements Mode {
         int connections = options.integer("connections", 10_000);
         int rooms = options.integer("rooms", 100);
         double hold = options.decimal("hold", 15);
+        long heapBefore = target.isJvm() ? ProcessStats.liveHeapKiB(target.pid()) : -1;
         long rssBefore = ProcessStats.rssKiB(target.pid());
         RoomListener listener = new RoomListener(target.isLiveGrid());
         int[] open = {0};
@@ -56,6 +59,7 @@ final class IdleMode implements Mode {
             loop.runFor((long) (hold * 1e9));
             window.stop();
             long rssWith = ProcessStats.rssKiB(target.pid());
+            long heapWith = target.isJvm() ? ProcessStats.liveHeapKiB(target.pid()) : -1;
             return new JsonLine()
                     .put("all_connected", allIn)
                     .put("connect_seconds", connectSeconds)
@@ -67,6 +71,10 @@ final class IdleMode implements Mode {
                     .put("rss_idle_kib", rssBefore)
                     .put("rss_with_kib", rssWith)
                     .put("kib_per_connection", open[0] > 0 ? (rssWith - rssBefore) / (double) open[0] : Double.NaN)
+                    .put("live_heap_idle_kib", heapBefore)
+                    .put("live_heap_with_kib", heapWith)
+                    .put("live_heap_kib_per_connection",
+                            heapBefore >= 0 && heapWith >= 0 && open[0] > 0 ? (heapWith - heapBefore) / (double) open[0] : Double.NaN)
                     .put("closes", listener.closes.json())
                     .put("window", window.json());
         }

@@ -1,8 +1,12 @@
 package dev.livegrid.bench.load;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What Linux says about a process: resident memory ({@code VmRSS} of /proc/PID/status) and CPU
@@ -10,6 +14,7 @@ import java.nio.file.Path;
  */
 final class ProcessStats {
 
+    private static final Pattern HEAP_USED = Pattern.compile("(?:heap|generation)\\s+total \\d+K, used (\\d+)K");
     private static final double TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux this runs on
 
     private ProcessStats() {
@@ -38,6 +43,40 @@ final class ProcessStats {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * A JVM's live heap after a full collection (jcmd GC.run, then the "used" of GC.heap_info), in
+     * KiB; -1 when the process is no JVM or jcmd fails. RSS counts every heap page the JVM has
+     * touched, garbage included, so for a JVM this is the fairer measure of what connections hold.
+     */
+    static long liveHeapKiB(long pid) {
+        try {
+            run("jcmd", String.valueOf(pid), "GC.run");
+            // G1 prints one "garbage-first heap … used NK" line; Serial (what a JVM pinned to one core
+            // picks) one per generation: "def new generation … used NK", "tenured generation … used NK".
+            Matcher used = HEAP_USED.matcher(run("jcmd", String.valueOf(pid), "GC.heap_info"));
+            long sum = -1;
+            while (used.find()) {
+                sum = Math.max(sum, 0) + Long.parseLong(used.group(1));
+            }
+            return sum;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " failed: " + output);
+        }
+        return output;
     }
 
     static long self() {

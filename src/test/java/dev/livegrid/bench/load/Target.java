@@ -10,6 +10,11 @@ record Target(String server, String host, int port, long pid) {
         return server.startsWith("livegrid");
     }
 
+    /** The peers in Java and LiveGrid run on a JVM; the Go peer does not. */
+    boolean isJvm() {
+        return !server.equals("go");
+    }
+
     String echoPath() {
         return "/echo";
     }
