@@ -34,6 +34,7 @@ public final class CompareTable {
             new Row("fanout-rate", "fan-out, 200 viewers, 1 writer at 200 edits/s: p99 per delivery, ms ↓", "/results/per_delivery/p99_ms", "ms"),
             new Row("fanout-rate", "… p99 edit → every viewer, ms ↓", "/results/per_edit_all_viewers/p99_ms", "ms"),
             new Row("fanout-rate", "… max edit → every viewer, ms ↓", "/results/per_edit_all_viewers/max_ms", "ms"),
+            new Row("fanout-rate", "… viewers dropped (of 200) ↓", "/results/viewer_closes", "closes"),
             new Row("fanout-closed", "fan-out max (writer waits when 20 behind): deliveries/s ↑", "/results/deliveries_per_s", "count"),
             new Row("fanout-closed", "… p99 per delivery, ms ↓", "/results/per_delivery/p99_ms", "ms"),
             new Row("fanout-flood", "flood (writer as fast as TCP takes, 10 s): edits sent/s", "/results/edits_sent_per_s", "count"),
@@ -41,6 +42,7 @@ public final class CompareTable {
             new Row("fanout-flood", "… viewers' p50 latency, ms ↓", "/results/per_delivery/p50_ms", "ms"),
             new Row("fanout-flood", "… viewers' p99 latency, ms ↓", "/results/per_delivery/p99_ms", "ms"),
             new Row("fanout-flood", "… viewers dropped (of 200) ↓", "/results/viewer_closes", "closes"),
+            new Row("fanout-flood", "… edits rejected by the server", "/results/rejected", "count"),
             new Row("join-200", "200 viewers join one sheet in 2 s: welcomed", "/results/welcomed", "count"),
             new Row("join-200", "… messages to all clients ↓", "/results/messages", "count"),
             new Row("join-200", "… MB to all clients ↓", "/results/bytes", "mb"),
@@ -100,6 +102,17 @@ public final class CompareTable {
             value = Json.createPointer(row.pointer()).getValue(run);
         } catch (RuntimeException e) {
             return null;
+        }
+        if (row.pointer().endsWith("_ms") && row.pointer().lastIndexOf('/') > 0) {
+            // A latency of no deliveries (every viewer dropped first) is no latency.
+            String count = row.pointer().substring(0, row.pointer().lastIndexOf('/')) + "/count";
+            try {
+                if (((JsonNumber) Json.createPointer(count).getValue(run)).longValue() == 0) {
+                    return null;
+                }
+            } catch (RuntimeException e) {
+                // no count beside this figure: keep it
+            }
         }
         if (row.format().equals("closes")) {
             return (double) value.asJsonObject().values().stream().mapToInt(v -> ((JsonNumber) v).intValue()).sum();

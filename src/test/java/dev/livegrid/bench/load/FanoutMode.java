@@ -1,5 +1,6 @@
 package dev.livegrid.bench.load;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,6 +31,7 @@ final class FanoutMode implements Mode {
         EditTracker tracker = new EditTracker(viewers, !flood);
         long[] writerAcks = {0};
         long[] rejected = {0};
+        String[] firstRejection = {""};
         RoomListener viewerListener = new RoomListener(target.isLiveGrid()) {
             private final long[] stamp = new long[2];
 
@@ -46,7 +48,9 @@ final class FanoutMode implements Mode {
                 if (Messages.isApplied(data, offset, length)) {
                     writerAcks[0]++;
                 } else if (Messages.isRejected(data, offset, length)) {
-                    rejected[0]++;
+                    if (rejected[0]++ == 0) {
+                        firstRejection[0] = new String(data, offset, Math.min(length, 300), StandardCharsets.UTF_8);
+                    }
                 }
             }
 
@@ -102,6 +106,7 @@ final class FanoutMode implements Mode {
                     .put("writer_acks_per_s", acks / window.seconds())
                     .put("deliveries_per_s", deliveries / window.seconds())
                     .put("rejected", rejected[0])
+                    .put("first_rejection", firstRejection[0])
                     .put("per_delivery", tracker.perDelivery.json())
                     .put("per_edit_all_viewers", tracker.perEdit.json())
                     .put("drained", drained)
