@@ -19,8 +19,8 @@
 # Builds into its own directory (LIVEGRID_BENCH_COMPARE_BUILD_DIR, default target-bench-compare) with
 # Maven, and the Go peer with Debian's golang-go and golang-github-gorilla-websocket-dev, which it installs
 # with apt-get when missing (as root, or through sudo). Writes one JSON line per run to
-# bench/results/<timestamp>.jsonl and prints the markdown table. The full run takes about 12 minutes;
-# --quick (shorter runs, 2,000 idle connections, no 2,000-viewer join) about 5.
+# bench/results/<timestamp>.jsonl and prints the markdown table. The full run takes 11-12 minutes;
+# --quick (shorter runs, 2,000 idle connections, no 2,000-viewer join) about 7.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
