@@ -1,0 +1,130 @@
+package dev.livegrid.bench.load;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code fanout}: N viewers and W writers in one room (a LiveGrid sheet, a peer's hub room). The
+ * writers send stamped edits — {@code rate} (a fixed number per second each), {@code closed} (at
+ * most K edits ahead of the slowest viewer) or {@code flood} (as fast as TCP takes them) — and
+ * the viewers time every delivery. On LiveGrid the edits are real ops on a fresh sheet, answered
+ * by {@code applied} to every member (the author's ack included); a hub relays the edit's text.
+ */
+final class FanoutMode implements Mode {
+
+    /** Rows the edits cycle over, so that consecutive edits are to different cells. */
+    static final int ROWS = 64;
+
+    @Override
+    public JsonLine run(Target target, Options options) {
+        int viewers = options.integer("viewers", 200);
+        int writers = options.integer("writers", 1);
+        String writerMode = options.choice("writer", "rate");
+        boolean flood = writerMode.equals("flood");
+        double warmup = options.decimal("warmup", flood ? 0 : 3);
+        double seconds = options.decimal("seconds", 10);
+        double drain = options.decimal("drain", flood ? 20 : 5);
+        String room = "fanout-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+
+        EditTracker tracker = new EditTracker(viewers, !flood);
+        long[] writerAcks = {0};
+        long[] rejected = {0};
+        String[] firstRejection = {""};
+        RoomListener viewerListener = new RoomListener(target.isLiveGrid()) {
+            private final long[] stamp = new long[2];
+
+            @Override
+            void message(WsConnection connection, byte[] data, int offset, int length) {
+                if (AppliedText.read(data, offset, length, stamp)) {
+                    tracker.delivered((long[]) connection.attachment, stamp[0], stamp[1]);
+                }
+            }
+        };
+        RoomListener writerListener = new RoomListener(target.isLiveGrid()) {
+            @Override
+            void message(WsConnection connection, byte[] data, int offset, int length) {
+                if (Messages.isApplied(data, offset, length)) {
+                    writerAcks[0]++;
+                } else if (Messages.isRejected(data, offset, length)) {
+                    if (rejected[0]++ == 0) {
+                        firstRejection[0] = new String(data, offset, Math.min(length, 300), StandardCharsets.UTF_8);
+                    }
+                }
+            }
+
+            @Override
+            public void onWritable(WsConnection connection) {
+                if (connection.attachment instanceof FanoutWriters w) {
+                    w.floodOn(connection);
+                }
+            }
+        };
+
+        try (WsLoop loop = new WsLoop(target.host(), target.port(), 200)) {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            List<WsConnection> writerConnections = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                writerConnections.add(loop.connect(target.roomPath(room), writerListener, null));
+            }
+            loop.runUntil(() -> writerListener.welcomed + writerListener.closes.total() >= writers, deadline);
+            if (target.isLiveGrid()) {
+                setUpSheet(loop, writerConnections.get(0), writerAcks, rejected, deadline);
+            }
+            for (int i = 0; i < viewers; i++) {
+                loop.connect(target.roomPath(room), viewerListener, new long[1]);
+            }
+            loop.runUntil(() -> viewerListener.welcomed + viewerListener.closes.total() >= viewers, deadline);
+            viewerListener.awaitQuiet(loop, 500_000_000L, deadline); // the joins' presence has settled
+            int welcomed = viewerListener.welcomed;
+
+            FanoutWriters load = new FanoutWriters(loop, writerConnections, tracker, writerMode,
+                    options.integer("rate", 200), options.integer("window", 20));
+            writerConnections.forEach(c -> c.attachment = load);
+            load.start();
+            loop.runFor((long) (warmup * 1e9));
+            tracker.measureFromNow();
+            long deliveriesBefore = tracker.deliveries;
+            long sentBefore = tracker.sent();
+            long acksBefore = writerAcks[0];
+            Window window = new Window(target.pid());
+            window.start();
+            loop.runFor((long) (seconds * 1e9));
+            window.stop();
+            long deliveries = tracker.deliveries - deliveriesBefore;
+            long sent = tracker.sent() - sentBefore;
+            long acks = writerAcks[0] - acksBefore;
+            load.stop();
+            long drainDeadline = System.nanoTime() + (long) (drain * 1e9);
+            boolean drained = flood
+                    ? viewerListener.awaitQuiet(loop, 1_000_000_000L, drainDeadline)
+                    : loop.runUntil(() -> tracker.everyoneHas() >= tracker.sent(), drainDeadline);
+            return new JsonLine()
+                    .put("welcomed", welcomed)
+                    .put("edits_sent_per_s", sent / window.seconds())
+                    .put("writer_acks_per_s", acks / window.seconds())
+                    .put("deliveries_per_s", deliveries / window.seconds())
+                    .put("rejected", rejected[0])
+                    .put("first_rejection", firstRejection[0])
+                    .put("per_delivery", tracker.perDelivery.json())
+                    .put("per_edit_all_viewers", tracker.perEdit.json())
+                    .put("drained", drained)
+                    .put("viewer_closes", viewerListener.closes.json())
+                    .put("writer_closes", writerListener.closes.json())
+                    .put("window", window.json());
+        }
+    }
+
+    /** A fresh sheet has nothing to edit: one column (c1, version 1) and ROWS rows (r2 …) first. */
+    private static void setUpSheet(WsLoop loop, WsConnection writer, long[] acks, long[] rejected, long deadline) {
+        writer.sendText("{\"type\":\"addColumn\",\"id\":\"setup-c\",\"name\":\"v\"}");
+        for (int i = 0; i < ROWS; i++) {
+            writer.sendText("{\"type\":\"insertRow\",\"id\":\"setup-r" + i + "\"}");
+        }
+        if (!loop.runUntil(() -> acks[0] >= ROWS + 1 || rejected[0] > 0, deadline) || rejected[0] > 0) {
+            throw new IllegalStateException("setting up the sheet failed: " + acks[0] + " applied, " + rejected[0] + " rejected");
+        }
+        acks[0] = 0;
+    }
+}
