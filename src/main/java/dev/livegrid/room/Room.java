@@ -657,7 +657,7 @@ public final class Room {
         if (changes == null || retired) {
             return;
         }
-        Outgoing.Text text = new Outgoing.Text(Codec.encode(changes));
+        Outgoing.Shared text = new Outgoing.Shared(Codec.encode(changes));
         for (Member m : members) {
             offer(m, text);
         }

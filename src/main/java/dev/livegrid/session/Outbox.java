@@ -21,11 +21,10 @@ import java.util.logging.Logger;
  * The only writer to its session. At most one send is in flight; its completion starts the next.
  * {@link #offer} never blocks, and what waits is bounded in items and bytes:
  * <ol>
- *   <li>a newer {@link Outgoing.Droppable} (presence) replaces any one still queued;</li>
  *   <li>under pressure (a quarter of either bound used) a newer {@link Outgoing.Update} of a cell
  *       replaces the queued ones of the same cell; versions still reach the peer in increasing order,
  *       and the next update after a removed one lists it as skipped (see {@link Coalescer});</li>
- *   <li>past a bound, queued droppables go first; if that is not enough the queue is dropped and the
+ *   <li>past a bound the queue is dropped and the
  *       session closed at once with the reason {@code overflowReason} gives for the version the
  *       peer can resume from (every version up to it was handed to the peer, or merged into a newer
  *       update of its cell that was).</li>
@@ -177,9 +176,6 @@ public final class Outbox {
     }
 
     private void enqueue(Outgoing item) {
-        if (item instanceof Outgoing.Droppable) {
-            removeIf(q -> q instanceof Outgoing.Droppable);
-        }
         if (item instanceof Outgoing.Update update && update.coalesceKey() != null && update.reencodable()
                 && underPressure() && holdsUpdateOf(update.coalesceKey())) {
             item = coalesce(update);
@@ -194,11 +190,7 @@ public final class Outbox {
 
     /** Over a bound with more than one item waiting: a single message, however large, may always go. */
     private boolean overBound() {
-        if (queue.size() <= 1 || queue.size() <= maxItems && queuedBytes <= maxBytes) {
-            return false;
-        }
-        removeIf(q -> q instanceof Outgoing.Droppable);
-        return queue.size() > maxItems || queuedBytes > maxBytes;
+        return queue.size() > 1 && (queue.size() > maxItems || queuedBytes > maxBytes);
     }
 
     /** Drops the queue and says how to close, resuming below every version whose change only a queued update carries. */
@@ -235,16 +227,6 @@ public final class Outbox {
             queuedBytes += item.size();
         }
         return merged;
-    }
-
-    private void removeIf(java.util.function.Predicate<Outgoing> doomed) {
-        for (Iterator<Outgoing> it = queue.iterator(); it.hasNext(); ) {
-            Outgoing item = it.next();
-            if (doomed.test(item)) {
-                it.remove();
-                queuedBytes -= item.size();
-            }
-        }
     }
 
     private void closeNow(CloseReason reason) {

@@ -121,12 +121,12 @@ public sealed interface Outgoing {
     }
 
     /**
-     * A message only the latest of which matters (presence): a newer one replaces any still queued,
-     * and they are the first dropped when the outbox is full.
+     * A text offered to many outboxes (a sheet's presence changes, say), framed once for all of them;
+     * otherwise like {@link Text}.
      */
-    record Droppable(String text, FramedText framed) implements TextMessage {
+    record Shared(String text, FramedText framed) implements TextMessage {
 
-        public Droppable(String text) {
+        public Shared(String text) {
             this(text, FramedText.of(text));
         }
 

@@ -33,7 +33,7 @@ class OutboxFrameChannelTest {
         outbox.offer(new Outgoing.Text("a"));
         outbox.offer(new Outgoing.Text("b"));
         outbox.offer(Outgoing.Update.of("c", 3));
-        outbox.offer(new Outgoing.Droppable("d"));
+        outbox.offer(new Outgoing.Shared("d"));
 
         assertEquals(List.of(List.of("a")), channel.writes());
         channel.completeNext();

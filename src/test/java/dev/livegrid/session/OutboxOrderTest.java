@@ -75,7 +75,7 @@ class OutboxOrderTest {
                 Outgoing item = kind < 50 ? edit(version, CELLS[random.nextInt(CELLS.length)], writer)
                         : kind < 65 ? otherOp(version, writer)
                         : kind < 75 ? ack(version, writer)
-                        : kind < 90 ? new Outgoing.Droppable("presence " + step)
+                        : kind < 90 ? new Outgoing.Shared("presence " + step)
                         : new Outgoing.Text("text " + step);
                 outbox.offer(item);
             }

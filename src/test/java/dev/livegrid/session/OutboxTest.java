@@ -152,50 +152,6 @@ class OutboxTest {
         assertEquals(List.of(1L), overflowCalls);
     }
 
-    // ---- presence ----
-
-    @Test
-    void aNewerPresenceReplacesTheOneStillQueued() {
-        Outbox outbox = new Outbox(session, 100, 1_000_000);
-        outbox.offer(text("a"));
-
-        outbox.offer(new Outgoing.Droppable("p1"));
-        outbox.offer(text("b"));
-        outbox.offer(new Outgoing.Droppable("p2"));
-        outbox.offer(new Outgoing.Droppable("p3"));
-
-        assertEquals(2, outbox.pending());
-        completeAll();
-        assertEquals(List.of("a", "b", "p3"), remote.sent());
-    }
-
-    @Test
-    void aPresenceInFlightIsNotRecalledByANewerOne() {
-        Outbox outbox = new Outbox(session, 100, 1_000_000);
-        outbox.offer(new Outgoing.Droppable("p1"));
-
-        outbox.offer(new Outgoing.Droppable("p2"));
-
-        completeAll();
-        assertEquals(List.of("p1", "p2"), remote.sent());
-    }
-
-    @Test
-    void pastTheBoundQueuedPresenceIsDroppedBeforeTheSessionIsClosed() {
-        Outbox outbox = new Outbox(session, 3, 1_000_000, overflow);
-        outbox.offer(text("a"));
-        outbox.offer(new Outgoing.Droppable("p"));
-        outbox.offer(text("b"));
-        outbox.offer(text("c"));
-
-        assertTrue(outbox.offer(text("d")));
-
-        assertEquals(List.of(), session.closes());
-        assertEquals(List.of(), overflowCalls);
-        completeAll();
-        assertEquals(List.of("a", "b", "c", "d"), remote.sent());
-    }
-
     // ---- coalescing ----
 
     @Test
@@ -430,7 +386,7 @@ class OutboxTest {
         assertFalse(outbox.offer(Outgoing.Update.of("u4", 4)));
 
         assertFalse(outbox.offer(Outgoing.Update.of("u5", 5)));
-        assertFalse(outbox.offer(new Outgoing.Droppable("p")));
+        assertFalse(outbox.offer(new Outgoing.Shared("p")));
         outbox.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "bye"));
         completeAll();
 
