@@ -2,7 +2,7 @@
 # LiveGrid against its peers, same run, same machine: fan-out, echo, join and idle (docs/PERFORMANCE.md,
 # "Fan-out, echo, join and idle: LiveGrid against its peers").
 #
-#   bench/compare.sh [--quick] [--modes echo,fanout,join,idle] [--servers go,tyrus,livegrid,livegrid-memory]
+#   bench/compare.sh [--quick] [--modes echo,fanout,scale,join,idle] [--servers go,tyrus,livegrid,livegrid-memory]
 #
 # Peers: the seed's Go server (gorilla/websocket echo + chat hub, bench/peers/go) and a bare Tyrus 2.2 /
 # Grizzly server (dev.livegrid.bench.peers.BareTyrusServer); LiveGrid is its standalone jar, durable
@@ -25,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=${LIVEGRID_BENCH_COMPARE_BUILD_DIR:-target-bench-compare}
-modes=echo,fanout,join,idle
+modes=echo,fanout,scale,join,idle
 servers=go,tyrus,livegrid,livegrid-memory
 quick=false
 while [[ $# -gt 0 ]]; do
@@ -33,7 +33,7 @@ while [[ $# -gt 0 ]]; do
         --quick) quick=true; shift ;;
         --modes) modes=$2; shift 2 ;;
         --servers) servers=$2; shift 2 ;;
-        *) echo "usage: bench/compare.sh [--quick] [--modes echo,fanout,join,idle] [--servers go,tyrus,livegrid,livegrid-memory]" >&2; exit 2 ;;
+        *) echo "usage: bench/compare.sh [--quick] [--modes echo,fanout,scale,join,idle] [--servers go,tyrus,livegrid,livegrid-memory]" >&2; exit 2 ;;
     esac
 done
 has() { [[ ",$1," == *",$2,"* ]]; }
@@ -166,6 +166,12 @@ for server in ${servers//,/ }; do
         run "$server" fanout-rate --mode fanout --viewers 200 --writers 1 --writer rate --rate 200 "${timing[@]}"
         run "$server" fanout-closed --mode fanout --viewers 200 --writers 1 --writer closed --window 20 "${timing[@]}"
         run "$server" fanout-flood --mode fanout --viewers 200 --writers 1 --writer flood "${flood[@]}"
+    fi
+    # How the fan-out maximum grows with the viewers of one room (200 is fanout-closed above).
+    if has "$modes" scale && [[ $server != livegrid-memory ]]; then
+        for n in 50 1000; do
+            run "$server" "scale-$n" --mode fanout --viewers "$n" --writers 1 --writer closed --window 20 "${timing[@]}"
+        done
     fi
     # A hub greets nobody and says nothing when someone joins: joins cost peers nothing to compare.
     if has "$modes" join && [[ $server == livegrid ]]; then

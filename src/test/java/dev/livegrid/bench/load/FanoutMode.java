@@ -105,6 +105,7 @@ final class FanoutMode implements Mode {
                     .put("edits_sent_per_s", sent / window.seconds())
                     .put("writer_acks_per_s", acks / window.seconds())
                     .put("deliveries_per_s", deliveries / window.seconds())
+                    .put("server_cpu_us_per_delivery", window.serverMicrosPer(deliveries / window.seconds()))
                     .put("rejected", rejected[0])
                     .put("first_rejection", firstRejection[0])
                     .put("per_delivery", tracker.perDelivery.json())

@@ -39,6 +39,11 @@ final class Window {
         return seconds;
     }
 
+    /** Server CPU time per event (delivery, message) in the window, in microseconds. */
+    double serverMicrosPer(double eventsPerSecond) {
+        return eventsPerSecond > 0 ? serverLoad * 1e6 / eventsPerSecond : 0;
+    }
+
     JsonLine json() {
         return new JsonLine().put("seconds", seconds).put("server_cpu", serverLoad).put("generator_cpu", generatorLoad);
     }
