@@ -165,7 +165,8 @@ class RoomRaceTest {
         assertNotEquals(deletedIncarnation, created.incarnation());
         assertEquals(0, created.version());
         assertEquals(List.of(), created.columns());
-        assertTrue(store.load("again").isPresent(), "the new sheet is stored as created");
+        // The creating snapshot goes to the store on the committer's thread, after the join returns.
+        awaitStored("again");
     }
 
     /**
@@ -272,6 +273,15 @@ class RoomRaceTest {
         CompletableFuture<Snapshot> snapshot = room.snapshot();
         pool.runUntil(snapshot::isDone, WAIT);
         return snapshot.get();
+    }
+
+    /** Waits until the store holds the sheet: a write on the committer's own thread. */
+    private void awaitStored(String sheet) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (store.load(sheet).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the new sheet " + sheet + " is not stored as created after " + WAIT);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 
     /** Waits until the thread is parked with a timeout: the registry's wait for a busy sheet. */
