@@ -1,26 +1,9 @@
 package dev.livegrid.bench;
 
+import dev.livegrid.bench.peers.BareTyrusServer;
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
-import jakarta.websocket.DeploymentException;
-import jakarta.websocket.OnClose;
-import jakarta.websocket.OnMessage;
-import jakarta.websocket.OnOpen;
-import jakarta.websocket.Session;
-import jakarta.websocket.server.PathParam;
-import jakarta.websocket.server.ServerEndpoint;
-import jakarta.websocket.server.ServerEndpointConfig;
-import org.glassfish.grizzly.filterchain.FilterChainBuilder;
-import org.glassfish.grizzly.http.server.AddOn;
-import org.glassfish.grizzly.http.server.HttpServer;
-import org.glassfish.grizzly.http.server.HttpServerFilter;
-import org.glassfish.grizzly.http.server.NetworkListener;
-import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
-import org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter;
-import org.glassfish.tyrus.core.TyrusWebSocketEngine;
-import org.glassfish.tyrus.server.TyrusServerContainer;
-import org.glassfish.tyrus.spi.WebSocketEngine;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -42,8 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -715,7 +696,7 @@ public final class FanoutProfile {
             server = s;
             port = s.port();
         } else {
-            BareTyrus s = BareTyrus.start();
+            BareTyrusServer.Running s = BareTyrusServer.start(0, 0);
             server = s;
             port = s.port();
         }
@@ -748,101 +729,6 @@ public final class FanoutProfile {
             }
         }
         return new long[] {cpu, allocated};
-    }
-
-    /**
-     * A bare Tyrus 2.2 server on Grizzly, as Tyrus's own Grizzly container builds it (worker-thread I/O
-     * strategy, no keep-alive timeout), but on 127.0.0.1: a hub relaying every text to every session
-     * of its room with {@code getAsyncRemote}, and an echo.
-     */
-    static final class BareTyrus implements AutoCloseable {
-        final HttpServer http;
-        final NetworkListener listener;
-
-        private BareTyrus(HttpServer http, NetworkListener listener) {
-            this.http = http;
-            this.listener = listener;
-        }
-
-        int port() {
-            return listener.getPort();
-        }
-
-        static BareTyrus start() throws IOException, DeploymentException {
-            TyrusServerContainer container = new TyrusServerContainer((Set<Class<?>>) null) {
-                private final WebSocketEngine engine = TyrusWebSocketEngine.builder(this).build();
-
-                @Override
-                public void register(Class<?> endpointClass) throws DeploymentException {
-                    engine.register(endpointClass, "");
-                }
-
-                @Override
-                public void register(ServerEndpointConfig config) throws DeploymentException {
-                    engine.register(config, "");
-                }
-
-                @Override
-                public WebSocketEngine getWebSocketEngine() {
-                    return engine;
-                }
-
-                @Override
-                public Map<String, Object> getProperties() {
-                    return Map.of();
-                }
-            };
-            container.register(Hub.class);
-            container.register(Echo.class);
-            HttpServer http = new HttpServer();
-            NetworkListener listener = new NetworkListener("bare", "127.0.0.1", 0);
-            listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
-            listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
-            listener.registerAddOn(new AddOn() {
-                @Override
-                public void setup(NetworkListener l, FilterChainBuilder builder) {
-                    builder.add(builder.indexOfType(HttpServerFilter.class), new GrizzlyServerFilter(container, ""));
-                }
-            });
-            http.addListener(listener);
-            http.start();
-            return new BareTyrus(http, listener);
-        }
-
-        @Override
-        public void close() {
-            http.shutdownNow();
-        }
-    }
-
-    @ServerEndpoint("/hub/{room}")
-    public static final class Hub {
-        private static final Map<String, Set<Session>> ROOMS = new ConcurrentHashMap<>();
-
-        @OnOpen
-        public void open(Session session, @PathParam("room") String room) {
-            ROOMS.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(session);
-        }
-
-        @OnMessage
-        public void message(String text, Session session, @PathParam("room") String room) {
-            for (Session s : ROOMS.get(room)) {
-                s.getAsyncRemote().sendText(text);
-            }
-        }
-
-        @OnClose
-        public void close(Session session, @PathParam("room") String room) {
-            ROOMS.get(room).remove(session);
-        }
-    }
-
-    @ServerEndpoint("/echo")
-    public static final class Echo {
-        @OnMessage
-        public void message(String text, Session session) {
-            session.getAsyncRemote().sendText(text);
-        }
     }
 
     // ---------------------------------------------------------------- helpers

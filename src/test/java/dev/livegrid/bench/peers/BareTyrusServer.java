@@ -39,6 +39,33 @@ public final class BareTyrusServer {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         double heartbeat = args.length > 1 ? Double.parseDouble(args[1]) : 0;
+        Running running = start(port, heartbeat);
+        System.out.println("bare Tyrus on 127.0.0.1:" + running.port() + " (heartbeat " + heartbeat + " s)");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+    }
+
+    /** A started server: its port (the one asked for, or the one picked for 0), and how to stop it. */
+    public record Running(HttpServer server, NetworkListener listener, ScheduledExecutorService pinger)
+            implements AutoCloseable {
+
+        public int port() {
+            return listener.getPort();
+        }
+
+        @Override
+        public void close() {
+            pinger.shutdownNow();
+            server.shutdownNow();
+        }
+    }
+
+    /** Starts the peer on 127.0.0.1:{@code port} (0: a free port), pinging every session every {@code heartbeat} seconds (0: never). */
+    public static Running start(int port, double heartbeat) throws Exception {
         TyrusServerContainer container = container();
         container.register(EchoPeer.class);
         container.register(HubPeer.class);
@@ -54,14 +81,7 @@ public final class BareTyrusServer {
             long period = (long) (heartbeat * 1000);
             pinger.scheduleAtFixedRate(BareTyrusServer::pingAll, period, period, TimeUnit.MILLISECONDS);
         }
-        System.out.println("bare Tyrus on 127.0.0.1:" + port + " (heartbeat " + heartbeat + " s)");
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            pinger.shutdownNow();
-            server.shutdownNow();
-            stopped.countDown();
-        }));
-        stopped.await();
+        return new Running(server, listener, pinger);
     }
 
     /** Tyrus's server container around its engine, as Tyrus's Grizzly container builds it. */
