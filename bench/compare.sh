@@ -9,7 +9,9 @@
 # (SQLite in a temporary directory), and with --servers livegrid-memory also with data-dir=memory (fan-out
 # only). Each server runs as its own process, started fresh for every run, pinned to core 0 (taskset -c 0);
 # the load generator (dev.livegrid.bench.load.LoadGenerator, on the test classpath) is pinned to core 1.
-# Server JVMs get a fixed heap (-Xms2g -Xmx2g) so that their RSS compares. Every server pings its
+# Server JVMs get a fixed heap (-Xms2g -Xmx2g), except in the idle mode: there a heap that starts small
+# and grows with need (-Xms32m -Xmx2g), so that RSS per connection measures what connections keep rather
+# than how much of a fixed heap the handshakes' garbage touched. Every server pings its
 # connections every 5 s. All traffic goes to 127.0.0.1.
 #
 # LiveGrid's own limits that would otherwise decide the result are raised, and the results say so:
@@ -111,13 +113,13 @@ start_server() {
             "${pin_server[@]}" "$build/go-peer" -addr "127.0.0.1:$port" -heartbeat 5s >"$log" 2>&1 &
             ;;
         tyrus)
-            "${pin_server[@]}" java -Xms2g -Xmx2g -cp "$classpath" dev.livegrid.bench.peers.BareTyrusServer "$port" 5 >"$log" 2>&1 &
+            "${pin_server[@]}" java "${heap[@]}" -cp "$classpath" dev.livegrid.bench.peers.BareTyrusServer "$port" 5 >"$log" 2>&1 &
             ;;
         livegrid | livegrid-memory)
             if [[ $1 == livegrid ]]; then data_dir=$(mktemp -d); dir=$data_dir; else dir=memory; fi
             LIVEGRID_PORT=$port LIVEGRID_BIND=127.0.0.1 LIVEGRID_DATA_DIR=$dir LIVEGRID_OP_RATE=1000000 \
                 LIVEGRID_MAX_CONNECTIONS=20000 LIVEGRID_MAX_CONNECTIONS_PER_ADDRESS=20000 LIVEGRID_PING_INTERVAL=5s \
-                "${pin_server[@]}" java -Xms2g -Xmx2g -jar "$build/livegrid-standalone.jar" >"$log" 2>&1 &
+                "${pin_server[@]}" java "${heap[@]}" -jar "$build/livegrid-standalone.jar" >"$log" 2>&1 &
             ;;
     esac
     server_pid=$!
@@ -138,6 +140,7 @@ start_server() {
 run() {
     local server=$1 label=$2
     shift 2
+    heap=(-Xms2g -Xmx2g); [[ $label == idle ]] && heap=(-Xms32m -Xmx2g)
     start_server "$server"
     echo "  $server $label ($(cut -d' ' -f1 /proc/loadavg) load)"
     if ! "${pin_generator[@]}" java -Xms1g -Xmx1g -cp "$classpath" dev.livegrid.bench.load.LoadGenerator \
@@ -165,7 +168,7 @@ for server in ${servers//,/ }; do
     if has "$modes" fanout; then
         run "$server" fanout-rate --mode fanout --viewers 200 --writers 1 --writer rate --rate 200 "${timing[@]}"
         run "$server" fanout-closed --mode fanout --viewers 200 --writers 1 --writer closed --window 20 "${timing[@]}"
-        run "$server" fanout-flood --mode fanout --viewers 200 --writers 1 --writer flood "${flood[@]}"
+        run "$server" fanout-flood --mode fanout --viewers 200 --writers 1 --writer flood --bystander 10 "${flood[@]}"
     fi
     # How the fan-out maximum grows with the viewers of one room (200 is fanout-closed above).
     if has "$modes" scale && [[ $server != livegrid-memory ]]; then

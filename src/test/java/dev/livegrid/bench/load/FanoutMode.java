@@ -11,6 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * most K edits ahead of the slowest viewer) or {@code flood} (as fast as TCP takes them) — and
  * the viewers time every delivery. On LiveGrid the edits are real ops on a fresh sheet, answered
  * by {@code applied} to every member (the author's ack included); a hub relays the edit's text.
+ * With {@code --bystander R}, one more writer sends R edits a second to a row of its own
+ * ({@link Bystander}), timed apart from the load.
  */
 final class FanoutMode implements Mode {
 
@@ -26,19 +28,39 @@ final class FanoutMode implements Mode {
         double warmup = options.decimal("warmup", flood ? 0 : 3);
         double seconds = options.decimal("seconds", 10);
         double drain = options.decimal("drain", flood ? 20 : 5);
+        double bystanderRate = options.decimal("bystander", 0);
         String room = "fanout-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
 
         EditTracker tracker = new EditTracker(viewers, !flood);
         long[] writerAcks = {0};
         long[] rejected = {0};
         String[] firstRejection = {""};
+        Bystander[] bystander = {null};
         RoomListener viewerListener = new RoomListener(target.isLiveGrid()) {
             private final long[] stamp = new long[2];
 
             @Override
             void message(WsConnection connection, byte[] data, int offset, int length) {
                 if (AppliedText.read(data, offset, length, stamp)) {
-                    tracker.delivered((long[]) connection.attachment, stamp[0], stamp[1]);
+                    if (Bystander.isBystanders(stamp[0])) {
+                        bystander[0].delivered(stamp[1]);
+                    } else {
+                        tracker.delivered((long[]) connection.attachment, stamp[0], stamp[1]);
+                    }
+                }
+            }
+        };
+        RoomListener bystanderListener = new RoomListener(target.isLiveGrid()) {
+            private final long[] stamp = new long[2];
+
+            @Override
+            void message(WsConnection connection, byte[] data, int offset, int length) {
+                if (Messages.isApplied(data, offset, length)) {
+                    if (AppliedText.read(data, offset, length, stamp) && Bystander.isBystanders(stamp[0])) {
+                        bystander[0].applied++; // its own ack: everyone's applied reaches it
+                    }
+                } else if (Messages.isRejected(data, offset, length)) {
+                    bystander[0].rejected++;
                 }
             }
         };
@@ -72,6 +94,11 @@ final class FanoutMode implements Mode {
             if (target.isLiveGrid()) {
                 setUpSheet(loop, writerConnections.get(0), writerAcks, rejected, deadline);
             }
+            if (bystanderRate > 0) {
+                WsConnection connection = loop.connect(target.roomPath(room), bystanderListener, null);
+                loop.runUntil(() -> bystanderListener.welcomed + bystanderListener.closes.total() >= 1, deadline);
+                bystander[0] = new Bystander(loop, connection, "r" + (2 + ROWS), bystanderRate);
+            }
             for (int i = 0; i < viewers; i++) {
                 loop.connect(target.roomPath(room), viewerListener, new long[1]);
             }
@@ -83,8 +110,14 @@ final class FanoutMode implements Mode {
                     options.integer("rate", 200), options.integer("window", 20));
             writerConnections.forEach(c -> c.attachment = load);
             load.start();
+            if (bystander[0] != null) {
+                bystander[0].start();
+            }
             loop.runFor((long) (warmup * 1e9));
             tracker.measureFromNow();
+            if (bystander[0] != null) {
+                bystander[0].measureFromNow();
+            }
             long deliveriesBefore = tracker.deliveries;
             long sentBefore = tracker.sent();
             long acksBefore = writerAcks[0];
@@ -96,11 +129,14 @@ final class FanoutMode implements Mode {
             long sent = tracker.sent() - sentBefore;
             long acks = writerAcks[0] - acksBefore;
             load.stop();
+            if (bystander[0] != null) {
+                bystander[0].stop();
+            }
             long drainDeadline = System.nanoTime() + (long) (drain * 1e9);
             boolean drained = flood
                     ? viewerListener.awaitQuiet(loop, 1_000_000_000L, drainDeadline)
                     : loop.runUntil(() -> tracker.everyoneHas() >= tracker.sent(), drainDeadline);
-            return new JsonLine()
+            JsonLine line = new JsonLine()
                     .put("welcomed", welcomed)
                     .put("edits_sent_per_s", sent / window.seconds())
                     .put("writer_acks_per_s", acks / window.seconds())
@@ -114,16 +150,20 @@ final class FanoutMode implements Mode {
                     .put("viewer_closes", viewerListener.closes.json())
                     .put("writer_closes", writerListener.closes.json())
                     .put("window", window.json());
+            return bystander[0] == null ? line : line.put("bystander", bystander[0].json());
         }
     }
 
-    /** A fresh sheet has nothing to edit: one column (c1, version 1) and ROWS rows (r2 …) first. */
+    /**
+     * A fresh sheet has nothing to edit: one column (c1, version 1) and ROWS + 1 rows first (r2 …; the
+     * last is the bystander's).
+     */
     private static void setUpSheet(WsLoop loop, WsConnection writer, long[] acks, long[] rejected, long deadline) {
         writer.sendText("{\"type\":\"addColumn\",\"id\":\"setup-c\",\"name\":\"v\"}");
-        for (int i = 0; i < ROWS; i++) {
+        for (int i = 0; i <= ROWS; i++) {
             writer.sendText("{\"type\":\"insertRow\",\"id\":\"setup-r" + i + "\"}");
         }
-        if (!loop.runUntil(() -> acks[0] >= ROWS + 1 || rejected[0] > 0, deadline) || rejected[0] > 0) {
+        if (!loop.runUntil(() -> acks[0] >= ROWS + 2 || rejected[0] > 0, deadline) || rejected[0] > 0) {
             throw new IllegalStateException("setting up the sheet failed: " + acks[0] + " applied, " + rejected[0] + " rejected");
         }
         acks[0] = 0;
