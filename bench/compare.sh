@@ -2,12 +2,14 @@
 # LiveGrid against its peers, same run, same machine: fan-out, echo, join and idle (docs/PERFORMANCE.md,
 # "Fan-out, echo, join and idle: LiveGrid against its peers").
 #
-#   bench/compare.sh [--quick] [--modes echo,fanout,scale,join,idle] [--servers go,tyrus,livegrid,livegrid-memory]
+#   bench/compare.sh [--quick] [--modes echo,fanout,scale,join,idle,acks] [--servers go,tyrus,livegrid,livegrid-memory]
 #
 # Peers: the seed's Go server (gorilla/websocket echo + chat hub, bench/peers/go) and a bare Tyrus 2.2 /
 # Grizzly server (dev.livegrid.bench.peers.BareTyrusServer); LiveGrid is its standalone jar, durable
 # (SQLite in a temporary directory), and with --servers livegrid-memory also with data-dir=memory (fan-out
-# only). Each server runs as its own process, started fresh for every run, pinned to core 0 (taskset -c 0);
+# only), and with --servers …,livegrid-payara the WAR on Payara Micro with data-dir=memory (echo and fan-out
+# only: the WAR's path through the Jakarta WebSocket API, not the standalone server's frame channel; Payara
+# Micro's jar is fetched from Maven Central by Maven). Each server runs as its own process, started fresh for every run, pinned to core 0 (taskset -c 0);
 # the load generator (dev.livegrid.bench.load.LoadGenerator, on the test classpath) is pinned to core 1.
 # Server JVMs get a fixed heap (-Xms2g -Xmx2g), except in the idle mode: there a heap that starts small
 # and grows with need (-Xms32m -Xmx2g), so that RSS per connection measures what connections keep rather
@@ -27,7 +29,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=${LIVEGRID_BENCH_COMPARE_BUILD_DIR:-target-bench-compare}
-modes=echo,fanout,scale,join,idle
+modes=echo,fanout,scale,join,idle,acks
 servers=go,tyrus,livegrid,livegrid-memory
 quick=false
 while [[ $# -gt 0 ]]; do
@@ -35,7 +37,7 @@ while [[ $# -gt 0 ]]; do
         --quick) quick=true; shift ;;
         --modes) modes=$2; shift 2 ;;
         --servers) servers=$2; shift 2 ;;
-        *) echo "usage: bench/compare.sh [--quick] [--modes echo,fanout,scale,join,idle] [--servers go,tyrus,livegrid,livegrid-memory]" >&2; exit 2 ;;
+        *) echo "usage: bench/compare.sh [--quick] [--modes echo,fanout,scale,join,idle,acks] [--servers go,tyrus,livegrid,livegrid-memory]" >&2; exit 2 ;;
     esac
 done
 has() { [[ ",$1," == *",$2,"* ]]; }
@@ -50,6 +52,15 @@ if ! { mvn -B -q -ntp -Dlivegrid.buildDir="$build" package -DskipTests &&
     exit 1
 fi
 classpath="$build/classes:$build/test-classes:$(cat "$build/bench.classpath")"
+if has "$servers" livegrid-payara; then
+    payara_version=$(sed -n 's|.*<payara-micro.version>\(.*\)</payara-micro.version>.*|\1|p' pom.xml)
+    if [[ ! -f $build/servers/payara-micro.jar ]] &&
+        ! mvn -B -q -ntp dependency:copy -Dartifact="fish.payara.extras:payara-micro:$payara_version" \
+            -DoutputDirectory="$build/servers" -Dmdep.stripVersion=true >>"$build/compare-build.log" 2>&1; then
+        cat "$build/compare-build.log" >&2
+        exit 1
+    fi
+fi
 
 if has "$servers" go; then
     if ! command -v go >/dev/null || [[ ! -d /usr/share/gocode/src/github.com/gorilla/websocket ]]; then
@@ -87,6 +98,7 @@ echo "commit $commit; pinning: $pinning; results: $results"
 # ---- servers ----------------------------------------------------------------------------------------
 server_pid=
 data_dir=
+context=
 stop_server() {
     if [[ -n $server_pid ]]; then
         kill "$server_pid" 2>/dev/null || true
@@ -107,6 +119,8 @@ free_port() {
 # start_server NAME: starts it on a fresh port, sets server_pid and port, waits until it accepts.
 start_server() {
     port=$(free_port)
+    context=
+    local ready=
     local log="$build/server-$1.log"
     case "$1" in
         go)
@@ -121,10 +135,23 @@ start_server() {
                 LIVEGRID_MAX_CONNECTIONS=20000 LIVEGRID_MAX_CONNECTIONS_PER_ADDRESS=20000 LIVEGRID_PING_INTERVAL=5s \
                 "${pin_server[@]}" java "${heap[@]}" -jar "$build/livegrid-standalone.jar" >"$log" 2>&1 &
             ;;
+        livegrid-payara)
+            # Payara Micro as the deployment tests start it: HTTP on 127.0.0.1, its grid on loopback.
+            data_dir=$(mktemp -d); context=/livegrid; ready=/livegrid/api/sheets
+            LIVEGRID_DATA_DIR=memory LIVEGRID_OP_RATE=1000000 LIVEGRID_MAX_CONNECTIONS=20000 \
+                LIVEGRID_MAX_CONNECTIONS_PER_ADDRESS=20000 LIVEGRID_PING_INTERVAL=5s \
+                "${pin_server[@]}" java "${heap[@]}" -Dhazelcast.config=src/test/resources/deploy/hazelcast-loopback.xml \
+                -jar "$build/servers/payara-micro.jar" --deploy "$build/livegrid.war" --port "$port" --nocluster \
+                --disablephonehome --prebootcommandfile src/test/resources/deploy/payara-preboot.asadmin \
+                --unpackdir "$data_dir" >"$log" 2>&1 &
+            ;;
     esac
     server_pid=$!
-    for _ in $(seq 1 150); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    for _ in $(seq 1 900); do
+        if [[ -n $ready ]] && curl -fs -o /dev/null "http://127.0.0.1:$port$ready"; then
+            sleep 1
+            return 0
+        elif [[ -z $ready ]] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             sleep 1 # let the JVM finish starting before its idle RSS is read
             return 0
         fi
@@ -144,7 +171,7 @@ run() {
     start_server "$server"
     echo "  $server $label ($(cut -d' ' -f1 /proc/loadavg) load)"
     if ! "${pin_generator[@]}" java -Xms1g -Xmx1g -cp "$classpath" dev.livegrid.bench.load.LoadGenerator \
-            --server "$server" --port "$port" --pid "$server_pid" --label "$label" --commit "$commit" \
+            --server "$server" --port "$port" --context "$context" --pid "$server_pid" --label "$label" --commit "$commit" \
             --pinning "$pinning" "$@" >>"$results" 2>"$build/generator.err"; then
         echo "  the generator failed on $server $label:" >&2
         cat "$build/generator.err" >&2
@@ -171,10 +198,15 @@ for server in ${servers//,/ }; do
         run "$server" fanout-flood --mode fanout --viewers 200 --writers 1 --writer flood --bystander 10 "${flood[@]}"
     fi
     # How the fan-out maximum grows with the viewers of one room (200 is fanout-closed above).
-    if has "$modes" scale && [[ $server != livegrid-memory ]]; then
+    if has "$modes" scale && [[ $server != livegrid-memory && $server != livegrid-payara ]]; then
         for n in 50 1000; do
             run "$server" "scale-$n" --mode fanout --viewers "$n" --writers 1 --writer closed --window 20 "${timing[@]}"
         done
+    fi
+    # Acknowledged edits per second (a peer acknowledges nothing): one sheet, and ten.
+    if has "$modes" acks && [[ $server == livegrid || $server == livegrid-memory ]]; then
+        run "$server" acks-1 --mode acks --sheets 1 --writers 2 --window 32 "${timing[@]}"
+        run "$server" acks-10 --mode acks --sheets 10 --writers 2 --window 32 "${timing[@]}"
     fi
     # A hub greets nobody and says nothing when someone joins: joins cost peers nothing to compare.
     if has "$modes" join && [[ $server == livegrid ]]; then
@@ -182,7 +214,7 @@ for server in ${servers//,/ }; do
             run "$server" "join-$n" --mode join --viewers "$n" --spread 2 --quiet 1 --limit 60
         done
     fi
-    if has "$modes" idle && [[ $server != livegrid-memory ]]; then
+    if has "$modes" idle && [[ $server != livegrid-memory && $server != livegrid-payara ]]; then
         run "$server" idle --mode idle --rooms 100 "${idle[@]}"
     fi
 done

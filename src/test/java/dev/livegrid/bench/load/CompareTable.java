@@ -23,6 +23,8 @@ import java.util.Map;
 public final class CompareTable {
 
     private static final List<String> SERVERS = List.of("go", "tyrus", "livegrid", "livegrid-memory");
+    /** The WAR on Payara Micro: a column of its own when the results have it (compare.sh --servers …,livegrid-payara). */
+    private static final String PAYARA = "livegrid-payara";
 
     /** A row: the run's label, what is shown, where it is in the results, and how it is written. */
     private record Row(String label, String caption, String pointer, String format) {
@@ -59,6 +61,11 @@ public final class CompareTable {
             new Row("fanout-closed", "fan-out max, 200 viewers: server CPU µs per delivery ↓", "/results/server_cpu_us_per_delivery", "ms"),
             new Row("scale-1000", "fan-out max, 1,000 viewers: deliveries/s ↑", "/results/deliveries_per_s", "count"),
             new Row("scale-1000", "… server CPU µs per delivery ↓", "/results/server_cpu_us_per_delivery", "ms"),
+            new Row("acks-1", "1 sheet, 2 writers × 32 edits unanswered, no viewers: acknowledged/s ↑", "/results/acks_per_s", "count"),
+            new Row("acks-1", "… p99 ack latency, ms ↓", "/results/ack_latency/p99_ms", "ms"),
+            new Row("acks-1", "… server CPU µs per ack ↓", "/results/server_cpu_us_per_ack", "ms"),
+            new Row("acks-10", "10 sheets, 2 writers each × 32 unanswered: acknowledged/s ↑", "/results/acks_per_s", "count"),
+            new Row("acks-10", "… p99 ack latency, ms ↓", "/results/ack_latency/p99_ms", "ms"),
             new Row("idle", "10,000 idle connections over 100 rooms: open at the end", "/results/open", "count"),
             new Row("idle", "… server RSS per connection, KiB ↓", "/results/kib_per_connection", "kib"),
             new Row("idle", "… JVM live heap per connection after a full GC, KiB ↓", "/results/live_heap_kib_per_connection", "kib"),
@@ -78,12 +85,18 @@ public final class CompareTable {
                 runs.put(run.getString("label") + "/" + run.getString("server"), run);
             }
         }
-        System.out.println("| measure | Go gorilla | bare Tyrus | LiveGrid | LiveGrid, data-dir=memory | LiveGrid / Tyrus | LiveGrid / Go |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        boolean payara = runs.keySet().stream().anyMatch(key -> key.endsWith("/" + PAYARA));
+        List<String> servers = new java.util.ArrayList<>(SERVERS);
+        if (payara) {
+            servers.add(PAYARA);
+        }
+        System.out.println("| measure | Go gorilla | bare Tyrus | LiveGrid | LiveGrid, data-dir=memory |"
+                + (payara ? " LiveGrid WAR on Payara Micro, data-dir=memory |" : "") + " LiveGrid / Tyrus | LiveGrid / Go |");
+        System.out.println("|---|---:|---:|---:|---:|" + (payara ? "---:|" : "") + "---:|---:|");
         for (Row row : ROWS) {
             Map<String, Double> values = new HashMap<>();
             StringBuilder line = new StringBuilder("| " + row.caption() + " |");
-            for (String server : SERVERS) {
+            for (String server : servers) {
                 Double value = row.label().equals("*") ? maxOver(runs, server, row) : value(runs.get(row.label() + "/" + server), row);
                 values.put(server, value);
                 line.append(' ').append(format(value, row, runs.get(row.label() + "/" + server))).append(" |");

@@ -14,7 +14,7 @@ import java.util.Map;
  * java -cp … dev.livegrid.bench.load.LoadGenerator --server livegrid --port 9101 --pid 1234 --mode fanout --writer closed
  * </pre>
  *
- * Modes: {@code echo}, {@code fanout}, {@code join}, {@code idle} (see their classes for options).
+ * Modes: {@code echo}, {@code fanout}, {@code join}, {@code idle}, {@code acks} (see their classes for options).
  */
 public final class LoadGenerator {
 
@@ -22,7 +22,8 @@ public final class LoadGenerator {
             "echo", new EchoMode(),
             "fanout", new FanoutMode(),
             "join", new JoinMode(),
-            "idle", new IdleMode());
+            "idle", new IdleMode(),
+            "acks", new AcksMode());
 
     private LoadGenerator() {
     }
@@ -35,7 +36,8 @@ public final class LoadGenerator {
             throw new IllegalArgumentException("--mode is one of " + MODES.keySet() + ", not " + modeName);
         }
         Target target = new Target(options.string("server", "livegrid"), options.string("host", "127.0.0.1"),
-                Integer.parseInt(options.string("port", "8080")), Long.parseLong(options.string("pid", "-1")));
+                Integer.parseInt(options.string("port", "8080")), Long.parseLong(options.string("pid", "-1")),
+                options.string("context", ""));
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
         JsonLine results = mode.run(target, options);
         System.out.println(new JsonLine()
