@@ -38,6 +38,13 @@ const TOO_BIG = 1009;
 /** Back-off before reconnect attempt n (from 0): 0.5 s doubling up to 10 s, then jittered. */
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 10000;
+/** Ops sent again at once after a `rate-limited` pause: a few, so a long queue does not earn refusals again at once. */
+const RETRY_BATCH = 32;
+
+/** A cell as one Map key. */
+function cellKey(row, col) {
+    return row + ' ' + col;
+}
 
 /** Op ids and sheet ids alike: short strings of these characters. */
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -294,7 +301,8 @@ function randomPrefix() {
  * - `status`   {status}               connecting → open ⇄ reconnecting → closed
  * - `state`    {state, cause}         after a welcome ('welcome') or an applied op ('applied')
  * - `applied`  {...message, mine}     every applied op, in version order (mine: acks an op of this client)
- * - `rejected` {...message, op}       one of this client's ops was refused (op: what was sent)
+ * - `rejected` {...message, op}       one of this client's ops was refused (op: what was sent); never for
+ *                                     `rate-limited`: such an op stays pending and is sent again after a pause
  * - `presence` {users}                who is here, after each change (a user's several tabs are one entry)
  * - `pending`  {pending}              the unacknowledged ops changed
  * - `role`     {role}                 the user's role on the sheet changed (an owner changed the access list, or
@@ -320,6 +328,10 @@ export class LiveGridClient extends EventTarget {
     #nextId = 1;
     #state = emptyState();
     #pending = new Map(); // op id → the message as sent; Map keeps send order for resending
+    #held = new Set(); // ids of pending ops not on the wire: refused as rate-limited, or submitted after such a refusal
+    #newestEdit = new Map(); // "row col" → id of the newest edit submitted to that cell
+    #retryTimer = null;
+    #retryAttempt = 0;
     #focus = null;
     #status = Status.CLOSED;
     #socket = null;
@@ -416,6 +428,8 @@ export class LiveGridClient extends EventTarget {
         this.#stopped = true;
         this.#asking = null;
         clearTimeout(this.#timer);
+        clearTimeout(this.#retryTimer);
+        this.#retryTimer = null;
         this.#drop(1000, 'closed by the user');
         this.#setStatus(Status.CLOSED);
     }
@@ -617,7 +631,14 @@ export class LiveGridClient extends EventTarget {
             throw new Error('invalid op id ' + message.id);
         }
         this.#pending.set(message.id, message);
-        this.#sendIfJoined(message); // otherwise it goes out after the next welcome
+        if (message.type === 'edit') {
+            this.#newestEdit.set(cellKey(message.row, message.col), message.id);
+        }
+        if (this.#held.size > 0) {
+            this.#held.add(message.id); // behind ops the server asked to wait: keeps the order they were made in
+        } else {
+            this.#sendIfJoined(message); // otherwise it goes out after the next welcome
+        }
         this.#emit('pending', { pending: this.pending });
         return message.id;
     }
@@ -685,6 +706,8 @@ export class LiveGridClient extends EventTarget {
     #dropPendingOfAnotherSheet() {
         const dropped = [...this.#pending.values()];
         this.#pending.clear();
+        this.#held.clear();
+        this.#newestEdit.clear();
         if (dropped.length > 0) {
             this.#emit('pending', { pending: [] });
         }
@@ -697,6 +720,9 @@ export class LiveGridClient extends EventTarget {
 
     /** After a welcome: every unacknowledged op again, same id and content, then the focus. */
     #resend() {
+        this.#held.clear();
+        clearTimeout(this.#retryTimer);
+        this.#retryTimer = null;
         for (const message of this.#pending.values()) {
             this.#socket.send(JSON.stringify(message));
         }
@@ -743,16 +769,85 @@ export class LiveGridClient extends EventTarget {
             if (earlier === id || !live) {
                 break;
             }
-            if (op.type === 'edit') {
+            if (op.type === 'edit' && !this.#held.has(earlier)) {
                 this.#pending.delete(earlier);
             }
         }
         this.#pending.delete(id);
+        if (live) {
+            this.#retryAttempt = 0; // the server is taking this connection's ops again
+        }
+        this.#forgetEditsIfNonePending();
+    }
+
+    /**
+     * Which edit is a cell's newest matters only against an op still pending (made before it): once none
+     * is, the record can go, so it never grows with the session.
+     */
+    #forgetEditsIfNonePending() {
+        if (this.#pending.size === 0) {
+            this.#newestEdit.clear();
+        }
+    }
+
+    /**
+     * `rate-limited`: the server is busy or this client sent too much at once, and nothing of the op was
+     * applied. It stays pending and is sent again after a pause (growing while refusals go on), with every
+     * op made after it, in order; meanwhile new ops wait behind it.
+     */
+    #holdForRetry(id) {
+        this.#held.add(id);
+        if (this.#retryTimer === null) {
+            this.#retryTimer = setTimeout(() => this.#retryHeld(), this.#delay(this.#retryAttempt++));
+        }
+    }
+
+    /**
+     * Sends held ops again, oldest first, at most RETRY_BATCH at a time. An edit of a cell that a newer
+     * edit of this client has since been sent to is dropped instead: sent now, it would overwrite the
+     * newer value with the older one.
+     */
+    #retryHeld() {
+        this.#retryTimer = null;
+        if (!this.#joined) {
+            return; // the next welcome resends every pending op
+        }
+        let sent = 0;
+        let superseded = false;
+        for (const [id, message] of [...this.#pending]) {
+            if (!this.#held.has(id)) {
+                continue;
+            }
+            if (sent === RETRY_BATCH) {
+                this.#retryTimer = setTimeout(() => this.#retryHeld(), this.#delay(this.#retryAttempt));
+                break;
+            }
+            this.#held.delete(id);
+            if (message.type === 'edit' && this.#newestEdit.get(cellKey(message.row, message.col)) !== id) {
+                this.#pending.delete(id);
+                superseded = true;
+                continue;
+            }
+            // To the end of the Map: ops sent while this one waited went out before it (see #acknowledge).
+            this.#pending.delete(id);
+            this.#pending.set(id, message);
+            this.#socket.send(JSON.stringify(message));
+            sent++;
+        }
+        if (superseded) {
+            this.#forgetEditsIfNonePending();
+            this.#emit('pending', { pending: this.pending });
+        }
     }
 
     #onRejected(rejected) {
+        if (rejected.code === 'rate-limited' && this.#pending.has(rejected.id) && this.#joined) {
+            this.#holdForRetry(rejected.id);
+            return;
+        }
         const op = this.#pending.get(rejected.id) || null;
         this.#pending.delete(rejected.id);
+        this.#forgetEditsIfNonePending();
         this.#emit('rejected', { ...rejected, op });
         if (op) {
             this.#emit('pending', { pending: this.pending });

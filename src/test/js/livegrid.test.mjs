@@ -513,6 +513,74 @@ describe('LiveGridClient', () => {
         assert.deepEqual(client.pending, []);
     });
 
+    test('a rate-limited op stays pending and goes again after a pause, with the ops made meanwhile behind it', async () => {
+        const attempts = [];
+        const { client, events } = startClient(undefined, 'Alice', { backoff: (n) => { attempts.push(n); return 0; } });
+        const socket = FakeSocket.last();
+        socket.receive(WELCOME);
+        attempts.length = 0;
+        const a = client.edit('r1', 'c1', 'a');
+        const b = client.edit('r1', 'c2', 'b');
+        socket.receive({ type: 'rejected', id: a, code: 'rate-limited', message: 'the sheet is busy' });
+        const c = client.edit('r2', 'c1', 'c');
+        assert.deepEqual(socket.sent.map((m) => m.id), [a, b], 'c waits behind the refused a');
+        assert.deepEqual(client.pending.map((m) => m.id), [a, b, c]);
+        assert.equal(events.filter((e) => e.type === 'rejected').length, 0, 'no rejection reaches the page');
+        await tick();
+        assert.deepEqual(socket.sent.map((m) => m.id), [a, b, a, c], 'a again, then c: the order they were made in');
+        socket.receive({ type: 'rejected', id: a, code: 'rate-limited', message: 'the sheet is busy' });
+        await tick();
+        assert.deepEqual(socket.sent.map((m) => m.id), [a, b, a, c, a]);
+        assert.deepEqual(attempts, [0, 1], 'the pause grows while refusals go on');
+        // b was sent before a's second try: its ack must not take a (still on its way) for a merged edit.
+        socket.receive(applied(8, { type: 'edit', row: 'r1', col: 'c2', value: 'b' }, b));
+        assert.deepEqual(client.pending.map((m) => m.id).sort(), [a, c].sort());
+        socket.receive(applied(9, { type: 'edit', row: 'r2', col: 'c1', value: 'c' }, c));
+        socket.receive(applied(10, { type: 'edit', row: 'r1', col: 'c1', value: 'a' }, a));
+        assert.deepEqual(client.pending, []);
+        assert.equal(client.cell('r1', 'c1').value, 'a');
+        socket.receive({ type: 'rejected', id: client.edit('r1', 'c1', 'd'), code: 'rate-limited', message: 'busy' });
+        await tick();
+        assert.deepEqual(attempts, [0, 1, 0], 'an acknowledged op starts the pauses over');
+    });
+
+    test('a rate-limited edit is not sent again once a newer edit of its cell has gone out', async () => {
+        const { client, events } = startClient();
+        const socket = FakeSocket.last();
+        socket.receive(WELCOME);
+        const older = client.edit('r1', 'c1', 'older');
+        const newer = client.edit('r1', 'c1', 'newer');
+        socket.receive({ type: 'rejected', id: older, code: 'rate-limited', message: 'the sheet is busy' });
+        await tick();
+        assert.deepEqual(socket.sent.map((m) => m.id), [older, newer], 'sent again, older would overwrite newer');
+        assert.deepEqual(client.pending.map((m) => m.id), [newer]);
+        assert.equal(events.filter((e) => e.type === 'rejected').length, 0);
+    });
+
+    test('held ops go again at most 32 at a time; a reconnect resends everything at once', async () => {
+        // The first pause is 0 ms, the ones after it 60 ms: the second batch comes a pause after the first.
+        const { client } = startClient(undefined, 'Alice', { backoff: (n) => (n === 0 ? 0 : 60) });
+        const socket = FakeSocket.last();
+        socket.receive(WELCOME);
+        const ids = [];
+        for (let i = 0; i < 40; i++) {
+            ids.push(client.edit('r1', 'c' + i, String(i)));
+        }
+        for (const id of ids) {
+            socket.receive({ type: 'rejected', id, code: 'rate-limited', message: 'more than 256 unanswered' });
+        }
+        await tick();
+        assert.equal(socket.sent.length, 40 + 32);
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        assert.equal(socket.sent.length, 40 + 40);
+        assert.deepEqual(socket.sent.slice(40).map((m) => m.id), ids);
+        socket.receive({ type: 'rejected', id: ids[0], code: 'rate-limited', message: 'busy' });
+        socket.serverClose(1006);
+        await tick();
+        FakeSocket.last().receive({ type: 'welcome', sheet: 'demo', version: 7, you: 'u-3', since: 7, users: [] });
+        assert.equal(FakeSocket.last().sent.length, 40, 'the welcome resends every pending op, held or not');
+    });
+
     test('presence changes update the users; close() stops without reconnecting', async () => {
         const { client, statuses, events } = startClient();
         FakeSocket.last().receive({ ...WELCOME, users: [{ id: 'u-1', name: 'Alice' }] });
