@@ -57,11 +57,12 @@ public class EchoEndpoint {
     @OnMessage
     public void pong(PongMessage pong, Session session) {
         context.heartbeat().pongReceived(session);
+        echo.pong(pong.getApplicationData());
     }
 
     @OnClose
     public void close(Session session, CloseReason reason) {
-        echo.end();
+        echo.ended();
     }
 
     @OnError

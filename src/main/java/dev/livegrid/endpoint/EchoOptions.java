@@ -16,13 +16,43 @@ import java.util.Set;
  * @param closeCode   code of that close
  * @param closeReason reason of that close
  * @param fragment    send replies as fragments of at most this many bytes; 0 for whole messages
+ * @param size        every reply is exactly this many bytes (cut, or padded); -1 for the message as it came
+ * @param ping        period of the server's pings, each of which the client must answer before the next,
+ *                    or null for none
+ * @param faults      what is done to the connection below the WebSocket API
  */
 public record EchoOptions(Duration heartbeat, Duration delay, int closeAfter, int closeCode, String closeReason,
-                          int fragment) {
+                          int fragment, int size, Duration ping, ConnectionFaults faults) {
 
-    public static final EchoOptions NONE = new EchoOptions(null, Duration.ZERO, 0, 1000, "", 0);
+    public static final EchoOptions NONE = new EchoOptions(null, Duration.ZERO, 0, 1000, "", 0, -1, null,
+            ConnectionFaults.NONE);
 
-    private static final Set<String> NAMES = Set.of("heartbeat", "delay", "closeAfter", "code", "reason", "fragment");
+    /**
+     * The misbehaviour only a runtime that hands /echo its raw connection can show (the standalone
+     * server; {@link RawConnection}).
+     *
+     * @param dropAfter  cut the TCP connection, with no close frame, after the reply to this many messages; 0 for never
+     * @param stall      stop reading from the connection for this long, or null for never
+     * @param stallAfter ... once this many messages have been received
+     * @param noPong     leave the client's pings unanswered
+     * @param rawCode    the code of the {@code closeAfter} close frame whatever it is (0-65535), or -1
+     * @param badReason  the {@code closeAfter} close frame's reason ends in bytes that are not UTF-8
+     */
+    public record ConnectionFaults(int dropAfter, Duration stall, int stallAfter, boolean noPong, int rawCode,
+                                   boolean badReason) {
+
+        public static final ConnectionFaults NONE = new ConnectionFaults(0, null, 0, false, -1, false);
+
+        /** Whether the close at {@code closeAfter} is a frame written as is rather than the WebSocket API's close. */
+        public boolean rawClose() {
+            return rawCode >= 0 || badReason;
+        }
+    }
+
+    /** The parameters that need the raw connection. */
+    static final Set<String> RAW = Set.of("dropAfter", "stall", "stallAfter", "noPong", "rawCode", "badReason");
+    private static final Set<String> NAMES = Set.of("heartbeat", "delay", "closeAfter", "code", "reason", "fragment",
+            "size", "ping", "dropAfter", "stall", "stallAfter", "noPong", "rawCode", "badReason");
     private static final long MAX_DELAY_MS = 60_000;
     private static final double MIN_HEARTBEAT_S = 0.05;
     private static final double MAX_HEARTBEAT_S = 3600;
@@ -30,19 +60,25 @@ public record EchoOptions(Duration heartbeat, Duration delay, int closeAfter, in
     /**
      * Reads the options from the handshake's query parameters.
      *
+     * @param rawConnections whether this runtime gives /echo its connections' raw bytes (standalone: yes)
      * @throws IllegalArgumentException naming the parameter and what it accepts
      */
-    public static EchoOptions parse(Map<String, List<String>> parameters, long maxMessageSize) {
+    public static EchoOptions parse(Map<String, List<String>> parameters, long maxMessageSize, boolean rawConnections) {
         for (Map.Entry<String, List<String>> p : parameters.entrySet()) {
             if (!NAMES.contains(p.getKey())) {
-                throw new IllegalArgumentException("Unknown parameter '" + p.getKey()
-                        + "'; /echo takes heartbeat, delay, closeAfter, code, reason and fragment.");
+                throw new IllegalArgumentException("Unknown parameter '" + p.getKey() + "'; /echo takes heartbeat,"
+                        + " delay, closeAfter, code, reason, fragment, size, ping, dropAfter, stall, stallAfter, noPong,"
+                        + " rawCode and badReason.");
             }
             if (p.getValue().size() > 1) {
                 throw new IllegalArgumentException("Parameter '" + p.getKey() + "' is given more than once.");
             }
+            if (!rawConnections && RAW.contains(p.getKey())) {
+                throw new IllegalArgumentException("Parameter '" + p.getKey() + "' needs the standalone server:"
+                        + " inside an application server, /echo has no access to the connection below the WebSocket API.");
+            }
         }
-        Duration heartbeat = heartbeat(parameters);
+        Duration heartbeat = period(parameters, "heartbeat");
         long delayMs = integer(parameters, "delay", 0, 0, MAX_DELAY_MS, "milliseconds from 0 to 60000");
         int closeAfter = (int) integer(parameters, "closeAfter", 0, 1, 1_000_000, "a message count from 1 to 1000000");
         if (closeAfter == 0 && (parameters.containsKey("code") || parameters.containsKey("reason"))) {
@@ -52,11 +88,50 @@ public record EchoOptions(Duration heartbeat, Duration delay, int closeAfter, in
         String reason = reason(parameters);
         int fragment = (int) integer(parameters, "fragment", 0, 1, maxMessageSize,
                 "a fragment size in bytes from 1 to " + maxMessageSize);
-        return new EchoOptions(heartbeat, Duration.ofMillis(delayMs), closeAfter, code, reason, fragment);
+        int size = (int) integer(parameters, "size", -1, 0, maxMessageSize, "a reply size in bytes from 0 to " + maxMessageSize);
+        Duration ping = period(parameters, "ping");
+        return new EchoOptions(heartbeat, Duration.ofMillis(delayMs), closeAfter, code, reason, fragment, size, ping,
+                faults(parameters, closeAfter));
     }
 
-    private static Duration heartbeat(Map<String, List<String>> parameters) {
-        String text = value(parameters, "heartbeat");
+    private static ConnectionFaults faults(Map<String, List<String>> parameters, int closeAfter) {
+        int dropAfter = (int) integer(parameters, "dropAfter", 0, 1, 1_000_000, "a message count from 1 to 1000000");
+        if (dropAfter > 0 && closeAfter > 0) {
+            throw new IllegalArgumentException("Parameter 'dropAfter' cannot be combined with 'closeAfter': the"
+                    + " connection ends one way or the other.");
+        }
+        long stallMs = integer(parameters, "stall", 0, 1, MAX_DELAY_MS, "milliseconds from 1 to 60000");
+        int stallAfter = (int) integer(parameters, "stallAfter", 1, 1, 1_000_000, "a message count from 1 to 1000000");
+        if (stallMs == 0 && parameters.containsKey("stallAfter")) {
+            throw new IllegalArgumentException("Parameter 'stallAfter' needs 'stall'.");
+        }
+        boolean noPong = flag(parameters, "noPong");
+        int rawCode = (int) integer(parameters, "rawCode", -1, 0, 65535, "a number from 0 to 65535");
+        boolean badReason = flag(parameters, "badReason");
+        if ((rawCode >= 0 || badReason) && closeAfter == 0) {
+            throw new IllegalArgumentException("Parameter '" + (rawCode >= 0 ? "rawCode" : "badReason") + "' needs 'closeAfter'.");
+        }
+        if (rawCode >= 0 && parameters.containsKey("code")) {
+            throw new IllegalArgumentException("Parameter 'rawCode' replaces 'code': give one of them.");
+        }
+        return new ConnectionFaults(dropAfter, stallMs == 0 ? null : Duration.ofMillis(stallMs), stallMs == 0 ? 0 : stallAfter,
+                noPong, rawCode, badReason);
+    }
+
+    private static boolean flag(Map<String, List<String>> parameters, String name) {
+        String text = value(parameters, name);
+        if (text == null) {
+            return false;
+        }
+        if (!text.equals("true")) {
+            throw new IllegalArgumentException("Parameter '" + name + "' takes only the value 'true', not '" + text + "'.");
+        }
+        return true;
+    }
+
+    /** A period in seconds, 0.05-3600, decimals allowed; null when absent. */
+    private static Duration period(Map<String, List<String>> parameters, String name) {
+        String text = value(parameters, name);
         if (text == null) {
             return null;
         }
@@ -68,7 +143,7 @@ public record EchoOptions(Duration heartbeat, Duration delay, int closeAfter, in
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException("Parameter 'heartbeat' must be a period in seconds from 0.05 to 3600"
+        throw new IllegalArgumentException("Parameter '" + name + "' must be a period in seconds from 0.05 to 3600"
                 + " (decimals allowed), not '" + text + "'.");
     }
 

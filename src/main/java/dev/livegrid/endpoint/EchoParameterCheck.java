@@ -11,11 +11,17 @@ public final class EchoParameterCheck implements HandshakeCheck {
 
     private final String echoPath;
     private final long maxMessageSize;
+    private final boolean rawConnections;
 
-    /** @param contextPath "" standalone, e.g. "/livegrid" in a WAR */
-    public EchoParameterCheck(String contextPath, long maxMessageSize) {
+    /**
+     * @param contextPath    "" standalone, e.g. "/livegrid" in a WAR
+     * @param rawConnections whether /echo's sessions get their raw connection (standalone: yes), which
+     *                       the connection-level faults need
+     */
+    public EchoParameterCheck(String contextPath, long maxMessageSize, boolean rawConnections) {
         this.echoPath = contextPath + EchoEndpoint.PATH;
         this.maxMessageSize = maxMessageSize;
+        this.rawConnections = rawConnections;
     }
 
     @Override
@@ -29,7 +35,7 @@ public final class EchoParameterCheck implements HandshakeCheck {
             return Optional.empty();
         }
         try {
-            EchoOptions.parse(handshake.parameters(), maxMessageSize);
+            EchoOptions.parse(handshake.parameters(), maxMessageSize, rawConnections);
             return Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.of(Refusal.of(400, e.getMessage()));

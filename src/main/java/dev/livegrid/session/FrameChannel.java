@@ -20,4 +20,9 @@ public interface FrameChannel {
      * the array, not the buffers.
      */
     void write(ByteBuffer[] frames, int count, SendHandler done);
+
+    /** The same connection below the WebSocket API, for the faults {@code /echo} injects; null when there is none. */
+    default RawConnection raw() {
+        return null;
+    }
 }

@@ -141,12 +141,24 @@ public final class Outbox {
 
     /** Sends what is queued, then closes the session; later offers are refused. */
     public void close(CloseReason reason) {
+        finish(new Outgoing.Close(reason));
+    }
+
+    /**
+     * Sends what is queued, then writes {@code lastBytes} as they are and closes the TCP connection
+     * with no close handshake (see {@link Outgoing.Cut}); later offers are refused.
+     */
+    public void cut(RawConnection raw, ByteBuffer lastBytes) {
+        finish(new Outgoing.Cut(raw, lastBytes));
+    }
+
+    private void finish(Outgoing last) {
         synchronized (this) {
             if (closing) {
                 return;
             }
             closing = true;
-            queue.add(new Outgoing.Close(reason));
+            queue.add(last);
             if (sending) {
                 return;
             }

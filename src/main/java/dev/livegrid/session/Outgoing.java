@@ -181,6 +181,18 @@ public sealed interface Outgoing {
     }
 
     /**
+     * The end of a connection below the WebSocket API, a fault {@code /echo} injects on request: the
+     * bytes (a close frame the API would not write, or none) written as they are, then the TCP
+     * connection closed. Nothing queued after it is sent.
+     */
+    record Cut(RawConnection raw, ByteBuffer lastBytes) implements Outgoing {
+        @Override
+        public void send(Session session, SendHandler done) {
+            raw.writeAndClose(lastBytes.duplicate(), done);
+        }
+    }
+
+    /**
      * A message sent as fragments of at most {@code fragmentSize} bytes. The Jakarta API has no
      * asynchronous partial send, so the blocking partial sends run on {@code blockingSends}.
      */

@@ -1,6 +1,7 @@
 package dev.livegrid.standalone;
 
 import dev.livegrid.session.FrameChannel;
+import dev.livegrid.session.RawConnection;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
@@ -87,5 +88,10 @@ final class GrizzlyFrameChannel implements FrameChannel {
         }
         this.done = done;
         writer.write(connection, message, (EmptyCompletionHandler) written);
+    }
+
+    @Override
+    public RawConnection raw() {
+        return new GrizzlyRawConnection(connection, writer);
     }
 }

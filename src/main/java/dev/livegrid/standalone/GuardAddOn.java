@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Puts Tyrus into the listener's filter chain with LiveGrid's guards around it:
  * <pre>
- * Transport → FrameGuardFilter → UpgradedReads → HTTP codec → HandshakeFilter → UpgradingConnection → Tyrus → HTTP handlers
+ * Transport → FrameGuardFilter → ConnectionFaultsFilter → UpgradedReads → HTTP codec → HandshakeFilter → UpgradingConnection → Tyrus → HTTP handlers
  * </pre>
  * Once a connection is upgraded, {@link UpgradedReads} takes its reads from the frame guard straight to Tyrus.
  * The frame guard sees the raw bytes of upgraded connections; the handshake filter sees parsed
@@ -27,14 +27,16 @@ final class GuardAddOn implements AddOn {
     private final List<HandshakeCheck> checks;
     private final FrameGuardFilter frameGuard;
     private final UpgradingConnection upgrading;
+    private final ConnectionFaultsFilter faults;
 
     GuardAddOn(ServerContainer container, String contextPath, List<HandshakeCheck> checks, FrameGuardFilter frameGuard,
-               UpgradingConnection upgrading) {
+               UpgradingConnection upgrading, ConnectionFaultsFilter faults) {
         this.container = container;
         this.contextPath = contextPath;
         this.checks = List.copyOf(checks);
         this.frameGuard = frameGuard;
         this.upgrading = upgrading;
+        this.faults = faults;
     }
 
     @Override
@@ -50,5 +52,8 @@ final class GuardAddOn implements AddOn {
         }
         int transport = builder.indexOfType(TransportFilter.class);
         builder.add(transport + 1, frameGuard);
+        if (faults != null) {
+            builder.add(builder.indexOf(frameGuard) + 1, faults);
+        }
     }
 }

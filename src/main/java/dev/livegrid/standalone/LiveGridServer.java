@@ -216,7 +216,7 @@ public final class LiveGridServer implements AutoCloseable {
         List<HandshakeCheck> checks = List.of(
                 new ProtocolCheck(),
                 new OriginCheck(settings.allowedOrigins()),
-                new EchoParameterCheck(CONTEXT_PATH, settings.maxMessageSize()),
+                new EchoParameterCheck(CONTEXT_PATH, settings.maxMessageSize(), true),
                 new SheetParameterCheck(CONTEXT_PATH),
                 new SheetAccessCheck(CONTEXT_PATH, context));
         TCPNIOTransport transport = listener.getTransport();
@@ -229,7 +229,8 @@ public final class LiveGridServer implements AutoCloseable {
         // Outboxes write their text frames straight to the connection (see GrizzlyFrameChannel).
         UpgradingConnection upgrading = new UpgradingConnection(frameGuard);
         context.useFrameChannels(upgrading);
-        listener.registerAddOn(new GuardAddOn(container, CONTEXT_PATH, checks, frameGuard, upgrading));
+        listener.registerAddOn(new GuardAddOn(container, CONTEXT_PATH, checks, frameGuard, upgrading,
+                new ConnectionFaultsFilter(context.scheduler())));
         return upgrading;
     }
 

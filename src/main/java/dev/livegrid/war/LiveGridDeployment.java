@@ -108,7 +108,7 @@ public final class LiveGridDeployment implements ServletContextListener {
         FilterRegistration.Dynamic guard = servlet.addFilter("livegrid-handshake-guard", new HandshakeGuard(List.of(
                 new ProtocolCheck(),
                 new OriginCheck(settings.allowedOrigins()),
-                new EchoParameterCheck(root, settings.maxMessageSize()),
+                new EchoParameterCheck(root, settings.maxMessageSize(), false),
                 new SheetParameterCheck(root),
                 new SheetAccessCheck(root, context)), containerLogin));
         guard.setAsyncSupported(true);

@@ -164,7 +164,10 @@ class EchoEndpointTest {
     @ParameterizedTest(name = "/echo?{0} is refused with 400")
     @ValueSource(strings = {"heartbeat=0", "heartbeat=abc", "delay=-1", "delay=60001", "closeAfter=0",
             "closeAfter=x", "code=4000", "closeAfter=1&code=1005", "closeAfter=1&code=999", "fragment=0",
-            "fragment=2000000", "unknown=1", "delay=1&delay=2"})
+            "fragment=2000000", "unknown=1", "delay=1&delay=2", "size=-1", "size=2000000", "ping=0", "ping=x",
+            "dropAfter=0", "closeAfter=1&dropAfter=1", "stall=0", "stall=60001", "stallAfter=2", "stall=5&stallAfter=0",
+            "noPong=yes", "rawCode=70000", "rawCode=1005", "closeAfter=1&code=1000&rawCode=1005", "badReason=true",
+            "closeAfter=1&badReason=1"})
     void invalidParametersAreRefusedAtTheHandshake(String query) {
         CompletionException failure = assertThrows(CompletionException.class,
                 () -> connect("/echo?" + query, new WsEvents()));
