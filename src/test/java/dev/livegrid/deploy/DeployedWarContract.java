@@ -214,6 +214,24 @@ abstract class DeployedWarContract {
     }
 
     @Test
+    void echoSizeAndPingWorkInTheWarAndTheConnectionFaultsAreRefused() throws Exception {
+        WsEvents events = new WsEvents();
+        WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(server.webSocket("echo?size=8&ping=0.2"), events).join();
+        ws.sendText("héllo, 世界", true).join();
+        assertEquals("héllo, ", events.nextText(), "8 bytes: 世 would not fit whole");
+        for (int pings = 0; pings < 3; ) {
+            if (events.next().kind().equals("ping")) {
+                pings++; // the JDK client answers each: the session stays open
+            }
+        }
+        ws.sendText("x", true).join();
+        assertEquals("x       ", events.nextText());
+        ws.sendClose(1000, "").join();
+        assertEquals("400 'Parameter 'dropAfter' needs the standalone server: inside an application server, /echo has"
+                + " no access to the connection below the WebSocket API.'", handshakeAnswer("echo?dropAfter=1", h -> h));
+    }
+
+    @Test
     void heartbeatPingsArriveAndAnsweredSessionsStayOpen() throws Exception {
         WsEvents events = new WsEvents();
         WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(server.webSocket("echo"), events).join();
