@@ -4,6 +4,7 @@ import dev.livegrid.store.Change;
 import dev.livegrid.store.SheetStore;
 import dev.livegrid.store.StoreException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,9 @@ final class Committer implements AutoCloseable {
     private final SheetStore store;
     private final Semaphore capacity;
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private static final long NO_COMMIT = Long.MIN_VALUE;
+    /** System.nanoTime when the commit under way began; NO_COMMIT when none is (read by the health check). */
+    private volatile long commitStarted = NO_COMMIT;
     private final Map<Room, Integer> failedEpoch = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -126,7 +130,22 @@ final class Committer implements AutoCloseable {
         }
     }
 
+    /** How long the commit under way has been running; zero when none is. */
+    Duration commitRunningFor() {
+        long started = commitStarted;
+        return started == NO_COMMIT ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - started);
+    }
+
     private void commit(List<Job> batch) {
+        commitStarted = System.nanoTime();
+        try {
+            commitBatch(batch);
+        } finally {
+            commitStarted = NO_COMMIT;
+        }
+    }
+
+    private void commitBatch(List<Job> batch) {
         List<Job> tried = new ArrayList<>(batch.size());
         List<Job> refused = new ArrayList<>();
         for (Job job : batch) {

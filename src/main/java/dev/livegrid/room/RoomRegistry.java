@@ -97,6 +97,11 @@ public final class RoomRegistry implements AutoCloseable {
         return Runtime.getRuntime().maxMemory() / 8;
     }
 
+    /** How long the store's commit under way has been running; zero when none is (see the health check). */
+    public java.time.Duration commitRunningFor() {
+        return committer.commitRunningFor();
+    }
+
     public SheetStore store() {
         return store;
     }

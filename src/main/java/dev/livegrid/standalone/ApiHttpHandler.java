@@ -1,5 +1,6 @@
 package dev.livegrid.standalone;
 
+import dev.livegrid.health.HealthApi;
 import dev.livegrid.http.ApiRequest;
 import dev.livegrid.http.ApiResponse;
 import dev.livegrid.http.SecurityHeaders;
@@ -28,11 +29,13 @@ import java.util.Optional;
 final class ApiHttpHandler extends HttpHandler {
 
     private final SheetApi api;
+    private final HealthApi health;
     private final SecurityHeaders securityHeaders;
     private final HttpHandler others;
 
-    ApiHttpHandler(SheetApi api, SecurityHeaders securityHeaders, HttpHandler others) {
+    ApiHttpHandler(SheetApi api, HealthApi health, SecurityHeaders securityHeaders, HttpHandler others) {
         this.api = api;
+        this.health = health;
         this.securityHeaders = securityHeaders;
         this.others = others;
     }
@@ -44,7 +47,9 @@ final class ApiHttpHandler extends HttpHandler {
         HttpRequestPacket packet = request.getRequest();
         securityHeaders.forHost(request.getHeader("Host")).forEach(response::setHeader);
         Optional<ApiResponse> answer;
-        if (packet.isUpgrade() && packet.isChunked() && api.isApiPath(path)) {
+        if (health.handles(path)) {
+            answer = health.handle(request.getMethod().getMethodString(), path, name -> header(request, name), null);
+        } else if (packet.isUpgrade() && packet.isChunked() && api.isApiPath(path)) {
             answer = Optional.of(ApiResponse.error(411, "length-required", "a request with an Upgrade header needs"
                     + " a Content-Length; send the body whole, or use HTTP/1.1 without Upgrade"));
         } else {

@@ -7,6 +7,8 @@ import dev.livegrid.config.Settings;
 import dev.livegrid.endpoint.SheetAccessCheck;
 import dev.livegrid.endpoint.EchoEndpoint;
 import dev.livegrid.endpoint.EchoParameterCheck;
+import dev.livegrid.health.Health;
+import dev.livegrid.health.HealthApi;
 import dev.livegrid.endpoint.LiveGridConfigurator;
 import dev.livegrid.endpoint.LiveGridContext;
 import dev.livegrid.endpoint.SheetEndpoint;
@@ -95,7 +97,9 @@ public final class LiveGridServer implements AutoCloseable {
             // Grizzly refuses a body on GET or DELETE with an empty 400; servlet containers take it, and the API ignores it.
             http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
             http.getServerConfiguration().addHttpHandler(new ApiHttpHandler(
-                    new SheetApi(context.rooms(), settings, context.authenticator()), new SecurityHeaders(settings.frameAncestors()),
+                    new SheetApi(context.rooms(), settings, context.authenticator()),
+                    new HealthApi(new Health(context.rooms()), context.authenticator()),
+                    new SecurityHeaders(settings.frameAncestors()),
                     new WebappFiles(LiveGridServer.class.getClassLoader(), "webapp")), "/");
             http.start();
         } catch (IOException | RuntimeException e) {

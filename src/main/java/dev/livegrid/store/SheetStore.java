@@ -35,6 +35,19 @@ public interface SheetStore extends AutoCloseable {
     /** The retained ops of a sheet, oldest first, that wrote the cell: its edits, and the insert of its row with a value for it. */
     List<LoggedOp> history(String sheetId, String row, String col);
 
+    /**
+     * Asks the store a question that needs it to answer (the load of a sheet id that is never used), for
+     * the health check.
+     *
+     * @throws StoreException when it cannot
+     */
+    default void probe() {
+        load(PROBE_SHEET_ID);
+    }
+
+    /** A valid sheet id the health probe loads; never a sheet (nothing refers to it). */
+    String PROBE_SHEET_ID = "livegrid-health-probe-0";
+
     @Override
     void close();
 }

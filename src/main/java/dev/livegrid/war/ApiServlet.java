@@ -1,5 +1,6 @@
 package dev.livegrid.war;
 
+import dev.livegrid.health.HealthApi;
 import dev.livegrid.http.ApiRequest;
 import dev.livegrid.http.ApiResponse;
 import dev.livegrid.http.SheetApi;
@@ -20,11 +21,13 @@ final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient SheetApi api;
+    private final transient HealthApi health;
     private final boolean containerLogin;
 
     /** @param containerLogin whether the server must authenticate callers first ({@code auth=container}) */
-    ApiServlet(SheetApi api, boolean containerLogin) {
+    ApiServlet(SheetApi api, HealthApi health, boolean containerLogin) {
         this.api = api;
+        this.health = health;
         this.containerLogin = containerLogin;
     }
 
@@ -32,6 +35,14 @@ final class ApiServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // The API's paths are relative to the application and not decoded, as the request URI is.
         String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (health.handles(path)) {
+            if (containerLogin && health.needsCaller(path) && !ServletUser.signIn(request, response)) {
+                return;
+            }
+            write(health.handle(request.getMethod(), path, name -> header(request, name), ServletUser.of(request)).orElseThrow(),
+                    request.getMethod().equals("HEAD"), response);
+            return;
+        }
         if (containerLogin && api.isApiPath(path) && !ServletUser.signIn(request, response)) {
             return; // the server answered with its challenge (401)
         }

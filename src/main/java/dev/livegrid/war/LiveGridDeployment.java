@@ -3,6 +3,8 @@ package dev.livegrid.war;
 import dev.livegrid.config.Settings;
 import dev.livegrid.endpoint.EchoEndpoint;
 import dev.livegrid.endpoint.EchoParameterCheck;
+import dev.livegrid.health.Health;
+import dev.livegrid.health.HealthApi;
 import dev.livegrid.endpoint.LiveGridConfigurator;
 import dev.livegrid.endpoint.LiveGridContext;
 import dev.livegrid.config.AuthSettings;
@@ -103,8 +105,8 @@ public final class LiveGridDeployment implements ServletContextListener {
         String root = servlet.getContextPath();
         boolean containerLogin = settings.auth().mode() == AuthSettings.Mode.CONTAINER;
         servlet.addServlet("livegrid-api", new ApiServlet(new SheetApi(context.rooms(), settings, context.authenticator()),
-                        containerLogin))
-                .addMapping("/api", "/api/*", "/input-change");
+                        new HealthApi(new Health(context.rooms()), context.authenticator()), containerLogin))
+                .addMapping("/api", "/api/*", "/input-change", "/health", "/health/*");
         FilterRegistration.Dynamic guard = servlet.addFilter("livegrid-handshake-guard", new HandshakeGuard(List.of(
                 new ProtocolCheck(),
                 new OriginCheck(settings.allowedOrigins()),

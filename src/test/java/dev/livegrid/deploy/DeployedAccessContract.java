@@ -212,6 +212,19 @@ abstract class DeployedAccessContract {
                 Tokens.bearer(TOKENS.withRole("root", "admin")));
     }
 
+    @Test
+    void tokenModeShowsHealthToAnAdminOnlyAndLivenessToAnyone() throws Exception {
+        assertEquals(200, http("GET", TOKEN_APP, "health/live", Map.of(), null).statusCode());
+        HttpResponse<String> anonymous = http("GET", TOKEN_APP, "health", Map.of(), null);
+        assertEquals(401, anonymous.statusCode());
+        assertEquals("Bearer realm=\"livegrid\"", challenge(anonymous));
+        assertEquals(403, http("GET", TOKEN_APP, "health/ready", Tokens.bearer(TOKENS.withRole("eve", "editor")), null)
+                .statusCode());
+        HttpResponse<String> admin = http("GET", TOKEN_APP, "health", Tokens.bearer(TOKENS.withRole("ops", "admin")), null);
+        assertEquals(200, admin.statusCode(), admin.body());
+        assertEquals("up", json(admin.body()).getString("status"));
+    }
+
     // ---- container mode ----
 
     @Test
@@ -230,6 +243,18 @@ abstract class DeployedAccessContract {
                 .statusCode());
         assertEquals(401, SheetClient.refusedHandshake(demo, Tokens.bearer(TOKENS.withRole("eve", "admin"))).statusCode(),
                 "a token means nothing to the server's login");
+    }
+
+    @Test
+    void containerModeShowsHealthToTheServersAdminsOnlyAndLivenessToAnyone() throws Exception {
+        assertEquals(200, http("GET", CONTAINER_APP, "health/live", Map.of(), null).statusCode());
+        HttpResponse<String> anonymous = http("GET", CONTAINER_APP, "health", Map.of(), null);
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(challenge(anonymous).startsWith("Basic realm=\"livegrid\""), challenge(anonymous));
+        assertEquals(403, http("GET", CONTAINER_APP, "health", ERIN.basic(), null).statusCode());
+        HttpResponse<String> admin = http("GET", CONTAINER_APP, "health/ready", ADA.basic(), null);
+        assertEquals(200, admin.statusCode(), admin.body());
+        assertEquals("up", json(admin.body()).getString("status"));
     }
 
     @Test

@@ -199,6 +199,23 @@ abstract class DeployedWarContract {
                 "every port the server opened is on 127.0.0.1 (Payara's Hazelcast included): " + listening);
     }
 
+    // ---- health ----
+
+    @Test
+    void healthSaysUpWithTheStoresAnswerAndLivenessIsPlain() throws Exception {
+        HttpResponse<String> health = get(server.base().resolve("health"));
+        assertEquals(200, health.statusCode(), health.body());
+        assertTrue(health.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+                String.valueOf(health.headers()));
+        jakarta.json.JsonObject body = jakarta.json.Json.createReader(new java.io.StringReader(health.body())).readObject();
+        assertEquals("up", body.getString("status"));
+        assertEquals("up", body.getJsonObject("checks").getJsonObject("store").getString("status"));
+        assertEquals(200, get(server.base().resolve("health/ready")).statusCode());
+        HttpResponse<String> live = get(server.base().resolve("health/live"));
+        assertEquals(200, live.statusCode());
+        assertEquals("{\"status\":\"up\"}", live.body());
+    }
+
     // ---- echo ----
 
     @Test

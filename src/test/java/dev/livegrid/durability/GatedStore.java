@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * {@link StoreException} as a full disk would give). So the test knows exactly which changes the
  * committer is committing, and when.
  */
-final class GatedStore extends InMemoryStoreWrapper {
+class GatedStore extends InMemoryStoreWrapper {
 
     /** One commit waiting for the test's verdict. */
     static final class Held {

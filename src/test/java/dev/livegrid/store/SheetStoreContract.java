@@ -86,6 +86,17 @@ abstract class SheetStoreContract {
         assertTrue(store.load("team").isEmpty());
     }
 
+    // ---- health ----
+
+    @Test
+    void theHealthProbeAsksTheStoreAndLeavesNoSheetBehind() {
+        SheetStore store = store();
+        store.commit(List.of(OpWriter.empty("kept").created()));
+        store.probe();
+        assertEquals(List.of("kept"), store.list().stream().map(SheetSummary::id).toList());
+        assertTrue(store.load(SheetStore.PROBE_SHEET_ID).isEmpty());
+    }
+
     // ---- commit and load ----
 
     @Test
