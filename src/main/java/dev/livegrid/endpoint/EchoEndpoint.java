@@ -1,5 +1,6 @@
 package dev.livegrid.endpoint;
 
+import dev.livegrid.metrics.Meters;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -33,6 +34,7 @@ public class EchoEndpoint {
 
     @OnOpen
     public void open(Session session) {
+        context.meters().connectionOpened(Meters.ECHO);
         echo = EchoSession.open(session, context);
     }
 
@@ -62,6 +64,7 @@ public class EchoEndpoint {
 
     @OnClose
     public void close(Session session, CloseReason reason) {
+        context.meters().connectionClosed(Meters.ECHO);
         echo.ended();
     }
 

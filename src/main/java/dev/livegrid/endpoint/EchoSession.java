@@ -1,5 +1,6 @@
 package dev.livegrid.endpoint;
 
+import dev.livegrid.metrics.Meters;
 import dev.livegrid.session.FrameChannel;
 import dev.livegrid.session.Outbox;
 import dev.livegrid.session.Outgoing;
@@ -40,7 +41,10 @@ final class EchoSession {
         this.raw = raw;
         this.outbox = new Outbox(session, channel, LiveGridContext.OUTBOX_CAPACITY,
                 8 * context.settings().maxMessageSize(),
-                v -> new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "outbox overflow: reading too slowly"));
+                v -> {
+                    context.meters().outboxOverflowed(Meters.ECHO);
+                    return new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "outbox overflow: reading too slowly");
+                });
     }
 
     /** Starts echoing on a new session; the parameters were already checked at the handshake. */

@@ -6,6 +6,8 @@ import dev.livegrid.config.InvalidSettingException;
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
 import dev.livegrid.heartbeat.Heartbeat;
+import dev.livegrid.metrics.Meters;
+import dev.livegrid.metrics.PrometheusMeters;
 import dev.livegrid.room.Member;
 import dev.livegrid.room.RoomRegistry;
 import dev.livegrid.room.UserIds;
@@ -50,6 +52,7 @@ public final class LiveGridContext implements AutoCloseable {
     private final boolean ownsScheduler;
     private final ExecutorService blockingSends;
     private final Heartbeat heartbeat;
+    private final PrometheusMeters meters;
     private final ExecutorService roomPool;
     private final RoomRegistry rooms;
     private final Authenticator authenticator;
@@ -82,7 +85,8 @@ public final class LiveGridContext implements AutoCloseable {
                 : containerScheduler;
         this.blockingSends = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(1024), named("livegrid-fragment-sender"));
-        this.heartbeat = new Heartbeat(scheduler, settings.pingInterval(), settings.pongTimeout());
+        this.meters = new PrometheusMeters(this::openRooms);
+        this.heartbeat = new Heartbeat(scheduler, settings.pingInterval(), settings.pongTimeout(), meters::heartbeatClosed);
         int cores = Runtime.getRuntime().availableProcessors();
         // Unbounded only in appearance: it holds at most one task per room (see Sequencer).
         this.roomPool = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -98,7 +102,17 @@ public final class LiveGridContext implements AutoCloseable {
                 ((BatchingThread) Thread.currentThread()).endBatch();
             }
         };
-        this.rooms = new RoomRegistry(settings, roomPool, store, scheduler);
+        this.rooms = new RoomRegistry(settings, roomPool, store, scheduler, meters);
+    }
+
+    private int openRooms() {
+        RoomRegistry registry = rooms; // null until the constructor has made it
+        return registry == null ? 0 : registry.loadedCount();
+    }
+
+    /** LiveGrid's and the JVM's meters ({@code /metrics}). */
+    public PrometheusMeters meters() {
+        return meters;
     }
 
     /**
@@ -128,8 +142,10 @@ public final class LiveGridContext implements AutoCloseable {
      * heartbeat, and who it is.
      */
     public Member newMember(Session session, Identity identity) {
-        Outbox outbox = new Outbox(session, frameChannel(session), OUTBOX_CAPACITY, settings.outboxLimit(),
-                resume -> new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow; resume with since=" + resume));
+        Outbox outbox = new Outbox(session, frameChannel(session), OUTBOX_CAPACITY, settings.outboxLimit(), resume -> {
+            meters.outboxOverflowed(Meters.SHEETS);
+            return new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too slow; resume with since=" + resume);
+        });
         heartbeat.track(session, outbox);
         return new Member(identity, outbox, settings.opRate());
     }
@@ -187,6 +203,7 @@ public final class LiveGridContext implements AutoCloseable {
     public void close() {
         heartbeat.close();
         rooms.close();
+        meters.close();
         List<ExecutorService> executors = ownsScheduler
                 ? List.of(scheduler, blockingSends, roomPool)
                 : List.of(blockingSends, roomPool);

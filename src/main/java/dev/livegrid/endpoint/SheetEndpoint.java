@@ -2,6 +2,7 @@ package dev.livegrid.endpoint;
 
 import dev.livegrid.access.CredentialsException;
 import dev.livegrid.access.Identity;
+import dev.livegrid.metrics.Meters;
 import dev.livegrid.protocol.ClientMessage;
 import dev.livegrid.protocol.MessageDecoder;
 import dev.livegrid.protocol.MessageEncoder;
@@ -52,6 +53,7 @@ public class SheetEndpoint {
 
     @OnOpen
     public void open(Session session, @PathParam("sheetId") String sheetId) throws IOException {
+        context.meters().connectionOpened(Meters.SHEETS);
         // Standalone, the frame guard closes larger messages with 1009 before they are read; inside a
         // Jakarta EE server this limit is the one that does.
         session.setMaxTextMessageBufferSize((int) context.settings().maxMessageSize());
@@ -136,6 +138,7 @@ public class SheetEndpoint {
 
     @OnClose
     public void close(Session session) {
+        context.meters().connectionClosed(Meters.SHEETS);
         context.heartbeat().untrack(session);
         if (expiry != null) {
             expiry.cancel();

@@ -1,10 +1,8 @@
 package dev.livegrid.health;
 
 import dev.livegrid.access.Authenticator;
-import dev.livegrid.access.Challenge;
 import dev.livegrid.access.ContainerUser;
-import dev.livegrid.access.CredentialsException;
-import dev.livegrid.access.Identity;
+import dev.livegrid.http.AdminOnly;
 import dev.livegrid.http.ApiRequest;
 import dev.livegrid.http.ApiResponse;
 import jakarta.json.Json;
@@ -34,11 +32,11 @@ public final class HealthApi {
     private static final String HEALTH = "/health";
 
     private final Health health;
-    private final Authenticator authenticator;
+    private final AdminOnly admins;
 
     public HealthApi(Health health, Authenticator authenticator) {
         this.health = health;
-        this.authenticator = authenticator;
+        this.admins = new AdminOnly(authenticator, "the health check");
     }
 
     /** Whether the path is one of the health endpoints (relative to the application, not decoded). */
@@ -48,7 +46,7 @@ public final class HealthApi {
 
     /** Whether answering the path needs a signed-in caller (in a WAR with {@code auth=container}, the server's login). */
     public boolean needsCaller(String path) {
-        return !path.equals(LIVE) && authenticator.enabled();
+        return !path.equals(LIVE) && admins.enabled();
     }
 
     /** The answer, or empty when the path is not one of {@link #handles these}. */
@@ -64,7 +62,7 @@ public final class HealthApi {
         if (path.equals(LIVE)) {
             answer = ApiResponse.json(200, Json.createObjectBuilder().add("status", "up").build().toString());
         } else {
-            answer = refusal(headers, user).orElseGet(this::readiness);
+            answer = admins.refusal(headers, user).orElseGet(this::readiness);
         }
         return Optional.of(answer.withHeader("Cache-Control", "no-store"));
     }
@@ -85,24 +83,5 @@ public final class HealthApi {
                 .add("commits", Json.createObjectBuilder().add("runningMs", report.commitRunningMillis()))
                 .build();
         return ApiResponse.json(report.up() ? 200 : 503, body.add("checks", checks).build().toString());
-    }
-
-    /** Why the caller may not see readiness, or empty when they may. */
-    private Optional<ApiResponse> refusal(ApiRequest.Headers headers, ContainerUser user) {
-        if (!authenticator.enabled()) {
-            return Optional.empty();
-        }
-        Identity caller;
-        try {
-            caller = authenticator.identify(headers.get("Authorization"), null, user, null);
-        } catch (CredentialsException e) {
-            return Optional.of(ApiResponse.error(401, "unauthenticated", e.getMessage())
-                    .withHeader("WWW-Authenticate", Challenge.of(authenticator.mode(), e)));
-        }
-        if (!caller.isAdmin()) {
-            return Optional.of(ApiResponse.error(403, "forbidden", "user '" + caller.userId()
-                    + "' is not an admin; the health check takes the admin role"));
-        }
-        return Optional.empty();
     }
 }

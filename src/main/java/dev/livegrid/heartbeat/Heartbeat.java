@@ -34,8 +34,15 @@ public final class Heartbeat implements AutoCloseable {
     private final Map<Session, Beat> beats = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> ticks;
     private long tickCount; // touched only by the scheduler's tick
+    private final Runnable onSilentClose;
 
     public Heartbeat(ScheduledExecutorService scheduler, Duration pingInterval, Duration pongTimeout) {
+        this(scheduler, pingInterval, pongTimeout, () -> { });
+    }
+
+    /** @param onSilentClose told each time a session is closed for an overdue pong (the metrics count them) */
+    public Heartbeat(ScheduledExecutorService scheduler, Duration pingInterval, Duration pongTimeout, Runnable onSilentClose) {
+        this.onSilentClose = onSilentClose;
         this.scheduler = scheduler;
         this.pongTimeout = pongTimeout;
         long period = pingInterval.toNanos();
@@ -119,6 +126,7 @@ public final class Heartbeat implements AutoCloseable {
             long since = beat.unansweredSince;
             if (since != 0 && since <= tick) {
                 beats.remove(session);
+                onSilentClose.run();
                 closeNow(session);
             }
         });

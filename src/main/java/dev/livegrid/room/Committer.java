@@ -1,5 +1,6 @@
 package dev.livegrid.room;
 
+import dev.livegrid.metrics.Meters;
 import dev.livegrid.store.Change;
 import dev.livegrid.store.SheetStore;
 import dev.livegrid.store.StoreException;
@@ -40,13 +41,15 @@ final class Committer implements AutoCloseable {
     private final Semaphore capacity;
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private static final long NO_COMMIT = Long.MIN_VALUE;
+    private final Meters meters;
     /** System.nanoTime when the commit under way began; NO_COMMIT when none is (read by the health check). */
     private volatile long commitStarted = NO_COMMIT;
     private final Map<Room, Integer> failedEpoch = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    Committer(SheetStore store, int capacity) {
+    Committer(SheetStore store, int capacity, Meters meters) {
+        this.meters = meters;
         this.store = store;
         this.capacity = new Semaphore(capacity);
         this.thread = new Thread(this::run, "livegrid-committer");
@@ -137,11 +140,13 @@ final class Committer implements AutoCloseable {
     }
 
     private void commit(List<Job> batch) {
-        commitStarted = System.nanoTime();
+        long started = System.nanoTime();
+        commitStarted = started;
         try {
             commitBatch(batch);
         } finally {
             commitStarted = NO_COMMIT;
+            meters.committed(batch.size(), System.nanoTime() - started);
         }
     }
 

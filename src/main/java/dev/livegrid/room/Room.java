@@ -5,6 +5,7 @@ import dev.livegrid.access.Authenticator;
 import dev.livegrid.access.CredentialsException;
 import dev.livegrid.access.Identity;
 import dev.livegrid.access.Role;
+import dev.livegrid.metrics.Meters;
 import dev.livegrid.presence.Roster;
 import dev.livegrid.protocol.ClientMessage;
 import dev.livegrid.protocol.Codec;
@@ -96,6 +97,7 @@ public final class Room {
     private final ScheduledExecutorService timer;
     private boolean presenceFlushDue;
     private final Admission admission = new Admission();
+    private final Meters meters;
     private final Deque<Pending> pending = new ArrayDeque<>();
     private final HeldRejections held = new HeldRejections();
     /** The sheet's access list as committed, user id to role; changed only in sequencer tasks. */
@@ -123,7 +125,7 @@ public final class Room {
      *                written at once as the sheet's initial snapshot)
      */
     Room(Sheet durable, boolean stored, OpLog log, Limits limits, int opWindow, Executor pool, Committer committer) {
-        this(durable, stored, Map.of(), log, limits, opWindow, pool, null, committer);
+        this(durable, stored, Map.of(), log, limits, opWindow, pool, null, committer, Meters.NONE);
     }
 
     /**
@@ -133,7 +135,8 @@ public final class Room {
      *                      (null: they are sent as soon as the sequencer has run what is queued)
      */
     Room(Sheet durable, boolean stored, Map<String, Role> access, OpLog log, Limits limits, int opWindow,
-         Executor pool, ScheduledExecutorService timer, Committer committer) {
+         Executor pool, ScheduledExecutorService timer, Committer committer, Meters meters) {
+        this.meters = meters;
         this.durable = durable;
         this.access = new HashMap<>(access);
         this.accessView = Map.copyOf(access);
@@ -217,6 +220,7 @@ public final class Room {
             refuse(member, Codec.encode(Messages.badMessage(bad.problem())));
         } else if (!member.tryAcquire()) {
             if (message instanceof ClientMessage.OpRequest op) {
+                meters.opRejected(Reason.RATE_LIMITED.code());
                 refuse(member, rejectedText(op.id(), Reason.RATE_LIMITED, "more than the allowed ops per second"));
             } else {
                 refuse(member, null);
@@ -225,6 +229,7 @@ public final class Room {
             Admission.Refusal refusal = admission.admit(member);
             if (refusal != null) {
                 // Push-back, not misbehaviour: answered at once, never queued, and no strike.
+                meters.opRejected(Reason.RATE_LIMITED.code());
                 member.outbox().offer(new Outgoing.Text(rejectedText(op.id(), Reason.RATE_LIMITED, refusal.message)));
                 return;
             }
@@ -314,13 +319,15 @@ public final class Room {
     /** Applies one op on behalf of {@code who} (from HTTP), if they may edit the sheet; see {@link #submit(String, String, Op)}. */
     public CompletableFuture<OpResult> submit(Identity who, String opId, Op request) {
         CompletableFuture<OpResult> result = new CompletableFuture<>();
+        Consumer<OpResult> answer = measured(result::complete);
         if (!sequencer.submit(() -> {
             if (!AccessPolicy.roleOf(who, id(), access).canEdit()) {
-                result.complete(readOnly(opId));
+                answer.accept(readOnly(opId));
             } else {
-                apply(who.userId(), opId, request, result::complete);
+                apply(who.userId(), opId, request, answer);
             }
         })) {
+            meters.opRejected(Reason.RATE_LIMITED.code());
             result.complete(OpResult.rejected(rejectedText(opId, Reason.RATE_LIMITED, "the sheet is overloaded"),
                     Reason.RATE_LIMITED));
         }
@@ -330,7 +337,9 @@ public final class Room {
     /** Applies one op on behalf of {@code by} (e.g. from HTTP), ordered, made durable and broadcast like socket ops. */
     public CompletableFuture<OpResult> submit(String by, String opId, Op request) {
         CompletableFuture<OpResult> result = new CompletableFuture<>();
-        if (!sequencer.submit(() -> apply(by, opId, request, result::complete))) {
+        Consumer<OpResult> answer = measured(result::complete);
+        if (!sequencer.submit(() -> apply(by, opId, request, answer))) {
+            meters.opRejected(Reason.RATE_LIMITED.code());
             result.complete(OpResult.rejected(rejectedText(opId, Reason.RATE_LIMITED, "the sheet is overloaded"),
                     Reason.RATE_LIMITED));
         }
@@ -420,13 +429,13 @@ public final class Room {
 
     /** Submits an op {@link Admission} let in: its answer ends its time in flight. */
     private void submitFrom(Member member, ClientMessage.OpRequest op) {
-        Consumer<OpResult> answer = result -> {
+        Consumer<OpResult> answer = measured(result -> {
             member.opAnswered();
             if (!result.applied() || result.duplicate()) {
                 // A broadcast reaches the author as its ack; a rejection or a repeated ack does not.
                 member.outbox().offer(new Outgoing.Text(result.text()));
             }
-        };
+        });
         if (!sequencer.submit(() -> {
             if (member.role.canEdit()) {
                 apply(member.id(), op.id(), op.toOp(), answer);
@@ -435,8 +444,22 @@ public final class Room {
             }
         })) {
             member.opAnswered();
+            meters.opRejected(Reason.RATE_LIMITED.code());
             refuse(member, rejectedText(op.id(), Reason.RATE_LIMITED, "the sheet is overloaded"));
         }
+    }
+
+    /** The answer, reported to the meters first: an acknowledgement with its time since now, or a rejection's code. */
+    private Consumer<OpResult> measured(Consumer<OpResult> answer) {
+        long received = System.nanoTime();
+        return result -> {
+            if (!result.applied()) {
+                meters.opRejected(result.reason().code());
+            } else if (!result.duplicate()) {
+                meters.opAcknowledged(System.nanoTime() - received);
+            }
+            answer.accept(result);
+        };
     }
 
     private void apply(String by, String opId, Op request, Consumer<OpResult> answer) {

@@ -2,6 +2,7 @@ package dev.livegrid.room;
 
 import dev.livegrid.access.Role;
 import dev.livegrid.config.Settings;
+import dev.livegrid.metrics.Meters;
 import dev.livegrid.sheet.Ids;
 import dev.livegrid.sheet.Limits;
 import dev.livegrid.sheet.Outcome;
@@ -60,6 +61,7 @@ public final class RoomRegistry implements AutoCloseable {
     private final ScheduledFuture<?> sweeper;
     /** Where rooms' presence batches wait out their window (null: sent as soon as their sequencer is idle). */
     private final ScheduledExecutorService scheduler;
+    private final Meters meters;
     private final Map<String, Room> live = new HashMap<>();
     private final Map<Room, Integer> holders = new HashMap<>();
     /** Rooms nobody holds, least recently released first, with when they were released. */
@@ -78,12 +80,18 @@ public final class RoomRegistry implements AutoCloseable {
      *                  only on acquire and release, and send presence without waiting
      */
     public RoomRegistry(Settings settings, Executor pool, SheetStore store, ScheduledExecutorService scheduler) {
+        this(settings, pool, store, scheduler, Meters.NONE);
+    }
+
+    /** As {@link #RoomRegistry(Settings, Executor, SheetStore, ScheduledExecutorService)}, reporting ops and commits to {@code meters}. */
+    public RoomRegistry(Settings settings, Executor pool, SheetStore store, ScheduledExecutorService scheduler, Meters meters) {
         this.settings = settings;
+        this.meters = meters;
         this.limits = new Limits(settings.maxRows(), settings.maxColumns(), settings.maxValueLength(),
                 settings.maxSheetSize());
         this.pool = pool;
         this.store = store;
-        this.committer = new Committer(store, COMMIT_BACKLOG);
+        this.committer = new Committer(store, COMMIT_BACKLOG, meters);
         this.scheduler = scheduler;
         this.idleBudget = idleBudget();
         this.idleNanos = settings.idleSheetTimeout().toNanos();
@@ -224,6 +232,11 @@ public final class RoomRegistry implements AutoCloseable {
         }
     }
 
+    /** How many sheets are loaded (held or idle), for the metrics. */
+    public synchronized int loadedCount() {
+        return live.size();
+    }
+
     /** Whether the sheet's room is loaded (held or idle). */
     public synchronized boolean isLoaded(String sheetId) {
         return live.containsKey(sheetId);
@@ -324,7 +337,7 @@ public final class RoomRegistry implements AutoCloseable {
         }
         Map<String, Role> access = creator == null ? Map.of() : Map.of(creator, Role.OWNER);
         return new Room(Sheet.of(initial.withIncarnation(newIncarnation()), limits), false, access,
-                new OpLog(settings.opWindow()), limits, settings.opWindow(), pool, scheduler, committer);
+                new OpLog(settings.opWindow()), limits, settings.opWindow(), pool, scheduler, committer, meters);
     }
 
     /**
@@ -348,7 +361,7 @@ public final class RoomRegistry implements AutoCloseable {
             log.append(new OpLog.Entry(op.version(), op.by(), op.opId(), op.request(), op.appliedText()));
         }
         return new Room(Sheet.of(sheet.snapshot(), limits), true, stored.access(), log, limits, settings.opWindow(), pool,
-                scheduler, committer);
+                scheduler, committer, meters);
     }
 
     /** A new sheet's incarnation: random, so a sheet id deleted and created again never repeats one. */

@@ -2,6 +2,7 @@ package dev.livegrid.standalone;
 
 import dev.livegrid.config.Settings;
 import dev.livegrid.guard.ConnectionLimits;
+import dev.livegrid.metrics.Meters;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.TransportFilter;
 import org.glassfish.grizzly.http.server.AddOn;
@@ -24,10 +25,13 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 final class AbuseLimits implements AddOn, AutoCloseable {
 
+    private final Meters meters;
+
     private final ConnectionLimits connections;
     private final RequestTimeouts timeouts;
 
-    AbuseLimits(Settings settings, ScheduledExecutorService scheduler) {
+    AbuseLimits(Settings settings, ScheduledExecutorService scheduler, Meters meters) {
+        this.meters = meters;
         this.connections = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
         this.timeouts = new RequestTimeouts(settings.headerTimeout(), settings.httpIdleTimeout(), scheduler);
     }
@@ -45,7 +49,7 @@ final class AbuseLimits implements AddOn, AutoCloseable {
         if (tyrus < 0) {
             throw new IllegalStateException("register the abuse limits after the guards: Tyrus is not in the chain yet");
         }
-        builder.add(tyrus, new ConnectionLimitFilter(connections));
+        builder.add(tyrus, new ConnectionLimitFilter(connections, meters));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.livegrid.standalone;
 
 import dev.livegrid.guard.ClientAddress;
 import dev.livegrid.guard.ConnectionLimits;
+import dev.livegrid.metrics.Meters;
 import org.glassfish.grizzly.CloseListener;
 import org.glassfish.grizzly.Closeable;
 import org.glassfish.grizzly.Connection;
@@ -31,9 +32,11 @@ final class ConnectionLimitFilter extends BaseFilter {
     private final Attribute<Held> pending =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ConnectionLimitFilter.class.getName() + ".pending");
     private final ConnectionLimits limits;
+    private final Meters meters;
 
-    ConnectionLimitFilter(ConnectionLimits limits) {
+    ConnectionLimitFilter(ConnectionLimits limits, Meters meters) {
         this.limits = limits;
+        this.meters = meters;
     }
 
     @Override
@@ -50,7 +53,7 @@ final class ConnectionLimitFilter extends BaseFilter {
         Connection<?> connection = ctx.getConnection();
         ConnectionLimits.Admission admission = limits.admit(clientOf(connection));
         if (admission instanceof ConnectionLimits.Admission.Refused refused) {
-            HandshakeFilter.refuse(ctx, request, refused.refusal());
+            HandshakeFilter.refuse(ctx, request, refused.refusal(), meters);
             return ctx.getStopAction();
         }
         Held held = new Held(((ConnectionLimits.Admission.Admitted) admission).slot());

@@ -1,6 +1,7 @@
 package dev.livegrid.standalone;
 
 import dev.livegrid.guard.HandshakeCheck;
+import dev.livegrid.metrics.Meters;
 import org.glassfish.tyrus.spi.ServerContainer;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.TransportFilter;
@@ -28,9 +29,11 @@ final class GuardAddOn implements AddOn {
     private final FrameGuardFilter frameGuard;
     private final UpgradingConnection upgrading;
     private final ConnectionFaultsFilter faults;
+    private final Meters meters;
 
     GuardAddOn(ServerContainer container, String contextPath, List<HandshakeCheck> checks, FrameGuardFilter frameGuard,
-               UpgradingConnection upgrading, ConnectionFaultsFilter faults) {
+               UpgradingConnection upgrading, ConnectionFaultsFilter faults, Meters meters) {
+        this.meters = meters;
         this.container = container;
         this.contextPath = contextPath;
         this.checks = List.copyOf(checks);
@@ -46,7 +49,7 @@ final class GuardAddOn implements AddOn {
         if (upgrading != null) {
             builder.add(handlers, upgrading);
         }
-        builder.add(handlers, new HandshakeFilter(checks));
+        builder.add(handlers, new HandshakeFilter(checks, meters));
         if (upgrading != null) {
             builder.add(builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class), new UpgradedReads());
         }

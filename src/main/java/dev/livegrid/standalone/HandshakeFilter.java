@@ -4,6 +4,7 @@ import dev.livegrid.guard.Handshake;
 import dev.livegrid.guard.HandshakeCheck;
 import dev.livegrid.guard.HandshakeRules;
 import dev.livegrid.guard.Refusal;
+import dev.livegrid.metrics.Meters;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -41,9 +42,11 @@ final class HandshakeFilter extends BaseFilter {
             "Data was sent before the handshake's answer; send frames only after the 101 (RFC 6455 §4.1).");
 
     private final HandshakeRules rules;
+    private final Meters meters;
 
-    HandshakeFilter(List<HandshakeCheck> checks) {
+    HandshakeFilter(List<HandshakeCheck> checks, Meters meters) {
         this.rules = new HandshakeRules(checks);
+        this.meters = meters;
     }
 
     @Override
@@ -59,11 +62,12 @@ final class HandshakeFilter extends BaseFilter {
         if (refusal.isEmpty()) {
             return ctx.getInvokeAction();
         }
-        refuse(ctx, request, refusal.get());
+        refuse(ctx, request, refusal.get(), meters);
         return ctx.getStopAction();
     }
 
-    static void refuse(FilterChainContext ctx, HttpRequestPacket request, Refusal refusal) {
+    static void refuse(FilterChainContext ctx, HttpRequestPacket request, Refusal refusal, Meters meters) {
+        meters.handshakeRefused(refusal.status());
         HttpResponsePacket response = request.getResponse();
         response.setStatus(refusal.status());
         response.setReasonPhrase(refusal.reasonPhrase());

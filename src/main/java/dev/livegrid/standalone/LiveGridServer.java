@@ -4,20 +4,21 @@ import dev.livegrid.config.AuthSettings;
 import dev.livegrid.config.InvalidSettingException;
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
-import dev.livegrid.endpoint.SheetAccessCheck;
 import dev.livegrid.endpoint.EchoEndpoint;
 import dev.livegrid.endpoint.EchoParameterCheck;
-import dev.livegrid.health.Health;
-import dev.livegrid.health.HealthApi;
 import dev.livegrid.endpoint.LiveGridConfigurator;
 import dev.livegrid.endpoint.LiveGridContext;
+import dev.livegrid.endpoint.SheetAccessCheck;
 import dev.livegrid.endpoint.SheetEndpoint;
 import dev.livegrid.endpoint.SheetParameterCheck;
 import dev.livegrid.guard.HandshakeCheck;
 import dev.livegrid.guard.OriginCheck;
 import dev.livegrid.guard.ProtocolCheck;
+import dev.livegrid.health.Health;
+import dev.livegrid.health.HealthApi;
 import dev.livegrid.http.SecurityHeaders;
 import dev.livegrid.http.SheetApi;
+import dev.livegrid.metrics.MetricsApi;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -86,7 +87,7 @@ public final class LiveGridServer implements AutoCloseable {
         TyrusServerContainer container = container(FrameGuardFilter.tyrusBufferSize(settings.maxMessageSize()));
         HttpServer http = new HttpServer();
         NetworkListener listener = new NetworkListener("livegrid", settings.bindAddress(), settings.port());
-        AbuseLimits limits = new AbuseLimits(settings, context.scheduler());
+        AbuseLimits limits = new AbuseLimits(settings, context.scheduler(), context.meters());
         UpgradingConnection upgrading;
         try {
             registerEndpoints(container, context);
@@ -99,6 +100,7 @@ public final class LiveGridServer implements AutoCloseable {
             http.getServerConfiguration().addHttpHandler(new ApiHttpHandler(
                     new SheetApi(context.rooms(), settings, context.authenticator()),
                     new HealthApi(new Health(context.rooms()), context.authenticator()),
+                    new MetricsApi(context.meters(), context.authenticator()),
                     new SecurityHeaders(settings.frameAncestors()),
                     new WebappFiles(LiveGridServer.class.getClassLoader(), "webapp")), "/");
             http.start();
@@ -234,7 +236,7 @@ public final class LiveGridServer implements AutoCloseable {
         UpgradingConnection upgrading = new UpgradingConnection(frameGuard);
         context.useFrameChannels(upgrading);
         listener.registerAddOn(new GuardAddOn(container, CONTEXT_PATH, checks, frameGuard, upgrading,
-                new ConnectionFaultsFilter(context.scheduler())));
+                new ConnectionFaultsFilter(context.scheduler()), context.meters()));
         return upgrading;
     }
 

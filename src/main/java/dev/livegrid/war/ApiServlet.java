@@ -4,6 +4,7 @@ import dev.livegrid.health.HealthApi;
 import dev.livegrid.http.ApiRequest;
 import dev.livegrid.http.ApiResponse;
 import dev.livegrid.http.SheetApi;
+import dev.livegrid.metrics.MetricsApi;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,12 +23,14 @@ final class ApiServlet extends HttpServlet {
 
     private final transient SheetApi api;
     private final transient HealthApi health;
+    private final transient MetricsApi metrics;
     private final boolean containerLogin;
 
     /** @param containerLogin whether the server must authenticate callers first ({@code auth=container}) */
-    ApiServlet(SheetApi api, HealthApi health, boolean containerLogin) {
+    ApiServlet(SheetApi api, HealthApi health, MetricsApi metrics, boolean containerLogin) {
         this.api = api;
         this.health = health;
+        this.metrics = metrics;
         this.containerLogin = containerLogin;
     }
 
@@ -40,6 +43,14 @@ final class ApiServlet extends HttpServlet {
                 return;
             }
             write(health.handle(request.getMethod(), path, name -> header(request, name), ServletUser.of(request)).orElseThrow(),
+                    request.getMethod().equals("HEAD"), response);
+            return;
+        }
+        if (metrics.handles(path)) {
+            if (containerLogin && metrics.needsCaller() && !ServletUser.signIn(request, response)) {
+                return;
+            }
+            write(metrics.handle(request.getMethod(), path, name -> header(request, name), ServletUser.of(request)).orElseThrow(),
                     request.getMethod().equals("HEAD"), response);
             return;
         }

@@ -4,6 +4,7 @@ import dev.livegrid.guard.Handshake;
 import dev.livegrid.guard.HandshakeCheck;
 import dev.livegrid.guard.HandshakeRules;
 import dev.livegrid.guard.Refusal;
+import dev.livegrid.metrics.Meters;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -31,11 +32,13 @@ final class HandshakeGuard implements Filter {
 
     private final HandshakeRules rules;
     private final boolean containerLogin;
+    private final Meters meters;
 
     /** @param containerLogin whether the server must authenticate callers first ({@code auth=container}) */
-    HandshakeGuard(List<HandshakeCheck> checks, boolean containerLogin) {
+    HandshakeGuard(List<HandshakeCheck> checks, boolean containerLogin, Meters meters) {
         this.rules = new HandshakeRules(checks);
         this.containerLogin = containerLogin;
+        this.meters = meters;
     }
 
     @Override
@@ -48,6 +51,7 @@ final class HandshakeGuard implements Filter {
             }
             Optional<Refusal> refusal = rules.answer(handshakeOf(http));
             if (refusal.isPresent()) {
+                meters.handshakeRefused(refusal.get().status());
                 refuse(refusal.get(), answer);
                 return;
             }

@@ -1,19 +1,20 @@
 package dev.livegrid.war;
 
+import dev.livegrid.config.AuthSettings;
 import dev.livegrid.config.Settings;
 import dev.livegrid.endpoint.EchoEndpoint;
 import dev.livegrid.endpoint.EchoParameterCheck;
-import dev.livegrid.health.Health;
-import dev.livegrid.health.HealthApi;
 import dev.livegrid.endpoint.LiveGridConfigurator;
 import dev.livegrid.endpoint.LiveGridContext;
-import dev.livegrid.config.AuthSettings;
 import dev.livegrid.endpoint.SheetAccessCheck;
 import dev.livegrid.endpoint.SheetParameterCheck;
 import dev.livegrid.guard.OriginCheck;
 import dev.livegrid.guard.ProtocolCheck;
+import dev.livegrid.health.Health;
+import dev.livegrid.health.HealthApi;
 import dev.livegrid.http.SecurityHeaders;
 import dev.livegrid.http.SheetApi;
+import dev.livegrid.metrics.MetricsApi;
 import dev.livegrid.store.DataSourceSheetStore;
 import dev.livegrid.store.SheetStore;
 import jakarta.servlet.DispatcherType;
@@ -105,14 +106,15 @@ public final class LiveGridDeployment implements ServletContextListener {
         String root = servlet.getContextPath();
         boolean containerLogin = settings.auth().mode() == AuthSettings.Mode.CONTAINER;
         servlet.addServlet("livegrid-api", new ApiServlet(new SheetApi(context.rooms(), settings, context.authenticator()),
-                        new HealthApi(new Health(context.rooms()), context.authenticator()), containerLogin))
-                .addMapping("/api", "/api/*", "/input-change", "/health", "/health/*");
+                        new HealthApi(new Health(context.rooms()), context.authenticator()),
+                        new MetricsApi(context.meters(), context.authenticator()), containerLogin))
+                .addMapping("/api", "/api/*", "/input-change", "/health", "/health/*", "/metrics");
         FilterRegistration.Dynamic guard = servlet.addFilter("livegrid-handshake-guard", new HandshakeGuard(List.of(
                 new ProtocolCheck(),
                 new OriginCheck(settings.allowedOrigins()),
                 new EchoParameterCheck(root, settings.maxMessageSize(), false),
                 new SheetParameterCheck(root),
-                new SheetAccessCheck(root, context)), containerLogin));
+                new SheetAccessCheck(root, context)), containerLogin, context.meters()));
         guard.setAsyncSupported(true);
         // Before every other filter: the container's WebSocket upgrade is itself a filter on some servers.
         guard.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, EchoEndpoint.PATH, "/sheets/*");

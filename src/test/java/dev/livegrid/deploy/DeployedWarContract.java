@@ -216,6 +216,19 @@ abstract class DeployedWarContract {
         assertEquals("{\"status\":\"up\"}", live.body());
     }
 
+    @Test
+    void metricsAreServedInThePrometheusFormatWithTheServersConnectionsCounted() throws Exception {
+        try (SheetClient viewer = SheetClient.join(server.webSocket("sheets/metered-" + System.nanoTime()))) {
+            HttpResponse<String> metrics = get(server.base().resolve("metrics"));
+            assertEquals(200, metrics.statusCode(), metrics.body());
+            assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"),
+                    String.valueOf(metrics.headers()));
+            assertTrue(metrics.body().lines().anyMatch(l -> l.startsWith("livegrid_connections_open{endpoint=\"sheets\"}")
+                    && !l.endsWith(" 0.0")), "the open sheet connection is counted\n" + metrics.body());
+            assertTrue(metrics.body().contains("\njvm_threads_live_threads "), "the JVM's meters too");
+        }
+    }
+
     // ---- echo ----
 
     @Test
