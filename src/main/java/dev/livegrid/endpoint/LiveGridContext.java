@@ -5,8 +5,12 @@ import dev.livegrid.access.Identity;
 import dev.livegrid.config.InvalidSettingException;
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
+import dev.livegrid.health.Health;
+import dev.livegrid.health.HealthApi;
 import dev.livegrid.heartbeat.Heartbeat;
+import dev.livegrid.http.OperatorEndpoints;
 import dev.livegrid.metrics.Meters;
+import dev.livegrid.metrics.MetricsApi;
 import dev.livegrid.metrics.PrometheusMeters;
 import dev.livegrid.room.Member;
 import dev.livegrid.room.RoomRegistry;
@@ -108,6 +112,11 @@ public final class LiveGridContext implements AutoCloseable {
     private int openRooms() {
         RoomRegistry registry = rooms; // null until the constructor has made it
         return registry == null ? 0 : registry.loadedCount();
+    }
+
+    /** {@code /health…} and {@code /metrics}, for whichever transport serves HTTP. */
+    public OperatorEndpoints operatorEndpoints() {
+        return OperatorEndpoints.of(authenticator, new HealthApi(new Health(rooms)).routes(), new MetricsApi(meters).routes());
     }
 
     /** LiveGrid's and the JVM's meters ({@code /metrics}). */

@@ -1,11 +1,10 @@
 package dev.livegrid.standalone;
 
-import dev.livegrid.health.HealthApi;
 import dev.livegrid.http.ApiRequest;
 import dev.livegrid.http.ApiResponse;
+import dev.livegrid.http.OperatorEndpoints;
 import dev.livegrid.http.SecurityHeaders;
 import dev.livegrid.http.SheetApi;
-import dev.livegrid.metrics.MetricsApi;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
@@ -30,15 +29,13 @@ import java.util.Optional;
 final class ApiHttpHandler extends HttpHandler {
 
     private final SheetApi api;
-    private final HealthApi health;
-    private final MetricsApi metrics;
+    private final OperatorEndpoints operators;
     private final SecurityHeaders securityHeaders;
     private final HttpHandler others;
 
-    ApiHttpHandler(SheetApi api, HealthApi health, MetricsApi metrics, SecurityHeaders securityHeaders, HttpHandler others) {
+    ApiHttpHandler(SheetApi api, OperatorEndpoints operators, SecurityHeaders securityHeaders, HttpHandler others) {
         this.api = api;
-        this.health = health;
-        this.metrics = metrics;
+        this.operators = operators;
         this.securityHeaders = securityHeaders;
         this.others = others;
     }
@@ -50,10 +47,8 @@ final class ApiHttpHandler extends HttpHandler {
         HttpRequestPacket packet = request.getRequest();
         securityHeaders.forHost(request.getHeader("Host")).forEach(response::setHeader);
         Optional<ApiResponse> answer;
-        if (health.handles(path)) {
-            answer = health.handle(request.getMethod().getMethodString(), path, name -> header(request, name), null);
-        } else if (metrics.handles(path)) {
-            answer = metrics.handle(request.getMethod().getMethodString(), path, name -> header(request, name), null);
+        if (operators.handles(path)) {
+            answer = Optional.of(operators.answer(request.getMethod().getMethodString(), path, name -> header(request, name), null));
         } else if (packet.isUpgrade() && packet.isChunked() && api.isApiPath(path)) {
             answer = Optional.of(ApiResponse.error(411, "length-required", "a request with an Upgrade header needs"
                     + " a Content-Length; send the body whole, or use HTTP/1.1 without Upgrade"));

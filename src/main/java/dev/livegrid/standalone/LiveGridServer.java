@@ -14,11 +14,8 @@ import dev.livegrid.endpoint.SheetParameterCheck;
 import dev.livegrid.guard.HandshakeCheck;
 import dev.livegrid.guard.OriginCheck;
 import dev.livegrid.guard.ProtocolCheck;
-import dev.livegrid.health.Health;
-import dev.livegrid.health.HealthApi;
 import dev.livegrid.http.SecurityHeaders;
 import dev.livegrid.http.SheetApi;
-import dev.livegrid.metrics.MetricsApi;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -99,8 +96,7 @@ public final class LiveGridServer implements AutoCloseable {
             http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
             http.getServerConfiguration().addHttpHandler(new ApiHttpHandler(
                     new SheetApi(context.rooms(), settings, context.authenticator()),
-                    new HealthApi(new Health(context.rooms()), context.authenticator()),
-                    new MetricsApi(context.meters(), context.authenticator()),
+                    context.operatorEndpoints(),
                     new SecurityHeaders(settings.frameAncestors()),
                     new WebappFiles(LiveGridServer.class.getClassLoader(), "webapp")), "/");
             http.start();

@@ -1,10 +1,9 @@
 package dev.livegrid.war;
 
-import dev.livegrid.health.HealthApi;
 import dev.livegrid.http.ApiRequest;
 import dev.livegrid.http.ApiResponse;
+import dev.livegrid.http.OperatorEndpoints;
 import dev.livegrid.http.SheetApi;
-import dev.livegrid.metrics.MetricsApi;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,15 +21,13 @@ final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient SheetApi api;
-    private final transient HealthApi health;
-    private final transient MetricsApi metrics;
+    private final transient OperatorEndpoints operators;
     private final boolean containerLogin;
 
     /** @param containerLogin whether the server must authenticate callers first ({@code auth=container}) */
-    ApiServlet(SheetApi api, HealthApi health, MetricsApi metrics, boolean containerLogin) {
+    ApiServlet(SheetApi api, OperatorEndpoints operators, boolean containerLogin) {
         this.api = api;
-        this.health = health;
-        this.metrics = metrics;
+        this.operators = operators;
         this.containerLogin = containerLogin;
     }
 
@@ -38,19 +35,11 @@ final class ApiServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // The API's paths are relative to the application and not decoded, as the request URI is.
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (health.handles(path)) {
-            if (containerLogin && health.needsCaller(path) && !ServletUser.signIn(request, response)) {
-                return;
+        if (operators.handles(path)) {
+            if (containerLogin && operators.needsCaller(path) && !ServletUser.signIn(request, response)) {
+                return; // the server answered with its challenge (401)
             }
-            write(health.handle(request.getMethod(), path, name -> header(request, name), ServletUser.of(request)).orElseThrow(),
-                    request.getMethod().equals("HEAD"), response);
-            return;
-        }
-        if (metrics.handles(path)) {
-            if (containerLogin && metrics.needsCaller() && !ServletUser.signIn(request, response)) {
-                return;
-            }
-            write(metrics.handle(request.getMethod(), path, name -> header(request, name), ServletUser.of(request)).orElseThrow(),
+            write(operators.answer(request.getMethod(), path, name -> header(request, name), ServletUser.of(request)),
                     request.getMethod().equals("HEAD"), response);
             return;
         }

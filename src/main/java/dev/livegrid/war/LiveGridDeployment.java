@@ -10,11 +10,8 @@ import dev.livegrid.endpoint.SheetAccessCheck;
 import dev.livegrid.endpoint.SheetParameterCheck;
 import dev.livegrid.guard.OriginCheck;
 import dev.livegrid.guard.ProtocolCheck;
-import dev.livegrid.health.Health;
-import dev.livegrid.health.HealthApi;
 import dev.livegrid.http.SecurityHeaders;
 import dev.livegrid.http.SheetApi;
-import dev.livegrid.metrics.MetricsApi;
 import dev.livegrid.store.DataSourceSheetStore;
 import dev.livegrid.store.SheetStore;
 import jakarta.servlet.DispatcherType;
@@ -106,8 +103,7 @@ public final class LiveGridDeployment implements ServletContextListener {
         String root = servlet.getContextPath();
         boolean containerLogin = settings.auth().mode() == AuthSettings.Mode.CONTAINER;
         servlet.addServlet("livegrid-api", new ApiServlet(new SheetApi(context.rooms(), settings, context.authenticator()),
-                        new HealthApi(new Health(context.rooms()), context.authenticator()),
-                        new MetricsApi(context.meters(), context.authenticator()), containerLogin))
+                        context.operatorEndpoints(), containerLogin))
                 .addMapping("/api", "/api/*", "/input-change", "/health", "/health/*", "/metrics");
         FilterRegistration.Dynamic guard = servlet.addFilter("livegrid-handshake-guard", new HandshakeGuard(List.of(
                 new ProtocolCheck(),
