@@ -1,6 +1,8 @@
 package dev.livegrid.config;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Every setting LiveGrid reads: its name as a system property and as an environment variable,
@@ -62,6 +64,24 @@ public enum Setting {
         this.key = key;
         this.defaultValue = defaultValue;
         this.meaning = meaning;
+    }
+
+    /**
+     * The setting called {@code name}: its key ({@code ping-interval}), system property
+     * ({@code livegrid.ping-interval}) or environment variable ({@code LIVEGRID_PING_INTERVAL}).
+     *
+     * @throws IllegalArgumentException naming every setting when none is called that
+     */
+    public static Setting named(String name) {
+        String trimmed = name.trim();
+        for (Setting setting : values()) {
+            if (setting.key.equals(trimmed) || setting.property().equals(trimmed)
+                    || setting.environmentVariable().equals(trimmed)) {
+                return setting;
+            }
+        }
+        throw new IllegalArgumentException("No LiveGrid setting is called '" + name + "'; the settings are "
+                + Arrays.stream(values()).map(s -> s.key).collect(Collectors.joining(", ")));
     }
 
     /** The system property, e.g. {@code livegrid.ping-interval}. */
