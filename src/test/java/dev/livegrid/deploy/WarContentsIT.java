@@ -49,6 +49,9 @@ class WarContentsIT {
         assertTrue(entries.contains("WEB-INF/classes/dev/livegrid/endpoint/SheetEndpoint.class"));
         assertFalse(entries.stream().anyMatch(e -> e.startsWith("WEB-INF/classes/dev/livegrid/standalone/")),
                 "the standalone launcher stays out");
+        assertFalse(entries.stream().anyMatch(e -> e.startsWith("WEB-INF/classes/dev/livegrid/testing/")
+                        || e.startsWith("WEB-INF/classes/dev/livegrid/client/")),
+                "the JUnit extension and the Java client belong to livegrid-testing");
         assertFalse(entries.stream().anyMatch(e -> e.startsWith("WEB-INF/classes/webapp/")),
                 "webapp/ is not copied onto the classpath in a WAR");
         assertFalse(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib/(jakarta\\.(websocket|servlet)|tyrus|grizzly).*")),
