@@ -13,9 +13,10 @@ import java.util.Locale;
  * @param tokenPublicKey path of a PEM public key file, or empty
  * @param tokenIssuer   required {@code iss}, or empty for any
  * @param tokenAudience required member of {@code aud}, or empty for any
+ * @param operatorToken  the static bearer secret that may read {@code /health} and {@code /metrics}, or empty
  */
 public record AuthSettings(Mode mode, String tokenSecret, String tokenPublicKey, String tokenIssuer,
-                           String tokenAudience) {
+                           String tokenAudience, String operatorToken) {
 
     /** Shortest HS256 key: RFC 7518 §3.2 asks for a key at least as long as the hash (256 bits). */
     public static final int MIN_SECRET_BYTES = 32;
@@ -28,7 +29,16 @@ public record AuthSettings(Mode mode, String tokenSecret, String tokenPublicKey,
         }
     }
 
+    public AuthSettings(Mode mode, String tokenSecret, String tokenPublicKey, String tokenIssuer, String tokenAudience) {
+        this(mode, tokenSecret, tokenPublicKey, tokenIssuer, tokenAudience, "");
+    }
+
     public AuthSettings {
+        operatorToken = operatorToken == null ? "" : operatorToken.trim();
+        if (!operatorToken.isEmpty() && operatorToken.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new InvalidSettingException(Setting.OPERATOR_TOKEN, "(" + operatorToken.getBytes(StandardCharsets.UTF_8).length
+                    + " bytes, not shown)", "at least " + MIN_SECRET_BYTES + " bytes; e.g. openssl rand -base64 48");
+        }
         tokenSecret = tokenSecret == null ? "" : tokenSecret;
         tokenPublicKey = tokenPublicKey == null ? "" : tokenPublicKey.trim();
         tokenIssuer = tokenIssuer == null ? "" : tokenIssuer.trim();
@@ -59,6 +69,6 @@ public record AuthSettings(Mode mode, String tokenSecret, String tokenPublicKey,
     public String toString() {
         return "AuthSettings[mode=" + mode.wire() + ", tokenSecret=" + (tokenSecret.isEmpty() ? "" : "(set)")
                 + ", tokenPublicKey=" + tokenPublicKey + ", tokenIssuer=" + tokenIssuer
-                + ", tokenAudience=" + tokenAudience + "]";
+                + ", tokenAudience=" + tokenAudience + ", operatorToken=" + (operatorToken.isEmpty() ? "" : "(set)") + "]";
     }
 }

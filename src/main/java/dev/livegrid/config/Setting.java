@@ -44,6 +44,8 @@ public enum Setting {
     TOKEN_PUBLIC_KEY("token-public-key", "",
             "with auth token: a PEM file holding the public key (RSA for RS256, P-256 EC for ES256) tokens are signed for"),
     TOKEN_ISSUER("token-issuer", "", "with auth token: when set, a token's iss must be exactly this"),
+    OPERATOR_TOKEN("operator-token", "",
+            "with access control on: a secret of at least 32 bytes; Authorization: Bearer <it> may read /health and /metrics (and nothing else) without an admin's token or login, for scrapers and probes (never logged)"),
     TOKEN_AUDIENCE("token-audience", "", "with auth token: when set, a token's aud must contain this"),
     FRAME_ANCESTORS("frame-ancestors", "'none'",
             "pages that may show LiveGrid in a frame, as CSP frame-ancestors sources ('self', https://portal.example.com); 'none' for no page"),

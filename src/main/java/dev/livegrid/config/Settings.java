@@ -127,7 +127,7 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 SettingValues.duration(Setting.CLOSE_GRACE, source.text(Setting.CLOSE_GRACE)),
                 new AuthSettings(AuthSettings.mode(source.text(Setting.AUTH)), source.text(Setting.TOKEN_SECRET),
                         source.text(Setting.TOKEN_PUBLIC_KEY), source.text(Setting.TOKEN_ISSUER),
-                        source.text(Setting.TOKEN_AUDIENCE)),
+                        source.text(Setting.TOKEN_AUDIENCE), source.text(Setting.OPERATOR_TOKEN)),
                 source.text(Setting.FRAME_ANCESTORS),
                 SettingValues.positive(Setting.MAX_CONNECTIONS, source.text(Setting.MAX_CONNECTIONS), 1_000_000),
                 SettingValues.positive(Setting.MAX_CONNECTIONS_PER_ADDRESS,
@@ -220,7 +220,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
 
     private AuthSettings authWith(Map<Setting, String> changes, AuthSettings changed) {
         boolean any = changes.keySet().stream().anyMatch(s -> s == Setting.AUTH || s == Setting.TOKEN_SECRET
-                || s == Setting.TOKEN_PUBLIC_KEY || s == Setting.TOKEN_ISSUER || s == Setting.TOKEN_AUDIENCE);
+                || s == Setting.TOKEN_PUBLIC_KEY || s == Setting.TOKEN_ISSUER || s == Setting.TOKEN_AUDIENCE
+                || s == Setting.OPERATOR_TOKEN);
         if (!any) {
             return auth;
         }
@@ -228,7 +229,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 pick(changes, Setting.TOKEN_SECRET, changed.tokenSecret(), auth.tokenSecret()),
                 pick(changes, Setting.TOKEN_PUBLIC_KEY, changed.tokenPublicKey(), auth.tokenPublicKey()),
                 pick(changes, Setting.TOKEN_ISSUER, changed.tokenIssuer(), auth.tokenIssuer()),
-                pick(changes, Setting.TOKEN_AUDIENCE, changed.tokenAudience(), auth.tokenAudience()));
+                pick(changes, Setting.TOKEN_AUDIENCE, changed.tokenAudience(), auth.tokenAudience()),
+                pick(changes, Setting.OPERATOR_TOKEN, changed.operatorToken(), auth.operatorToken()));
     }
 
     /** Whether the store is the DataSource named by {@code data-source} rather than the embedded one. */

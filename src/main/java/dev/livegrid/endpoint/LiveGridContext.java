@@ -9,6 +9,7 @@ import dev.livegrid.health.Health;
 import dev.livegrid.health.HealthApi;
 import dev.livegrid.heartbeat.Heartbeat;
 import dev.livegrid.http.OperatorEndpoints;
+import dev.livegrid.http.OperatorToken;
 import dev.livegrid.metrics.Meters;
 import dev.livegrid.metrics.MetricsApi;
 import dev.livegrid.metrics.PrometheusMeters;
@@ -116,7 +117,7 @@ public final class LiveGridContext implements AutoCloseable {
 
     /** {@code /health…} and {@code /metrics}, for whichever transport serves HTTP. */
     public OperatorEndpoints operatorEndpoints() {
-        return OperatorEndpoints.of(authenticator, new HealthApi(new Health(rooms)).routes(), new MetricsApi(meters).routes());
+        return OperatorEndpoints.of(authenticator, new OperatorToken(settings.auth().operatorToken()), new HealthApi(new Health(rooms)).routes(), new MetricsApi(meters).routes());
     }
 
     /** LiveGrid's and the JVM's meters ({@code /metrics}). */

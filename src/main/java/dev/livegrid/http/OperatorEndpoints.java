@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * the same on every runtime (the standalone server and the WAR only translate requests): {@code GET}
  * and {@code HEAD} only ({@code 405} otherwise), never cached, and — unless a route is open — anyone
  * with {@code auth=none}, otherwise an admin: a token whose {@code livegrid} claim has
- * {@code "role":"admin"}, or the server's {@code livegrid-admin} role; {@code 401} with the mode's
- * challenge for missing or refused credentials, {@code 403} for anyone else.
+ * {@code "role":"admin"}, or the server's {@code livegrid-admin} role, or the bearer of the
+ * {@code operator-token} secret (which may read these routes and nothing else); {@code 401} with the
+ * mode's challenge for missing or refused credentials, {@code 403} for anyone else.
  */
 public final class OperatorEndpoints {
 
@@ -29,30 +30,36 @@ public final class OperatorEndpoints {
     }
 
     private final Authenticator authenticator;
+    private final OperatorToken operatorToken;
     private final List<Route> routes;
 
-    public OperatorEndpoints(Authenticator authenticator, List<Route> routes) {
+    public OperatorEndpoints(Authenticator authenticator, OperatorToken operatorToken, List<Route> routes) {
         this.authenticator = authenticator;
+        this.operatorToken = operatorToken;
         this.routes = List.copyOf(routes);
     }
 
     /** Several groups of routes, in order. */
     @SafeVarargs
-    public static OperatorEndpoints of(Authenticator authenticator, List<Route>... groups) {
+    public static OperatorEndpoints of(Authenticator authenticator, OperatorToken operatorToken, List<Route>... groups) {
         List<Route> all = new ArrayList<>();
         for (List<Route> group : groups) {
             all.addAll(group);
         }
-        return new OperatorEndpoints(authenticator, all);
+        return new OperatorEndpoints(authenticator, operatorToken, all);
     }
 
     public boolean handles(String path) {
         return route(path).isPresent();
     }
 
-    /** Whether answering needs a signed-in caller (in a WAR with {@code auth=container}, the server's login first). */
-    public boolean needsCaller(String path) {
-        return authenticator.enabled() && route(path).map(r -> !r.open()).orElse(false);
+    /**
+     * Whether answering needs a signed-in caller (in a WAR with {@code auth=container}, the server's
+     * login first): not for an open route, nor for the bearer of the operator token.
+     */
+    public boolean needsCaller(String path, ApiRequest.Headers headers) {
+        return authenticator.enabled() && route(path).map(r -> !r.open()).orElse(false)
+                && !operatorToken.presentedIn(headers.get("Authorization"));
     }
 
     /** The answer to a path that {@link #handles} says is one of these. */
@@ -72,7 +79,7 @@ public final class OperatorEndpoints {
     }
 
     private Optional<ApiResponse> refusal(Route route, ApiRequest.Headers headers, ContainerUser user) {
-        if (!authenticator.enabled()) {
+        if (!authenticator.enabled() || operatorToken.presentedIn(headers.get("Authorization"))) {
             return Optional.empty();
         }
         Identity caller;

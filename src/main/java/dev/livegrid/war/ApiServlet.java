@@ -36,7 +36,7 @@ final class ApiServlet extends HttpServlet {
         // The API's paths are relative to the application and not decoded, as the request URI is.
         String path = request.getRequestURI().substring(request.getContextPath().length());
         if (operators.handles(path)) {
-            if (containerLogin && operators.needsCaller(path) && !ServletUser.signIn(request, response)) {
+            if (containerLogin && operators.needsCaller(path, name -> header(request, name)) && !ServletUser.signIn(request, response)) {
                 return; // the server answered with its challenge (401)
             }
             write(operators.answer(request.getMethod(), path, name -> header(request, name), ServletUser.of(request)),

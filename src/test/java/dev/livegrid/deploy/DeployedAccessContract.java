@@ -85,6 +85,9 @@ abstract class DeployedAccessContract {
         return Path.of(System.getProperty("livegrid.war", "target/livegrid.war")).toAbsolutePath();
     }
 
+    /** The container-mode deployment's {@code livegrid.operator-token}. */
+    private static final String OPERATOR_TOKEN = "operator-token-of-at-least-32-bytes-for-scrapers";
+
     @BeforeAll
     void startServer() throws Exception {
         Path war = war();
@@ -100,6 +103,7 @@ abstract class DeployedAccessContract {
         Map<String, String> container = new LinkedHashMap<>();
         container.put("livegrid.auth", "container");
         container.put("livegrid.data-dir", work.resolve("data-container").toString());
+        container.put("livegrid.operator-token", OPERATOR_TOKEN);
         // Pages need no sign-in in either mode: a page answering 200 means the application has started.
         server = start(List.of(withContextParameters(war, wars.resolve(TOKEN_APP + ".war"), token),
                         withContextParameters(war, wars.resolve(CONTAINER_APP + ".war"), container)),
@@ -243,6 +247,19 @@ abstract class DeployedAccessContract {
                 .statusCode());
         assertEquals(401, SheetClient.refusedHandshake(demo, Tokens.bearer(TOKENS.withRole("eve", "admin"))).statusCode(),
                 "a token means nothing to the server's login");
+    }
+
+    @Test
+    void containerModeLetsTheOperatorTokenReadMetricsAndHealthWithoutTheServersLogin() throws Exception {
+        HttpResponse<String> metrics = http("GET", CONTAINER_APP, "metrics", Map.of("Authorization", "Bearer " + OPERATOR_TOKEN), null);
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        assertTrue(metrics.body().contains("livegrid_rooms_open"), metrics.body());
+        assertEquals(200, http("GET", CONTAINER_APP, "health", Map.of("Authorization", "Bearer " + OPERATOR_TOKEN), null).statusCode());
+        HttpResponse<String> wrong = http("GET", CONTAINER_APP, "metrics", Map.of("Authorization", "Bearer " + OPERATOR_TOKEN + "x"), null);
+        assertEquals(401, wrong.statusCode());
+        assertTrue(challenge(wrong).startsWith("Basic realm=\"livegrid\""), challenge(wrong));
+        assertEquals(401, http("GET", CONTAINER_APP, "api/sheets", Map.of("Authorization", "Bearer " + OPERATOR_TOKEN), null).statusCode(),
+                "the operator token opens the operators' endpoints only");
     }
 
     @Test
