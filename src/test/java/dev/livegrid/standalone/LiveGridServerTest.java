@@ -1,5 +1,10 @@
 package dev.livegrid.standalone;
 
+import dev.livegrid.client.Disconnection;
+import dev.livegrid.client.LiveGridClient;
+import dev.livegrid.client.ReconnectPolicy;
+import dev.livegrid.client.SheetListener;
+import dev.livegrid.client.Status;
 import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Settings;
 import dev.livegrid.support.WsEvents;
@@ -19,6 +24,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -68,19 +75,30 @@ class LiveGridServerTest {
     @Test
     void aStoppingServerClosesEverySocketWith1001GoingAway() throws Exception {
         LiveGridServer server = LiveGridServer.start(loopback());
-        dev.livegrid.support.SheetClient viewer = dev.livegrid.support.SheetClient.join(server.webSocketUri("/sheets/bye"));
-        WsEvents echo = new WsEvents();
-        HTTP.newWebSocketBuilder().buildAsync(server.webSocketUri("/echo"), echo).join()
-                .sendText("open?", true).join();
-        // The client's handshake completes before the server's @OnOpen has run: its echo proves the session is there.
-        assertEquals("open?", echo.nextText());
+        CompletableFuture<Disconnection> viewerLost = new CompletableFuture<>();
+        try (LiveGridClient viewer = LiveGridClient.builder(server.baseUri(), "bye").reconnect(ReconnectPolicy.never())
+                .listener(new SheetListener() {
+                    @Override
+                    public void onStatus(Status status, Disconnection cause) {
+                        if (cause != null) {
+                            viewerLost.complete(cause);
+                        }
+                    }
+                }).build()) {
+            viewer.connect().get(10, TimeUnit.SECONDS);
+            WsEvents echo = new WsEvents();
+            HTTP.newWebSocketBuilder().buildAsync(server.webSocketUri("/echo"), echo).join()
+                    .sendText("open?", true).join();
+            // The client's handshake completes before the server's @OnOpen has run: its echo proves the session is there.
+            assertEquals("open?", echo.nextText());
 
-        server.close();
+            server.close();
 
-        assertEquals(1001, viewer.awaitClose(java.time.Duration.ofSeconds(10)).code());
-        WsEvents.Event closed = echo.nextIgnoringPings();
-        assertEquals("close", closed.kind());
-        assertTrue(closed.data().toString().startsWith("1001 "), closed.toString());
+            assertEquals(new Disconnection(1001, "the server is shutting down"), viewerLost.get(10, TimeUnit.SECONDS));
+            WsEvents.Event closed = echo.nextIgnoringPings();
+            assertEquals("close", closed.kind());
+            assertTrue(closed.data().toString().startsWith("1001 "), closed.toString());
+        }
     }
 
     @Test
