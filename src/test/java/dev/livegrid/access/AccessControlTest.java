@@ -3,6 +3,7 @@ package dev.livegrid.access;
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
+import dev.livegrid.support.ApiTraffic;
 import dev.livegrid.support.PresenceModel;
 import dev.livegrid.support.SheetClient;
 import dev.livegrid.support.SheetOps;
@@ -70,7 +71,7 @@ class AccessControlTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ApiTraffic.http(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()), body);
     }
 
     private static JsonObject json(String text) {
@@ -322,7 +323,7 @@ class AccessControlTest {
         HttpRequest.Builder request = HttpRequest.newBuilder(on.baseUri().resolve(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Authorization", "Bearer " + token);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ApiTraffic.http(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()), body);
     }
 
     @Test

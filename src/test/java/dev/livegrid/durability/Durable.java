@@ -3,6 +3,7 @@ package dev.livegrid.durability;
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
+import dev.livegrid.support.ApiTraffic;
 import dev.livegrid.support.SheetClient;
 import dev.livegrid.support.TableModel;
 import dev.livegrid.support.TestSettings;
@@ -54,14 +55,14 @@ final class Durable {
     }
 
     static HttpResponse<String> get(LiveGridServer server, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(server.baseUri().resolve(path)).timeout(Duration.ofSeconds(30)).GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return ApiTraffic.http(HTTP.send(HttpRequest.newBuilder(server.baseUri().resolve(path)).timeout(Duration.ofSeconds(30)).GET()
+                .build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     static HttpResponse<String> post(LiveGridServer server, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(server.baseUri().resolve(path)).timeout(Duration.ofSeconds(30))
+        return ApiTraffic.http(HTTP.send(HttpRequest.newBuilder(server.baseUri().resolve(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString()), body);
     }
 
     /** {@code GET /api/sheets/{id}}: must be 200; its body. */

@@ -209,7 +209,7 @@ class SheetEndpointTest {
 
     /** A JDK WebSocket client on a sheet that reads messages as JSON. */
     private static final class Client {
-        final WsEvents events = new WsEvents();
+        final WsEvents events = new WsEvents("sheets");
         WebSocket ws;
         JsonObject welcome;
 

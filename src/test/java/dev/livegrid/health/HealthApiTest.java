@@ -2,6 +2,7 @@ package dev.livegrid.health;
 
 import dev.livegrid.config.Setting;
 import dev.livegrid.standalone.LiveGridServer;
+import dev.livegrid.support.ApiTraffic;
 import dev.livegrid.support.TestSettings;
 import dev.livegrid.support.Tokens;
 import jakarta.json.Json;
@@ -84,7 +85,7 @@ class HealthApiTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ApiTraffic.http(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     private static JsonObject json(String text) {

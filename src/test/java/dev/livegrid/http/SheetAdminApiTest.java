@@ -8,6 +8,7 @@ import dev.livegrid.room.RoomRegistry;
 import dev.livegrid.sheet.Op;
 import dev.livegrid.standalone.LiveGridServer;
 import dev.livegrid.store.SqliteSheetStore;
+import dev.livegrid.support.ApiTraffic;
 import dev.livegrid.support.TestSettings;
 import dev.livegrid.support.WsEvents;
 import jakarta.json.Json;
@@ -429,13 +430,13 @@ class SheetAdminApiTest {
     }
 
     private static HttpResponse<String> send(String method, String path) throws Exception {
-        return HTTP.send(request(path).method(method, HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return ApiTraffic.http(HTTP.send(request(path).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString()));
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return ApiTraffic.http(HTTP.send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()), body);
     }
 
     private static HttpResponse<String> expect(int status, HttpResponse<String> response) {
@@ -457,7 +458,7 @@ class SheetAdminApiTest {
 
     /** A JDK WebSocket client on a sheet that reads messages as JSON. */
     private static final class Client {
-        final WsEvents events = new WsEvents();
+        final WsEvents events = new WsEvents("sheets");
         WebSocket ws;
         JsonObject welcome;
         String you;

@@ -1,5 +1,6 @@
 package dev.livegrid.http;
 
+import dev.livegrid.support.ApiTraffic;
 import dev.livegrid.support.RawWebSocket;
 import dev.livegrid.support.TestSettings;
 import dev.livegrid.config.Settings;
@@ -467,7 +468,7 @@ class SheetApiTest {
         for (int i = 0; i < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
-        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        return ApiTraffic.http(HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     private static HttpResponse<String> post(String path, String body, String... headers) throws Exception {
@@ -475,11 +476,12 @@ class SheetApiTest {
         for (int i = 0; i < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
-        return HTTP.send(builder.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return ApiTraffic.http(HTTP.send(builder.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()), body);
     }
 
     private static HttpResponse<String> delete(String path) throws Exception {
-        return HTTP.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        return ApiTraffic.http(HTTP.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     private static HttpRequest.BodyPublisher chunked(String body) {
@@ -506,7 +508,7 @@ class SheetApiTest {
 
     /** A JDK WebSocket client on a sheet that reads messages as JSON. */
     private static final class Client {
-        final WsEvents events = new WsEvents();
+        final WsEvents events = new WsEvents("sheets");
         WebSocket ws;
         JsonObject welcome;
 

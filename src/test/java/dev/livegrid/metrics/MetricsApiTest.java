@@ -2,6 +2,7 @@ package dev.livegrid.metrics;
 
 import dev.livegrid.config.Setting;
 import dev.livegrid.standalone.LiveGridServer;
+import dev.livegrid.support.ApiTraffic;
 import dev.livegrid.support.RawWebSocket;
 import dev.livegrid.support.SheetClient;
 import dev.livegrid.support.SheetOps;
@@ -156,7 +157,7 @@ class MetricsApiTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ApiTraffic.http(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     private static URI uri(LiveGridServer server, String path) {

@@ -2,6 +2,7 @@ package dev.livegrid.room;
 
 import dev.livegrid.config.Setting;
 import dev.livegrid.standalone.LiveGridServer;
+import dev.livegrid.support.ApiTraffic;
 import dev.livegrid.support.SheetClient;
 import dev.livegrid.support.SheetOps;
 import dev.livegrid.support.TestSettings;
@@ -209,14 +210,14 @@ class HostileInputTest {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(server.baseUri().resolve(path)).timeout(Duration.ofSeconds(15)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return ApiTraffic.http(HTTP.send(HttpRequest.newBuilder(server.baseUri().resolve(path)).timeout(Duration.ofSeconds(15))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(server.baseUri().resolve(path)).timeout(Duration.ofSeconds(15))
+        return ApiTraffic.http(HTTP.send(HttpRequest.newBuilder(server.baseUri().resolve(path)).timeout(Duration.ofSeconds(15))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString()), body);
     }
 
     private static JsonObject json(String text) {

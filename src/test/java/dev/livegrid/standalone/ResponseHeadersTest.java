@@ -1,6 +1,7 @@
 package dev.livegrid.standalone;
 
 import dev.livegrid.config.Setting;
+import dev.livegrid.support.ApiTraffic;
 import dev.livegrid.support.TestSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,7 +138,7 @@ class ResponseHeadersTest {
     }
 
     private static HttpResponse<String> send(String method, String path) throws Exception {
-        return HTTP.send(request(method, path).build(), HttpResponse.BodyHandlers.ofString());
+        return ApiTraffic.http(HTTP.send(request(method, path).build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     /** Every header but the date, which moves on between two requests. */

@@ -60,6 +60,7 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final CompletableFuture<JsonObject> welcomed = new CompletableFuture<>();
     private final Object sendLock = new Object();
+    private final ApiTraffic.Socket traffic = ApiTraffic.socket("sheets");
     private volatile WebSocket ws;
     private volatile boolean paused;
     private boolean keepApplied = true;
@@ -179,6 +180,7 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
     /** Sends a frame as is. */
     public void send(String text) throws Exception {
         synchronized (sendLock) {
+            traffic.sent(text);
             ws.sendText(text, true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
     }
@@ -495,6 +497,7 @@ public final class SheetClient implements WebSocket.Listener, AutoCloseable {
 
     /** Records one whole message; returns its type. */
     private synchronized String receive(String text) {
+        traffic.received(text);
         bytesReceived += text.length();
         JsonObject m;
         try {

@@ -23,10 +23,32 @@ public final class WsEvents implements WebSocket.Listener {
     private static final long TIMEOUT_SECONDS = 10;
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final ApiTraffic.Socket traffic;
+    private final StringBuilder text = new StringBuilder();
+
+    /** A listener whose messages are not recorded as API traffic (they are not known to be a channel's). */
+    public WsEvents() {
+        this.traffic = null;
+    }
+
+    /**
+     * A listener on a connection to {@code channel} ({@code sheets} or {@code echo}), whose whole text
+     * messages {@link ApiTraffic} records.
+     */
+    public WsEvents(String channel) {
+        this.traffic = ApiTraffic.socket(channel);
+    }
 
     @Override
     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
         events.add(new Event("text", data.toString(), last));
+        if (traffic != null) {
+            text.append(data);
+            if (last) {
+                traffic.received(text.toString());
+                text.setLength(0);
+            }
+        }
         ws.request(1);
         return null;
     }
