@@ -42,7 +42,8 @@ final class UpgradedReads extends BaseFilter {
      * go straight to Tyrus and the codec lets go of the request.
      */
     static void upgraded(Connection<?> connection, HttpRequestPacket request) {
-        if (request.getResponse().getStatus() != 101 || !connection.isOpen()) {
+        // A request answered before Grizzly made its response (a refused or unrouted handshake) has none.
+        if (request.getResponse() == null || request.getResponse().getStatus() != 101 || !connection.isOpen()) {
             return;
         }
         UPGRADED.set(connection, Boolean.TRUE);

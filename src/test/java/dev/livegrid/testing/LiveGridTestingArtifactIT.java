@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * versions. And the standalone jar, built from the same classes, leaves the test extension and
  * JUnit out.
  */
-class TestingArtifactIT {
+class LiveGridTestingArtifactIT {
 
     private static final Path JAR = Path.of(System.getProperty("livegrid.testingJar", "target/livegrid-testing.jar"));
     private static final Path POM = Path.of(System.getProperty("livegrid.testingPom", "target/testing/pom.xml"));
