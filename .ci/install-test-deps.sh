@@ -2,7 +2,8 @@
 # Installs what the tests need: Debian's chromium and chromium-driver (browser tests), Debian's
 # postgresql (server binaries for the throwaway clusters of LocalPostgres: the DataSource store's
 # contract and WildFlyPostgresIT), and the npm packages of package-lock.json (dclint and yaml for
-# src/test/js/compose.test.js) into ./node_modules.
+# src/test/js/compose.test.js; the AsyncAPI parser, the OpenAPI schema validator and Ajv for
+# src/test/js/api-docs.test.mjs) into ./node_modules.
 # Idempotent: apt is not run at all when the packages are already there; npm ci reinstalls
 # exactly the locked versions each time (a second or two from npm's cache).
 set -euo pipefail
