@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,7 +17,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The client under test: a small text WebSocket client of the kind a team writes for its own
  * service. It hands whole messages to {@link #receive}, reports how the connection ended, and
- * notices a silent server by pinging it.
+ * notices a dead connection by pinging: every {@link #KEEP_ALIVE}, a ping whose pong has not come by
+ * the next one ends the connection as 1006. (The JDK's WebSocket does not always report a TCP
+ * connection the server closed without a close frame; LiveGrid's {@code /echo?dropAfter=1} shows it.)
  */
 public final class EchoClient implements AutoCloseable {
 
@@ -25,7 +29,15 @@ public final class EchoClient implements AutoCloseable {
 
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Ended> ended = new CompletableFuture<>();
+    public static final Duration KEEP_ALIVE = Duration.ofSeconds(2);
+
     private final BlockingQueue<CompletableFuture<Void>> pongs = new LinkedBlockingQueue<>();
+    private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "echo-client-keep-alive");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile CompletableFuture<Void> lastPing = CompletableFuture.completedFuture(null);
     private final WebSocket socket;
     private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null); // guarded by this
 
@@ -33,6 +45,18 @@ public final class EchoClient implements AutoCloseable {
         this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(uri, new Listener()).join();
+        long period = KEEP_ALIVE.toMillis();
+        keepAlive.scheduleAtFixedRate(this::checkAlive, period, period, TimeUnit.MILLISECONDS);
+        ended.whenComplete((how, error) -> keepAlive.shutdownNow());
+    }
+
+    private void checkAlive() {
+        if (!lastPing.isDone()) {
+            ended.complete(new Ended(1006, "no pong within " + KEEP_ALIVE.toMillis() + " ms"));
+            socket.abort();
+            return;
+        }
+        lastPing = ping();
     }
 
     public static EchoClient connect(URI uri) {
@@ -76,6 +100,7 @@ public final class EchoClient implements AutoCloseable {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }
         socket.abort();
+        keepAlive.shutdownNow();
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -83,12 +108,12 @@ public final class EchoClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            webSocket.request(1);
             partial.append(data);
             if (last) {
                 received.add(partial.toString());
                 partial.setLength(0);
             }
-            webSocket.request(1);
             return null;
         }
 
