@@ -36,6 +36,9 @@ final class Connection implements WebSocket.Listener {
     private final Events events;
     private final long maxMessageChars;
     private final String token;
+    private final Duration keepAlive;
+    /** A ping of the keep-alive is out and its pong has not come; read and set on the event thread, cleared by onPong. */
+    private volatile boolean pongDue;
 
     /** Fragments of the message being received; only the JDK's listener calls touch it, one at a time. */
     private final StringBuilder partial = new StringBuilder();
@@ -49,11 +52,12 @@ final class Connection implements WebSocket.Listener {
     /**
      * @param token the bearer token this connection's handshake carries, or null
      */
-    Connection(EventThread thread, Events events, long maxMessageChars, String token) {
+    Connection(EventThread thread, Events events, long maxMessageChars, String token, Duration keepAlive) {
         this.thread = thread;
         this.events = events;
         this.maxMessageChars = maxMessageChars;
         this.token = token;
+        this.keepAlive = keepAlive;
     }
 
     String token() {
@@ -85,6 +89,40 @@ final class Connection implements WebSocket.Listener {
             return;
         }
         webSocket.request(1);
+        if (!keepAlive.isZero()) {
+            thread.schedule(this::checkAlive, keepAlive);
+        }
+    }
+
+    /**
+     * On the event thread every {@code keepAlive}: a ping whose pong has not come by now means the connection
+     * is gone even if the JDK has not said so (it does not always report a TCP close without a close frame).
+     */
+    private void checkAlive() {
+        WebSocket ws = socket;
+        if (isClosed() || ws == null || ws.isInputClosed()) {
+            return;
+        }
+        if (pongDue) {
+            abort();
+            events.ended(this, new Disconnection(Disconnection.ABNORMAL, "no pong within " + keepAlive.toMillis()
+                    + " ms (LiveGridClient.Builder.keepAlive)"), null);
+            return;
+        }
+        pongDue = true;
+        try {
+            ws.sendPing(ByteBuffer.allocate(0));
+        } catch (IllegalStateException previousStillGoing) {
+            // the last ping is still being written: the next check decides
+        }
+        thread.schedule(this::checkAlive, keepAlive);
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        pongDue = false;
+        webSocket.request(1);
+        return null;
     }
 
     @Override

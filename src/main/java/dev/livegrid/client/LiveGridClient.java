@@ -315,6 +315,7 @@ public final class LiveGridClient implements AutoCloseable {
         private HttpClient http;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration opTimeout = Duration.ofSeconds(30);
+        private Duration keepAlive = Duration.ofSeconds(10);
         private ReconnectPolicy reconnect = ReconnectPolicy.backoff();
         private long maxMessageSize = 64L * 1024 * 1024;
         private int maxPendingOps = 10_000;
@@ -373,6 +374,21 @@ public final class LiveGridClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How often the client pings the server (default 10 s); a ping still unanswered at the next one counts as
+         * a lost connection (1006), and the client resumes. The JDK's WebSocket does not always report a TCP
+         * connection the server's side closed without a close frame (a server killed, a proxy's drop), so
+         * without this a client could wait on such a connection for ever. {@link Duration#ZERO}: never.
+         */
+        public Builder keepAlive(Duration every) {
+            Objects.requireNonNull(every, "every");
+            if (every.isNegative()) {
+                throw new IllegalArgumentException("keepAlive must not be negative, not " + every);
+            }
+            this.keepAlive = every;
+            return this;
+        }
+
         /** When to reconnect after losing the connection (default {@link ReconnectPolicy#backoff()}). */
         public Builder reconnect(ReconnectPolicy policy) {
             this.reconnect = Objects.requireNonNull(policy, "policy");
@@ -410,7 +426,7 @@ public final class LiveGridClient implements AutoCloseable {
         public LiveGridClient build() {
             ClientConfig config = new ClientConfig(address, name, clientKey != null ? clientKey : randomKey(), token,
                     http != null ? http : SharedHttpClient.get(), connectTimeout, opTimeout, reconnect, maxMessageSize,
-                    maxPendingOps);
+                    maxPendingOps, keepAlive);
             return new LiveGridClient(config, listeners);
         }
     }

@@ -204,7 +204,7 @@ final class SheetSync implements Connection.Events {
         }
         Table known = table;
         Long since = known == null || fresh ? null : known.version();
-        Connection next = new Connection(thread, this, config.maxMessageChars(), tokens.forHandshake());
+        Connection next = new Connection(thread, this, config.maxMessageChars(), tokens.forHandshake(), config.keepAlive());
         connection = next;
         welcomed = false;
         next.open(config.http(), config.address().join(config.name(), config.clientKey(), since,

@@ -103,6 +103,28 @@ class ClientResumeTest {
         assertEquals(2, proxy.accepted());
     }
 
+    /**
+     * The JDK's WebSocket does not always report a connection closed without a close frame (a FIN only);
+     * the keep-alive's unanswered ping must. Ten quiet ends in a row, each noticed and resumed without the
+     * client sending anything that could make the dead connection fail on its own.
+     */
+    @Test
+    void aConnectionEndedWithoutACloseFrameIsNoticedByTheKeepAliveAndResumed() throws Exception {
+        LiveGridServer server = keep(LiveGridServer.start(TestSettings.loopback()));
+        TcpProxy proxy = keep(new TcpProxy(server.port()));
+        Recorder aliceSaw = new Recorder();
+        LiveGridClient alice = keep(LiveGridClient.builder(through(proxy), "quiet-end").reconnect(QUICKLY)
+                .keepAlive(Duration.ofMillis(300)).listener(aliceSaw).build());
+        await(alice.connect());
+        for (int i = 0; i < 10; i++) {
+            proxy.endQuietly();
+            int connections = i + 2;
+            Eventually.until("reconnection " + connections, () -> proxy.accepted() == connections
+                    && alice.status() == Status.OPEN);
+        }
+        assertEquals(1, await(alice.insertRow(null)).version(), "the sheet's first op, applied once");
+    }
+
     @Test
     void opsThatNeverReachedTheServerAreSentAgainAfterTheResume() throws Exception {
         LiveGridServer server = keep(LiveGridServer.start(TestSettings.loopback()));

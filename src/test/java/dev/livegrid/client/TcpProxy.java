@@ -62,6 +62,22 @@ final class TcpProxy implements AutoCloseable {
         notifyAll();
     }
 
+    /**
+     * Ends every open connection as a killed server's kernel would: a plain close (FIN) both ways, no
+     * WebSocket close frame.
+     */
+    synchronized void endQuietly() {
+        for (Socket socket : sockets) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // already closed
+            }
+        }
+        sockets.clear();
+        notifyAll();
+    }
+
     @Override
     public void close() throws IOException {
         listening.close();
