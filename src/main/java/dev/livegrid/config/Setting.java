@@ -56,7 +56,13 @@ public enum Setting {
     HEADER_TIMEOUT("header-timeout", "10s",
             "standalone server: a connection whose request headers are not complete this long after they began is closed"),
     HTTP_IDLE_TIMEOUT("http-idle-timeout", "30s",
-            "standalone server: a plain-HTTP keep-alive connection idle this long is closed (never an open WebSocket)");
+            "standalone server: a plain-HTTP keep-alive connection idle this long is closed (never an open WebSocket)"),
+    JDBC_URL("jdbc-url", "",
+            "standalone server: keep sheets in this PostgreSQL database (jdbc:postgresql://host:5432/db) instead of data-dir, through a pool of connections"),
+    JDBC_USER("jdbc-user", "", "with jdbc-url: the database user"),
+    JDBC_PASSWORD("jdbc-password", "", "with jdbc-url: the database user's password (never logged)"),
+    JDBC_PASSWORD_FILE("jdbc-password-file", "",
+            "with jdbc-url: a file holding the password instead (its first line), e.g. a mounted secret");
 
     private final String key;
     private final String defaultValue;

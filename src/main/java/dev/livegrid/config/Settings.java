@@ -16,7 +16,8 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                        int maxColumns, int maxValueLength, int opWindow, int opRate, long outboxLimit,
                        String dataDir, String dataSource, long maxSheetSize, Duration idleSheetTimeout,
                        Duration closeGrace, AuthSettings auth, String frameAncestors, int maxConnections,
-                       int maxConnectionsPerAddress, Duration headerTimeout, Duration httpIdleTimeout) {
+                       int maxConnectionsPerAddress, Duration headerTimeout, Duration httpIdleTimeout,
+                       JdbcSettings jdbc) {
 
     /** The {@code data-dir} value that keeps sheets in memory only. */
     public static final String IN_MEMORY = "memory";
@@ -133,7 +134,9 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 SettingValues.positive(Setting.MAX_CONNECTIONS_PER_ADDRESS,
                         source.text(Setting.MAX_CONNECTIONS_PER_ADDRESS), 1_000_000),
                 SettingValues.duration(Setting.HEADER_TIMEOUT, source.text(Setting.HEADER_TIMEOUT)),
-                SettingValues.duration(Setting.HTTP_IDLE_TIMEOUT, source.text(Setting.HTTP_IDLE_TIMEOUT)));
+                SettingValues.duration(Setting.HTTP_IDLE_TIMEOUT, source.text(Setting.HTTP_IDLE_TIMEOUT)),
+                JdbcSettings.of(source.text(Setting.JDBC_URL), source.text(Setting.JDBC_USER),
+                        source.text(Setting.JDBC_PASSWORD), source.text(Setting.JDBC_PASSWORD_FILE)));
     }
 
     private static long sheetSize(String text) {
@@ -174,7 +177,20 @@ public record Settings(int port, String bind, Duration pingInterval, Duration po
                 pick(changes, Setting.MAX_CONNECTIONS, changed.maxConnections, maxConnections),
                 pick(changes, Setting.MAX_CONNECTIONS_PER_ADDRESS, changed.maxConnectionsPerAddress, maxConnectionsPerAddress),
                 pick(changes, Setting.HEADER_TIMEOUT, changed.headerTimeout, headerTimeout),
-                pick(changes, Setting.HTTP_IDLE_TIMEOUT, changed.httpIdleTimeout, httpIdleTimeout));
+                pick(changes, Setting.HTTP_IDLE_TIMEOUT, changed.httpIdleTimeout, httpIdleTimeout),
+                jdbcWith(changes));
+    }
+
+    private JdbcSettings jdbcWith(Map<Setting, String> changes) {
+        boolean any = changes.keySet().stream().anyMatch(s -> s == Setting.JDBC_URL || s == Setting.JDBC_USER
+                || s == Setting.JDBC_PASSWORD || s == Setting.JDBC_PASSWORD_FILE);
+        if (!any) {
+            return jdbc;
+        }
+        return JdbcSettings.of(changes.getOrDefault(Setting.JDBC_URL, jdbc.url()),
+                changes.getOrDefault(Setting.JDBC_USER, jdbc.user()),
+                changes.getOrDefault(Setting.JDBC_PASSWORD, changes.containsKey(Setting.JDBC_PASSWORD_FILE) ? "" : jdbc.password()),
+                changes.getOrDefault(Setting.JDBC_PASSWORD_FILE, ""));
     }
 
     public Settings with(Setting setting, String text) {

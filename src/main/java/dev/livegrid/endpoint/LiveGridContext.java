@@ -19,6 +19,8 @@ import dev.livegrid.room.UserIds;
 import dev.livegrid.session.BatchingThread;
 import dev.livegrid.session.FrameChannel;
 import dev.livegrid.session.Outbox;
+import dev.livegrid.store.DataSourceSheetStore;
+import dev.livegrid.store.PostgresPool;
 import dev.livegrid.store.SheetStore;
 import dev.livegrid.store.SqliteSheetStore;
 import dev.livegrid.store.StoreException;
@@ -130,11 +132,16 @@ public final class LiveGridContext implements AutoCloseable {
      *
      * @throws StoreException if the directory is used by another server or the file is unusable
      */
-    public static SqliteSheetStore openStore(Settings settings) {
+    public static SheetStore openStore(Settings settings) {
         if (settings.usesDataSource()) {
             throw new InvalidSettingException(Setting.DATA_SOURCE, settings.dataSource(),
                     "empty outside a Jakarta EE server: a DataSource is looked up in the server's JNDI;"
                             + " the standalone server keeps sheets in data-dir");
+        }
+        if (settings.jdbc().configured()) {
+            DataSourceSheetStore pooled = PostgresPool.open(settings.jdbc());
+            LOG.info(() -> "LiveGrid store: " + pooled.location());
+            return pooled;
         }
         SqliteSheetStore store = Settings.IN_MEMORY.equals(settings.dataDir())
                 ? SqliteSheetStore.inMemory()

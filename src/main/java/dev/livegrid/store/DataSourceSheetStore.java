@@ -36,10 +36,13 @@ public final class DataSourceSheetStore implements SheetStore {
     private final DataSource dataSource;
     private final SheetTables tables;
     private final List<String> warnings;
+    /** What closes with the store: a pool the store was opened on, or nothing for a container's data source. */
+    private final AutoCloseable owned;
     private boolean closed;
 
-    private DataSourceSheetStore(DataSource dataSource, String where) {
+    private DataSourceSheetStore(DataSource dataSource, String where, AutoCloseable owned) {
         this.dataSource = dataSource;
+        this.owned = owned;
         this.tables = new SheetTables(SheetTables.Names.SHARED, new SheetTables.Connections() {
             @Override
             public Connection borrow() throws SQLException {
@@ -72,7 +75,12 @@ public final class DataSourceSheetStore implements SheetStore {
      *                        are not LiveGrid's
      */
     public static DataSourceSheetStore open(DataSource dataSource, String name) {
-        DataSourceSheetStore store = new DataSourceSheetStore(dataSource, "DataSource " + name);
+        return open(dataSource, "DataSource " + name, null);
+    }
+
+    /** Opens the store on a pool of its own, which it closes with itself. */
+    static DataSourceSheetStore open(DataSource pool, String where, AutoCloseable owned) {
+        DataSourceSheetStore store = new DataSourceSheetStore(pool, where, owned);
         for (String warning : store.warnings) {
             LOG.warning(warning);
         }
@@ -124,10 +132,20 @@ public final class DataSourceSheetStore implements SheetStore {
         return tables.history(sheetId, row, col);
     }
 
-    /** Refuses later calls; the data source and its connections are the container's, and stay open. */
+    /** Refuses later calls; a container's data source stays open, a pool of the store's own is closed. */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                LOG.warning(() -> "the store's connection pool did not close cleanly: " + e);
+            }
+        }
     }
 
     private synchronized Connection borrow() throws SQLException {

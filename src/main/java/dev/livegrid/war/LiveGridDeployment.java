@@ -1,6 +1,8 @@
 package dev.livegrid.war;
 
 import dev.livegrid.config.AuthSettings;
+import dev.livegrid.config.InvalidSettingException;
+import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
 import dev.livegrid.endpoint.EchoEndpoint;
 import dev.livegrid.endpoint.EchoParameterCheck;
@@ -87,6 +89,10 @@ public final class LiveGridDeployment implements ServletContextListener {
     }
 
     private static SheetStore openStore(Settings settings) {
+        if (settings.jdbc().configured()) {
+            throw new InvalidSettingException(Setting.JDBC_URL, "(not shown)", "empty in a Jakarta EE server: its store is a"
+                    + " DataSource the server pools, named by " + Setting.DATA_SOURCE.displayName());
+        }
         if (settings.usesDataSource()) {
             // Logs its own warnings (e.g. an H2 database that delays writes or lives in memory).
             return DataSourceSheetStore.open(ContainerResources.dataSource(settings.dataSource()), settings.dataSource());
