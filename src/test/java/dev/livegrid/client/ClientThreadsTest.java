@@ -1,9 +1,7 @@
 package dev.livegrid.client;
 
 import dev.livegrid.standalone.LiveGridServer;
-import dev.livegrid.support.TestSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.livegrid.testing.LiveGridSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,22 +17,18 @@ import static dev.livegrid.client.LiveGridClientTest.await;
 
 /** Closed clients leave no thread behind: neither their event threads nor any of the HTTP client's. */
 @Timeout(60)
+@LiveGridSettings
 class ClientThreadsTest {
 
     /** The server's threads, in the same JVM: its pools may grow while the clients use it. */
     private static final Pattern SERVER_THREAD = Pattern.compile("tyrus-.*|Grizzly-.*|grizzly-.*|HttpServer-.*"
             + "|livegrid-(?!client-).*");
 
-    private static LiveGridServer server;
+    /** One server for the class, from LiveGridExtension: 127.0.0.1, a free port, sheets in memory. */
+    private final LiveGridServer server;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = LiveGridServer.start(TestSettings.loopback());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    ClientThreadsTest(LiveGridServer server) {
+        this.server = server;
     }
 
     @Test
@@ -49,7 +43,7 @@ class ClientThreadsTest {
     }
 
     /** Connects {@code count} clients to one sheet, has each make an op and watch the others', then closes them. */
-    private static void use(int count) throws Exception {
+    private void use(int count) throws Exception {
         List<LiveGridClient> clients = IntStream.range(0, count)
                 .mapToObj(i -> LiveGridClient.builder(server.baseUri(), "threads").name("client " + i).build())
                 .toList();

@@ -1,10 +1,8 @@
 package dev.livegrid.client;
 
 import dev.livegrid.standalone.LiveGridServer;
-import dev.livegrid.support.TestSettings;
-import org.junit.jupiter.api.AfterAll;
+import dev.livegrid.testing.LiveGridSettings;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,22 +33,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * presence, listeners, a sheet deleted under it, and what close() leaves behind.
  */
 @Timeout(60)
+@LiveGridSettings
 class LiveGridClientTest {
 
     static final long WAIT = 10;
     private static final AtomicInteger SHEETS = new AtomicInteger();
 
-    private static LiveGridServer server;
+    /** One server for the class, from LiveGridExtension: 127.0.0.1, a free port, sheets in memory. */
+    private final LiveGridServer server;
     private final List<LiveGridClient> clients = new ArrayList<>();
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = LiveGridServer.start(TestSettings.loopback());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    LiveGridClientTest(LiveGridServer server) {
+        this.server = server;
     }
 
     @AfterEach
