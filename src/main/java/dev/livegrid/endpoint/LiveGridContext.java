@@ -21,6 +21,7 @@ import dev.livegrid.session.FrameChannel;
 import dev.livegrid.session.Outbox;
 import dev.livegrid.store.DataSourceSheetStore;
 import dev.livegrid.store.PostgresPool;
+import dev.livegrid.cluster.StoreFollower;
 import dev.livegrid.store.SheetStore;
 import dev.livegrid.store.SqliteSheetStore;
 import dev.livegrid.store.StoreException;
@@ -62,6 +63,8 @@ public final class LiveGridContext implements AutoCloseable {
     private final PrometheusMeters meters;
     private final ExecutorService roomPool;
     private final RoomRegistry rooms;
+    /** Keeps loaded sheets up with other servers on the same database; null when the store is this server's alone. */
+    private final StoreFollower follower;
     private final Authenticator authenticator;
     /** How a new session's outbox writes frames past the WebSocket API, if the transport can (standalone); null: it cannot. */
     private volatile Function<Session, FrameChannel> frameChannels = session -> null;
@@ -110,6 +113,7 @@ public final class LiveGridContext implements AutoCloseable {
             }
         };
         this.rooms = new RoomRegistry(settings, roomPool, store, scheduler, meters);
+        this.follower = StoreFollower.startIfShared(rooms);
     }
 
     private int openRooms() {
@@ -219,6 +223,9 @@ public final class LiveGridContext implements AutoCloseable {
     @Override
     public void close() {
         heartbeat.close();
+        if (follower != null) {
+            follower.close();
+        }
         rooms.close();
         meters.close();
         List<ExecutorService> executors = ownsScheduler

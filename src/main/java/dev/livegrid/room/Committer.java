@@ -3,6 +3,7 @@ package dev.livegrid.room;
 import dev.livegrid.metrics.Meters;
 import dev.livegrid.store.Change;
 import dev.livegrid.store.SheetStore;
+import dev.livegrid.store.SheetsBehindException;
 import dev.livegrid.store.StoreException;
 
 import java.time.Duration;
@@ -25,7 +26,9 @@ import java.util.logging.Logger;
  * Sequencers never wait for the disk: they hand changes over and go on; a room's broadcast happens
  * in its own sequencer when the commit is reported. Every change carries the room's epoch; a failed
  * commit fails every later change of the same or an older epoch of that room unseen (they were
- * applied on top of the failed ones), while the room rolls back and starts a new epoch.
+ * applied on top of the failed ones), while the room rolls back and starts a new epoch. Where other
+ * servers write the same sheets, a commit can also find a sheet behind ({@link SheetsBehindException}):
+ * that sheet's ops are left out, the rest committed, and the room catches up and numbers them again.
  */
 final class Committer implements AutoCloseable {
 
@@ -157,15 +160,59 @@ final class Committer implements AutoCloseable {
             boolean stale = job.epoch() <= failedEpoch.getOrDefault(job.room(), -1);
             (stale ? refused : tried).add(job);
         }
-        if (!tried.isEmpty()) {
+        Attempt attempt = commitAhead(tried);
+        if (attempt.failure() != null) {
+            commitEachSheet(attempt.left(), attempt.failure());
+        }
+        report(refused, "an earlier commit of this sheet failed");
+    }
+
+    /** What {@link #commitAhead} could not commit, and why; no failure when everything left was committed. */
+    private record Attempt(List<Job> left, Throwable failure) {
+    }
+
+    /**
+     * Commits the jobs; when the store finds sheets that other servers moved on
+     * ({@link SheetsBehindException}), their rooms are told so ({@link Room#commitBehind}) and the rest
+     * is committed again without those sheets' ops. Each round leaves out at least one sheet, so it ends.
+     */
+    private Attempt commitAhead(List<Job> jobs) {
+        List<Job> tried = jobs;
+        while (!tried.isEmpty()) {
             Throwable failure = tryCommit(tried);
             if (failure == null) {
                 report(tried, null);
-            } else {
-                commitEachSheet(tried, failure);
+                return new Attempt(List.of(), null);
             }
+            if (!(failure instanceof SheetsBehindException behind)) {
+                return new Attempt(tried, failure);
+            }
+            List<Job> late = new ArrayList<>();
+            List<Job> rest = new ArrayList<>();
+            for (Job job : tried) {
+                boolean lateOp = job.version() > 0 && behind.sheetIds().contains(job.change().sheetId());
+                (lateOp ? late : rest).add(job);
+            }
+            if (late.isEmpty()) {
+                return new Attempt(tried, failure); // names no sheet of this batch: a store error
+            }
+            reportBehind(late);
+            tried = rest;
         }
-        report(refused, "an earlier commit of this sheet failed");
+        return new Attempt(List.of(), null);
+    }
+
+    /**
+     * Tells each room whose ops came too late that it is behind: its later changes of the same epoch
+     * are refused unseen (they were numbered after these), and it numbers its ops again after catching up.
+     */
+    private void reportBehind(List<Job> late) {
+        Map<Room, Integer> epochs = new LinkedHashMap<>();
+        late.forEach(job -> epochs.merge(job.room(), job.epoch(), Math::max));
+        epochs.forEach((room, epoch) -> {
+            failedEpoch.merge(room, epoch, Math::max);
+            room.commitBehind(epoch);
+        });
     }
 
     /**
@@ -181,11 +228,9 @@ final class Committer implements AutoCloseable {
             return;
         }
         bySheet.values().forEach(jobs -> {
-            Throwable failure = tryCommit(jobs);
-            if (failure == null) {
-                report(jobs, null);
-            } else {
-                fail(jobs, failure);
+            Attempt attempt = commitAhead(jobs);
+            if (attempt.failure() != null) {
+                fail(attempt.left(), attempt.failure());
             }
         });
     }

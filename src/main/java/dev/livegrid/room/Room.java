@@ -21,6 +21,7 @@ import dev.livegrid.sheet.Sheet;
 import dev.livegrid.sheet.Snapshot;
 import dev.livegrid.store.Change;
 import dev.livegrid.store.LoggedOp;
+import dev.livegrid.store.SheetTail;
 import jakarta.websocket.CloseReason;
 
 import java.time.Instant;
@@ -77,10 +78,24 @@ public final class Room {
     private record PendingAccess(String userId, Role role, CompletableFuture<AccessResult> answer) {
     }
 
-    /** An op applied to {@code head} whose commit has not been reported yet. */
+    /**
+     * An op applied to {@code head} whose commit has not been reported yet; {@code rounds} counts the
+     * times it was numbered again because other servers had committed first.
+     */
     private record Pending(long version, String by, String opId, Op request, Op applied, String text,
-                           List<Consumer<OpResult>> answers) {
+                           List<Consumer<OpResult>> answers, int rounds) {
     }
+
+    /** An op waiting for the room to catch up with other servers' commits before it is applied. */
+    private record Waiting(String by, String opId, Op request, Consumer<OpResult> answer, int rounds) {
+    }
+
+    /**
+     * How many times an op may find its sheet moved on by other servers and be numbered again before it
+     * is refused as rate-limited (its client sends it again later): a bound on the work one op costs
+     * when several servers write one sheet as fast as they can.
+     */
+    static final int MAX_CATCH_UP_ROUNDS = 8;
 
     private final Sheet durable;
     private final Limits limits;
@@ -119,6 +134,20 @@ public final class Room {
     private CompletableFuture<Void> retirement;
     /** The durable sheet's size, readable from any thread (the registry weighs idle rooms by it). */
     private volatile long size;
+    /** The durable sheet's version, readable from any thread (what a catch-up reads after). */
+    private volatile long durableVersion;
+    /** Where the room follows other servers' commits (cluster mode); null when its server is the sheet's only writer. */
+    private final Follower follower;
+    /** When this life of the sheet was created in the store (0: unknown), to tell it from a re-creation elsewhere. */
+    private final long createdAt;
+    /**
+     * Whether the room found itself behind other servers' commits and is reading them: ops wait in
+     * {@code waiting} meanwhile (applying them to a stale head would only be refused again).
+     */
+    private boolean catchingUp;
+    private final Deque<Waiting> waiting = new ArrayDeque<>();
+    /** A catch-up came while own ops were being committed; it is asked for again once they are reported. */
+    private boolean catchUpAfterCommit;
 
     /**
      * @param durable the sheet as committed (or as created, when {@code stored} is false: it is then
@@ -136,6 +165,19 @@ public final class Room {
      */
     Room(Sheet durable, boolean stored, Map<String, Role> access, OpLog log, Limits limits, int opWindow,
          Executor pool, ScheduledExecutorService timer, Committer committer, Meters meters) {
+        this(durable, stored, access, log, limits, opWindow, pool, timer, committer, meters, null, 0);
+    }
+
+    /**
+     * @param follower  where the room follows other servers' commits of its sheet (cluster mode), or null
+     * @param createdAt when this life of the sheet was created in the store (0: not known)
+     */
+    Room(Sheet durable, boolean stored, Map<String, Role> access, OpLog log, Limits limits, int opWindow,
+         Executor pool, ScheduledExecutorService timer, Committer committer, Meters meters, Follower follower,
+         long createdAt) {
+        this.follower = follower;
+        this.createdAt = createdAt;
+        this.durableVersion = durable.version();
         this.meters = meters;
         this.durable = durable;
         this.access = new HashMap<>(access);
@@ -170,6 +212,16 @@ public final class Room {
     /** The durable sheet's size (see {@code SheetSize}), as of its last published op. */
     long size() {
         return size;
+    }
+
+    /** The version of the sheet as committed and published here; other servers may be further. */
+    public long durableVersion() {
+        return durableVersion;
+    }
+
+    /** When this life of the sheet was created in the store (epoch ms; 0 when not known). */
+    public long createdAt() {
+        return createdAt;
     }
 
     /**
@@ -368,6 +420,8 @@ public final class Room {
             if (reason != null) {
                 members.forEach(m -> m.outbox().close(reason));
             }
+            catchingUp = false;
+            refuseWaiting(Reason.NO_SUCH_SHEET, "the sheet was deleted or closed");
             retirement = done;
             finishRetirementIfIdle();
         });
@@ -392,8 +446,154 @@ public final class Room {
             }
             held.release(durable.version());
             snapshotIfDue();
+            if (catchUpAfterCommit && pending.isEmpty() && !retired) {
+                catchUpAfterCommit = false;
+                follower.catchUp(this);
+            }
             finishRetirementIfIdle();
         });
+    }
+
+    /**
+     * Reported by the committer: other servers committed versions of this sheet after the ones the
+     * ops of {@code behindEpoch} were numbered from, so none of them was written. They are not lost:
+     * they wait, in order and ahead of later ops, while the room reads what the others committed
+     * ({@link #caughtUp}); then each is checked and numbered again. Clients saw nothing of them yet.
+     */
+    void commitBehind(int behindEpoch) {
+        sequencer.submitAlways(() -> {
+            if (behindEpoch != epoch) {
+                return; // already rolled back (a failure or an earlier report of the same epoch)
+            }
+            epoch++;
+            catchUpAfterCommit = false; // this catch-up is the one
+            List<Waiting> again = new ArrayList<>();
+            List<HeldRejections.Held> rejections = new ArrayList<>(held.takeAll());
+            for (Pending p : pending) {
+                // A rejection checked before this op was applied was decided first; keep that order.
+                while (!rejections.isEmpty() && rejections.get(0).checkedAt() < p.version()) {
+                    HeldRejections.Held h = rejections.remove(0);
+                    again.add(new Waiting(h.by(), h.opId(), h.request(), h.answer(), 0));
+                }
+                List<Consumer<OpResult>> answers = p.answers();
+                again.add(new Waiting(p.by(), p.opId(), p.request(), r -> answers.forEach(a -> a.accept(r)),
+                        p.rounds() + 1));
+            }
+            rejections.forEach(h -> again.add(new Waiting(h.by(), h.opId(), h.request(), h.answer(), 0)));
+            pending.clear();
+            head = Sheet.of(durable.snapshot(), limits);
+            for (int i = again.size() - 1; i >= 0; i--) {
+                waiting.addFirst(again.get(i));
+            }
+            if (retired) {
+                refuseWaiting(Reason.NO_SUCH_SHEET, "the sheet was deleted or closed");
+                finishRetirementIfIdle();
+            } else if (follower == null) {
+                // Only another writer moves a sheet on; without one the store is not what this room wrote.
+                refuseWaiting(Reason.STORE_UNAVAILABLE, "the store holds versions this server did not write;"
+                        + " nothing of it was applied");
+            } else {
+                catchingUp = true;
+                follower.catchUp(this);
+            }
+        });
+    }
+
+    /**
+     * What the store holds after this room's durable version, read by the follower: other servers' ops
+     * are applied, logged and broadcast in order (exactly as if they were this room's), then the ops
+     * waiting for the catch-up are checked and numbered after them. While own ops are being committed
+     * the read is put off until they are reported (they may be the ones before these).
+     */
+    void caughtUp(SheetTail tail) {
+        sequencer.submitAlways(() -> {
+            if (retired) {
+                refuseWaiting(Reason.NO_SUCH_SHEET, "the sheet was deleted or closed");
+                return;
+            }
+            if (!tail.exists() || (createdAt != 0 && tail.createdAt() != createdAt)) {
+                lose(Reason.NO_SUCH_SHEET, "the sheet was deleted", new CloseReason(
+                        CloseReason.CloseCodes.getCloseCode(4004), "sheet " + id() + " was deleted"));
+                return;
+            }
+            if (!pending.isEmpty()) {
+                catchUpAfterCommit = true;
+                return;
+            }
+            for (LoggedOp op : tail.ops()) {
+                if (op.version() <= durable.version()) {
+                    continue;
+                }
+                if (op.version() != durable.version() + 1 || !adopt(op)) {
+                    lose(Reason.STORE_UNAVAILABLE, "the sheet moved on further than this server can follow;"
+                            + " send it again after reconnecting", movedOn());
+                    return;
+                }
+            }
+            if (durable.version() < tail.version()) {
+                // The store's row is ahead of the ops it keeps: they were compacted into a snapshot.
+                lose(Reason.STORE_UNAVAILABLE, "the sheet moved on further than this server can follow;"
+                        + " send it again after reconnecting", movedOn());
+                return;
+            }
+            held.release(durable.version());
+            snapshotIfDue();
+            if (catchingUp) {
+                catchingUp = false;
+                List<Waiting> ready = new ArrayList<>(waiting);
+                waiting.clear();
+                ready.forEach(w -> apply(w.by(), w.opId(), w.request(), w.answer(), w.rounds()));
+            }
+        });
+    }
+
+    /** The follower could not read the store: the ops waiting for the catch-up are refused (their clients send them again). */
+    void catchUpFailed(String problem) {
+        sequencer.submitAlways(() -> {
+            if (!catchingUp) {
+                return; // a doorbell's read: the next one (or the poll) tries again
+            }
+            catchingUp = false;
+            refuseWaiting(Reason.STORE_UNAVAILABLE, "the store could not be read (" + problem
+                    + "); nothing of it was applied");
+        });
+    }
+
+    /** Applies another server's committed op as the next version; false if it does not apply here as it did there. */
+    private boolean adopt(LoggedOp op) {
+        Outcome outcome = durable.apply(op.request());
+        if (!(outcome instanceof Outcome.Applied applied) || applied.version() != op.version()) {
+            LOG.severe(() -> "sheet " + id() + ": op " + op.version() + " committed by another server does not apply"
+                    + " here (" + outcome + "); the servers' limits or versions differ — this server reloads the sheet");
+            return false;
+        }
+        head.apply(op.request()); // nothing is pending: head is the durable sheet
+        size = durable.size();
+        durableVersion = durable.version();
+        log.append(new OpLog.Entry(op.version(), op.by(), op.opId(), op.request(), op.appliedText()));
+        broadcast(new Pending(op.version(), op.by(), op.opId(), op.request(), applied.op(), op.appliedText(), List.of(), 0));
+        forgetFocusOn(applied.op());
+        return true;
+    }
+
+    private static CloseReason movedOn() {
+        return new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "the sheet moved on while this server was cut off;"
+                + " reconnect");
+    }
+
+    /** Gives the sheet up (see {@link Follower#lost}): what waits is refused with {@code reason}. */
+    private void lose(Reason reason, String message, CloseReason close) {
+        catchingUp = false;
+        refuseWaiting(reason, message);
+        follower.lost(this, close);
+    }
+
+    private void refuseWaiting(Reason reason, String message) {
+        List<Waiting> refused = new ArrayList<>(waiting);
+        waiting.clear();
+        for (Waiting w : refused) {
+            w.answer().accept(OpResult.rejected(rejectedText(w.opId(), reason, message), reason));
+        }
     }
 
     /**
@@ -463,9 +663,23 @@ public final class Room {
     }
 
     private void apply(String by, String opId, Op request, Consumer<OpResult> answer) {
+        apply(by, opId, request, answer, 0);
+    }
+
+    /** @param rounds how many times the op was numbered already and found its sheet moved on by other servers */
+    private void apply(String by, String opId, Op request, Consumer<OpResult> answer, int rounds) {
         if (retired) {
             answer.accept(OpResult.rejected(rejectedText(opId, Reason.NO_SUCH_SHEET, "the sheet was deleted or closed"),
                     Reason.NO_SUCH_SHEET));
+            return;
+        }
+        if (catchingUp) {
+            waiting.addLast(new Waiting(by, opId, request, answer, rounds));
+            return;
+        }
+        if (rounds > MAX_CATCH_UP_ROUNDS) {
+            answer.accept(OpResult.rejected(rejectedText(opId, Reason.RATE_LIMITED, "other servers keep changing"
+                    + " this sheet first; send it again"), Reason.RATE_LIMITED));
             return;
         }
         OpLog.Entry duplicate = log.duplicateOf(by, opId, request);
@@ -509,7 +723,7 @@ public final class Room {
         Outcome.Applied applied = (Outcome.Applied) outcome;
         List<Consumer<OpResult>> answers = new ArrayList<>(1);
         answers.add(answer);
-        Pending p = new Pending(applied.version(), by, opId, request, applied.op(), text, answers);
+        Pending p = new Pending(applied.version(), by, opId, request, applied.op(), text, answers, rounds);
         pending.addLast(p);
         if (!stored && !initialSnapshotSent) {
             // A sheet's first commit writes it as created, so its ops have a snapshot to replay on.
@@ -546,6 +760,7 @@ public final class Room {
     private void publish(Pending p) {
         durable.apply(p.request());
         size = durable.size();
+        durableVersion = durable.version();
         log.append(new OpLog.Entry(p.version(), p.by(), p.opId(), p.request(), p.text()));
         broadcast(p);
         OpResult applied = OpResult.applied(p.text());
@@ -719,6 +934,25 @@ public final class Room {
         access.forEach((user, role) -> {
             pendingAccess.addLast(new PendingAccess(user, role, new CompletableFuture<>()));
             committer.submitAccess(this, epoch, new Change.AccessChanged(id(), user, role));
+        });
+    }
+
+    /**
+     * The access list as another server committed it (cluster mode), read after its signal: replaces
+     * this room's copy unless a change of this room's own is on its way to the store (whose signal
+     * brings a read that includes both). Members whose role changed are told, or closed with 4003.
+     */
+    void accessChangedElsewhere(Map<String, Role> stored) {
+        sequencer.submitAlways(() -> {
+            if (retired || !pendingAccess.isEmpty()) {
+                return;
+            }
+            access.clear();
+            access.putAll(stored);
+            accessView = Map.copyOf(access);
+            for (Member m : List.copyOf(members)) {
+                updateRole(m);
+            }
         });
     }
 

@@ -68,6 +68,8 @@ public final class RoomRegistry implements AutoCloseable {
     private final LinkedHashMap<Room, Long> idleSince = new LinkedHashMap<>();
     private final Map<String, CompletableFuture<Void>> retiring = new HashMap<>();
     private final Map<String, CompletableFuture<Void>> opening = new HashMap<>();
+    /** Where rooms catch up with other servers' commits, when the store is shared with them; null otherwise. */
+    private final CatchUps catchUps;
 
     /** A registry whose idle rooms are retired only when rooms are acquired or released (tests). */
     public RoomRegistry(Settings settings, Executor pool, SheetStore store) {
@@ -92,6 +94,7 @@ public final class RoomRegistry implements AutoCloseable {
         this.pool = pool;
         this.store = store;
         this.committer = new Committer(store, COMMIT_BACKLOG, meters);
+        this.catchUps = store.shared() ? new CatchUps(store, this::lost) : null;
         this.scheduler = scheduler;
         this.idleBudget = idleBudget();
         this.idleNanos = settings.idleSheetTimeout().toNanos();
@@ -232,6 +235,102 @@ public final class RoomRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops a room that cannot follow its sheet any more (cluster mode: deleted or re-created by another
+     * server, or moved on past what the store keeps): its members are closed with {@code reason}, and
+     * the next client or request loads the sheet afresh from the store.
+     */
+    private void lost(Room room, CloseReason reason) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (this) {
+            if (live.get(room.id()) != room || retiring.containsKey(room.id())) {
+                return; // already being closed or deleted here
+            }
+            live.remove(room.id());
+            idleSince.remove(room);
+            retiring.put(room.id(), done);
+        }
+        room.retire(reason).thenRun(() -> {
+            synchronized (this) {
+                retiring.remove(room.id(), done);
+            }
+            done.complete(null);
+        });
+    }
+
+    /**
+     * Another server committed the sheet up to {@code version} (cluster mode): its room, if loaded
+     * and behind, reads what it missed.
+     */
+    public void movedElsewhere(String sheetId, long version) {
+        Room room = loaded(sheetId);
+        if (room != null && catchUps != null && room.durableVersion() < version) {
+            catchUps.catchUp(room);
+        }
+    }
+
+    /**
+     * A server (this one included) committed a change of the sheet's access list (cluster mode): the
+     * room, if loaded, reads the list again. Runs on the caller's thread (one that may wait for the store).
+     *
+     * @throws dev.livegrid.store.StoreException when the store cannot be read
+     */
+    public void accessChangedElsewhere(String sheetId) {
+        Room room = loaded(sheetId);
+        if (room != null) {
+            room.accessChangedElsewhere(store.accessList(sheetId));
+        }
+    }
+
+    /** The ids of the loaded sheets. */
+    public synchronized List<String> loadedIds() {
+        return List.copyOf(live.keySet());
+    }
+
+    /** Another server deleted the sheet (cluster mode): its room, if loaded, is closed with 4004. */
+    public void deletedElsewhere(String sheetId) {
+        Room room = loaded(sheetId);
+        if (room != null) {
+            lost(room, deleted(sheetId));
+        }
+    }
+
+    /**
+     * Compares every loaded room with the store (cluster mode; what covers signals that were missed):
+     * rooms behind it catch up, rooms whose sheet is gone or was created again are closed with 4004.
+     *
+     * @throws dev.livegrid.store.StoreException when the store cannot be read
+     */
+    public void checkLoadedAgainstStore() {
+        if (catchUps == null) {
+            return;
+        }
+        List<Room> rooms;
+        synchronized (this) {
+            rooms = new ArrayList<>(live.values());
+        }
+        if (rooms.isEmpty()) {
+            return;
+        }
+        Map<String, dev.livegrid.store.SheetMark> marks = store.marks(rooms.stream().map(Room::id).toList());
+        for (Room room : rooms) {
+            dev.livegrid.store.SheetMark mark = marks.get(room.id());
+            if (mark == null || (room.createdAt() != 0 && mark.createdAt() != room.createdAt())) {
+                lost(room, deleted(room.id()));
+            } else if (mark.version() > room.durableVersion()) {
+                catchUps.catchUp(room);
+            }
+        }
+    }
+
+    private synchronized Room loaded(String sheetId) {
+        return live.get(sheetId);
+    }
+
+    private static CloseReason deleted(String sheetId) {
+        return new CloseReason(CloseReason.CloseCodes.getCloseCode(4004), "sheet " + sheetId + " was deleted");
+    }
+
     /** How many sheets are loaded (held or idle), for the metrics. */
     public synchronized int loadedCount() {
         return live.size();
@@ -306,6 +405,9 @@ public final class RoomRegistry implements AutoCloseable {
             sweeper.cancel(false);
         }
         committer.close();
+        if (catchUps != null) {
+            catchUps.close();
+        }
         store.close();
     }
 
@@ -336,7 +438,13 @@ public final class RoomRegistry implements AutoCloseable {
             return null;
         }
         Map<String, Role> access = creator == null ? Map.of() : Map.of(creator, Role.OWNER);
-        return new Room(Sheet.of(initial.withIncarnation(newIncarnation()), limits), false, access,
+        Snapshot created = initial.withIncarnation(newIncarnation());
+        if (store.shared()) {
+            // Written before anyone joins: another server may be creating the same sheet at this moment,
+            // and whichever is first decides what both serve.
+            return restore(store.createOrLoad(created, access));
+        }
+        return new Room(Sheet.of(created, limits), false, access,
                 new OpLog(settings.opWindow()), limits, settings.opWindow(), pool, scheduler, committer, meters);
     }
 
@@ -361,7 +469,7 @@ public final class RoomRegistry implements AutoCloseable {
             log.append(new OpLog.Entry(op.version(), op.by(), op.opId(), op.request(), op.appliedText()));
         }
         return new Room(Sheet.of(sheet.snapshot(), limits), true, stored.access(), log, limits, settings.opWindow(), pool,
-                scheduler, committer, meters);
+                scheduler, committer, meters, catchUps, stored.createdAt());
     }
 
     /** A new sheet's incarnation: random, so a sheet id deleted and created again never repeats one. */

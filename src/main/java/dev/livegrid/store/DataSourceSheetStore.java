@@ -1,6 +1,7 @@
 package dev.livegrid.store;
 
 import dev.livegrid.access.Role;
+import dev.livegrid.sheet.Snapshot;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,8 +27,14 @@ import java.util.logging.Logger;
  * reported like any other failure. A commit is as durable as the database makes it when it
  * returns: PostgreSQL writes it to disk by default; H2 keeps it in memory for up to
  * {@code WRITE_DELAY} ms (500 by default), so even a killed process loses it, unless the URL sets
- * {@code WRITE_DELAY=0} ({@link #warnings} says so at open). Unlike the embedded store, nothing
- * keeps a second server from using the same tables.
+ * {@code WRITE_DELAY=0} ({@link #warnings} says so at open).
+ * <p>
+ * The store is {@link #shared}: several servers may use the same tables (cluster mode,
+ * docs/ARCHITECTURE.md). A commit moves a sheet only from the version its ops were numbered after
+ * ({@link SheetsBehindException} otherwise), notifies other servers on PostgreSQL
+ * ({@link PostgresNotify}), and reads of several statements run repeatable-read, so a sheet is never
+ * read half before and half after another server's commit. Calls are not serialised: each runs on a
+ * connection of its own, so a catch-up read never waits behind a commit.
  */
 public final class DataSourceSheetStore implements SheetStore {
 
@@ -38,7 +45,7 @@ public final class DataSourceSheetStore implements SheetStore {
     private final List<String> warnings;
     /** What closes with the store: a pool the store was opened on, or nothing for a container's data source. */
     private final AutoCloseable owned;
-    private boolean closed;
+    private volatile boolean closed;
 
     private DataSourceSheetStore(DataSource dataSource, String where, AutoCloseable owned) {
         this.dataSource = dataSource;
@@ -57,7 +64,7 @@ public final class DataSourceSheetStore implements SheetStore {
                     // the pool discards a connection it cannot take back
                 }
             }
-        }, where);
+        }, where, new PostgresNotify(), true);
         try {
             tables.transaction(DataSourceSheetStore::claim);
         } catch (SQLException | RuntimeException e) {
@@ -103,33 +110,87 @@ public final class DataSourceSheetStore implements SheetStore {
     }
 
     @Override
-    public synchronized Optional<StoredSheet> load(String sheetId) {
+    public Optional<StoredSheet> load(String sheetId) {
         return tables.load(sheetId);
     }
 
     @Override
-    public synchronized void commit(List<Change> changes) {
+    public void commit(List<Change> changes) {
         tables.commit(changes);
     }
 
     @Override
-    public synchronized List<SheetSummary> list() {
+    public List<SheetSummary> list() {
         return tables.list();
     }
 
     @Override
-    public synchronized boolean delete(String sheetId) {
+    public boolean delete(String sheetId) {
         return tables.delete(sheetId);
     }
 
     @Override
-    public synchronized Map<String, Role> accessOf(String userId) {
+    public Map<String, Role> accessOf(String userId) {
         return tables.accessOf(userId);
     }
 
     @Override
-    public synchronized List<LoggedOp> history(String sheetId, String row, String col) {
+    public List<LoggedOp> history(String sheetId, String row, String col) {
         return tables.history(sheetId, row, col);
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
+    public SheetTail tail(String sheetId, long after) {
+        return tables.tail(sheetId, after);
+    }
+
+    @Override
+    public Map<String, SheetMark> marks(List<String> sheetIds) {
+        return tables.marks(sheetIds);
+    }
+
+    @Override
+    public StoredSheet createOrLoad(Snapshot initial, Map<String, Role> access) {
+        return tables.createOrLoad(initial, access);
+    }
+
+    /**
+     * A PostgreSQL {@code LISTEN} on a connection of the data source's; null on another database, or
+     * where the driver's classes are not visible to LiveGrid (polling then does the work alone).
+     */
+    @Override
+    public SignalListener listen() {
+        try (Connection probe = borrow()) {
+            if (!"PostgreSQL".equals(probe.getMetaData().getDatabaseProductName())) {
+                return null;
+            }
+        } catch (SQLException e) {
+            throw tables.failure("reach the database to listen for other servers' commits", e);
+        }
+        try {
+            return PostgresSignals.listen(this::borrow, tables.where());
+        } catch (LinkageError e) {
+            LOG.warning(() -> "the store (" + tables.where() + "): the PostgreSQL driver's classes are not visible"
+                    + " to LiveGrid, so other servers' commits are found by polling alone: " + e);
+            return null;
+        } catch (SQLException e) {
+            throw tables.failure("listen for other servers' commits", e);
+        }
+    }
+
+    @Override
+    public Map<String, Role> accessList(String sheetId) {
+        return tables.accessList(sheetId);
+    }
+
+    @Override
+    public String signalName() {
+        return tables.server();
     }
 
     /** Refuses later calls; a container's data source stays open, a pool of the store's own is closed. */
@@ -148,7 +209,7 @@ public final class DataSourceSheetStore implements SheetStore {
         }
     }
 
-    private synchronized Connection borrow() throws SQLException {
+    private Connection borrow() throws SQLException {
         if (closed) {
             throw new SQLException("the store is closed");
         }

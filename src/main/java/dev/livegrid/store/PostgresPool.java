@@ -6,13 +6,17 @@ import dev.livegrid.config.JdbcSettings;
 
 /**
  * The standalone server's store on PostgreSQL ({@code jdbc-url}): a HikariCP pool of a few
- * connections — the committer holds one at a time, reads and probes borrow others — under the
+ * connections — the committer holds one at a time, the listener one for good, reads and probes borrow
+ * others — under the
  * {@link DataSourceSheetStore}, which closes the pool with itself.
  */
 public final class PostgresPool {
 
-    /** Enough for the committer, concurrent sheet loads and the health probe. */
-    static final int CONNECTIONS = 4;
+    /**
+     * Enough for the committer, the listener for other nodes' commits (held), catch-up reads,
+     * concurrent sheet loads and the health probe.
+     */
+    static final int CONNECTIONS = 8;
 
     private PostgresPool() {
     }

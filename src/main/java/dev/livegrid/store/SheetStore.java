@@ -1,10 +1,11 @@
 package dev.livegrid.store;
 
 import dev.livegrid.access.Role;
+import dev.livegrid.sheet.Snapshot;
 
-import java.util.Map;
-
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,6 +33,11 @@ public interface SheetStore extends AutoCloseable {
     /** The access-list entries naming {@code userId}, by sheet id (what a listing shows that user). */
     Map<String, Role> accessOf(String userId);
 
+    /** The sheet's access list, user id to role (empty when there is no such sheet). */
+    default Map<String, Role> accessList(String sheetId) {
+        return load(sheetId).map(StoredSheet::access).orElse(Map.of());
+    }
+
     /** The retained ops of a sheet, oldest first, that wrote the cell: its edits, and the insert of its row with a value for it. */
     List<LoggedOp> history(String sheetId, String row, String col);
 
@@ -43,6 +49,56 @@ public interface SheetStore extends AutoCloseable {
      */
     default void probe() {
         load(PROBE_SHEET_ID);
+    }
+
+    /**
+     * Whether other servers may write the same sheets (a database several LiveGrid nodes share). Then
+     * sheets are created through {@link #createOrLoad}, commits may report {@link SheetsBehindException},
+     * and rooms follow what others commit ({@link #tail}, {@link #marks}, {@link #listen}).
+     */
+    default boolean shared() {
+        return false;
+    }
+
+    /** The sheet's committed version and creation, and the ops it keeps after {@code after}, as of one moment. */
+    default SheetTail tail(String sheetId, long after) {
+        return load(sheetId).map(s -> new SheetTail(true, s.createdAt(),
+                s.ops().isEmpty() ? s.snapshot().version() : Math.max(s.snapshot().version(), s.ops().get(s.ops().size() - 1).version()),
+                s.ops().stream().filter(op -> op.version() > after).toList())).orElse(SheetTail.absent());
+    }
+
+    /** The committed version (and creation) of each of {@code sheetIds} that is stored. */
+    default Map<String, SheetMark> marks(List<String> sheetIds) {
+        Map<String, SheetMark> marks = new HashMap<>();
+        for (SheetSummary s : list()) {
+            if (sheetIds.contains(s.id())) {
+                marks.put(s.id(), new SheetMark(s.version(), 0));
+            }
+        }
+        return marks;
+    }
+
+    /**
+     * Writes a new sheet with its access list at once, or, when another server created it first,
+     * reads that one: the sheet as stored either way. Used where the store is {@link #shared}.
+     */
+    default StoredSheet createOrLoad(Snapshot initial, Map<String, Role> access) {
+        throw new UnsupportedOperationException("this store creates sheets with their first commit");
+    }
+
+    /**
+     * Starts hearing what other servers commit ({@link StoreSignals}), on a connection of its own;
+     * null when the store cannot (not shared, or a database without notifications: then rooms only poll).
+     *
+     * @throws StoreException when the database cannot be reached now
+     */
+    default SignalListener listen() {
+        return null;
+    }
+
+    /** The name this server's own signals carry, so it ignores them ({@link StoreSignals.Signal#server()}). */
+    default String signalName() {
+        return "";
     }
 
     /** A valid sheet id the health probe loads; never a sheet (nothing refers to it). */

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +63,18 @@ final class SheetTables {
         }
     }
 
+    /**
+     * Tells other servers on the same database what a commit changed, as part of its transaction
+     * (PostgreSQL's {@code NOTIFY}, delivered to listeners only if the transaction commits). Each
+     * message is one of {@link StoreSignals}'.
+     */
+    interface Signals {
+        Signals NONE = (connection, messages) -> {
+        };
+
+        void send(Connection connection, List<String> messages) throws SQLException;
+    }
+
     /** What a transaction does; SQL errors abort it. */
     interface Work<T> {
         T run(Connection connection) throws SQLException;
@@ -68,8 +82,16 @@ final class SheetTables {
 
     private final Connections connections;
     private final String where;
+    private final Signals signals;
+    /** This server's name in its signals: random, so it can tell its own from others'. */
+    private final String server = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    /** Whether reads of several statements run in one repeatable-read transaction (a database other servers write to). */
+    private final boolean isolateReads;
     private final String selectSnapshot;
     private final String selectOps;
+    private final String selectOpsAfter;
+    private final String selectMark;
+    private final String selectMarks;
     private final String selectSheets;
     private final String insertOp;
     private final String advanceSheet;
@@ -87,22 +109,39 @@ final class SheetTables {
     private Writes kept;
 
     SheetTables(Names names, Connections connections, String where) {
+        this(names, connections, where, Signals.NONE, false);
+    }
+
+    /**
+     * @param signals      what a commit tells other servers on the same database
+     * @param isolateReads whether a read of several statements (a sheet's snapshot and its ops) must see
+     *                     one consistent state although other servers commit meanwhile
+     */
+    SheetTables(Names names, Connections connections, String where, Signals signals, boolean isolateReads) {
         this.connections = connections;
         this.where = where;
+        this.signals = signals;
+        this.isolateReads = isolateReads;
         String sheets = names.sheets();
         String ops = names.ops();
-        selectSnapshot = "SELECT snapshot FROM " + sheets + " WHERE id = ?";
+        selectSnapshot = "SELECT snapshot, created_at FROM " + sheets + " WHERE id = ?";
         selectOps = "SELECT version, author, op_id, request, applied, at FROM " + ops
                 + " WHERE sheet = ? ORDER BY version";
+        selectOpsAfter = "SELECT version, author, op_id, request, applied, at FROM " + ops
+                + " WHERE sheet = ? AND version > ? ORDER BY version";
+        selectMark = "SELECT version, created_at FROM " + sheets + " WHERE id = ?";
+        selectMarks = "SELECT id, version, created_at FROM " + sheets + " WHERE id IN ";
         selectSheets = "SELECT id, version, " + names.rows() + ", " + names.columns() + ", updated_at FROM " + sheets;
         insertOp = "INSERT INTO " + ops + " (sheet, version, author, op_id, request, applied, at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+        // Moves the row only from the version the ops were numbered after: if another server committed
+        // versions meanwhile, no row matches and the sheet is behind (see SheetsBehindException).
         advanceSheet = "UPDATE " + sheets + " SET version = ?, " + names.rows() + " = ?, " + names.columns()
-                + " = ?, updated_at = ? WHERE id = ?";
+                + " = ?, updated_at = ? WHERE id = ? AND version = ?";
         // An upsert written as UPDATE, then INSERT if no row was there: ON CONFLICT, MERGE and MAX(a, b)
         // are each spelled differently (or missing) in one of the databases.
         replaceSnapshot = "UPDATE " + sheets + " SET version = CASE WHEN version > ? THEN version ELSE ? END,"
-                + " snapshot_version = ?, snapshot = ? WHERE id = ?";
+                + " snapshot_version = ?, snapshot = ? WHERE id = ? AND snapshot_version <= ?";
         insertSheet = "INSERT INTO " + sheets + " (id, version, snapshot_version, snapshot, " + names.rows() + ", "
                 + names.columns() + ", created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         compact = "DELETE FROM " + ops + " WHERE sheet = ? AND version < ?";
@@ -118,6 +157,11 @@ final class SheetTables {
         deleteSheetAccess = "DELETE FROM " + access + " WHERE sheet = ?";
     }
 
+    /** The name this server's signals carry ({@link StoreSignals.Signal#server()}). */
+    String server() {
+        return server;
+    }
+
     /** Where the data lives, for logs and error messages. */
     String where() {
         return where;
@@ -125,7 +169,7 @@ final class SheetTables {
 
     Optional<StoredSheet> load(String sheetId) {
         try {
-            return transaction(c -> {
+            return readTransaction(c -> {
                 try (PreparedStatement q = c.prepareStatement(selectSnapshot)) {
                     q.setString(1, sheetId);
                     try (ResultSet r = q.executeQuery()) {
@@ -133,12 +177,101 @@ final class SheetTables {
                             return Optional.empty();
                         }
                         return Optional.of(new StoredSheet(SnapshotJson.read(r.getString(1)), ops(c, sheetId),
-                                access(c, sheetId)));
+                                access(c, sheetId), r.getLong(2)));
                     }
                 }
             });
         } catch (SQLException | RuntimeException e) {
             throw failure("read sheet " + sheetId, e);
+        }
+    }
+
+    /** The sheet's committed version and creation, and its ops after {@code after}, as of one moment. */
+    SheetTail tail(String sheetId, long after) {
+        try {
+            return readTransaction(c -> {
+                long version;
+                long createdAt;
+                try (PreparedStatement q = c.prepareStatement(selectMark)) {
+                    q.setString(1, sheetId);
+                    try (ResultSet r = q.executeQuery()) {
+                        if (!r.next()) {
+                            return SheetTail.absent();
+                        }
+                        version = r.getLong(1);
+                        createdAt = r.getLong(2);
+                    }
+                }
+                List<LoggedOp> ops = new ArrayList<>();
+                try (PreparedStatement q = c.prepareStatement(selectOpsAfter)) {
+                    q.setString(1, sheetId);
+                    q.setLong(2, after);
+                    try (ResultSet r = q.executeQuery()) {
+                        while (r.next()) {
+                            ops.add(loggedOp(r));
+                        }
+                    }
+                }
+                return new SheetTail(true, createdAt, version, ops);
+            });
+        } catch (SQLException | RuntimeException e) {
+            throw failure("read the ops of sheet " + sheetId + " after version " + after, e);
+        }
+    }
+
+    /** The committed versions of those of {@code sheetIds} that are stored. */
+    Map<String, SheetMark> marks(List<String> sheetIds) {
+        Map<String, SheetMark> marks = new HashMap<>();
+        try {
+            for (int from = 0; from < sheetIds.size(); from += MARKS_PER_QUERY) {
+                List<String> some = sheetIds.subList(from, Math.min(sheetIds.size(), from + MARKS_PER_QUERY));
+                String sql = selectMarks + "(" + String.join(", ", java.util.Collections.nCopies(some.size(), "?")) + ")";
+                transaction(c -> {
+                    try (PreparedStatement q = c.prepareStatement(sql)) {
+                        for (int i = 0; i < some.size(); i++) {
+                            q.setString(i + 1, some.get(i));
+                        }
+                        try (ResultSet r = q.executeQuery()) {
+                            while (r.next()) {
+                                marks.put(r.getString(1), new SheetMark(r.getLong(2), r.getLong(3)));
+                            }
+                        }
+                    }
+                    return null;
+                });
+            }
+            return marks;
+        } catch (SQLException | RuntimeException e) {
+            throw failure("read the versions of " + sheetIds.size() + " sheets", e);
+        }
+    }
+
+    /** Sheet ids in one query of {@link #marks}: far below every database's limit on parameters. */
+    private static final int MARKS_PER_QUERY = 500;
+
+    /**
+     * Writes a new sheet with its access list, unless it is there already (another server created it
+     * first): then the stored one is read back. What this returns is the sheet as stored either way.
+     */
+    StoredSheet createOrLoad(Snapshot initial, Map<String, Role> access) {
+        long now = System.currentTimeMillis();
+        try {
+            transaction(c -> {
+                try (Writes writes = new Writes(c)) {
+                    writes.insertSheet(initial, now);
+                    for (Map.Entry<String, Role> entry : access.entrySet()) {
+                        writes.write(new Change.AccessChanged(initial.sheet(), entry.getKey(), entry.getValue()));
+                    }
+                }
+                return null;
+            });
+            return new StoredSheet(initial, List.of(), access, now);
+        } catch (SQLException | RuntimeException e) {
+            Optional<StoredSheet> there = load(initial.sheet());
+            if (there.isPresent()) {
+                return there.get();
+            }
+            throw failure("create sheet " + initial.sheet(), e);
         }
     }
 
@@ -154,13 +287,20 @@ final class SheetTables {
                 }
                 return null;
             });
+        } catch (SheetsBehindException e) {
+            throw e; // rolled back whole; the statements are fine
         } catch (SQLException | RuntimeException e) {
             closeKeptWrites(e); // a failed commit may leave a statement or a batch midway: prepare afresh
             throw failure("commit " + changes.size() + " changes", e);
         }
     }
 
-    private static void write(Writes writes, List<Change> changes) throws SQLException {
+    /**
+     * Writes every change; throws {@link SheetsBehindException} (the caller's transaction then rolls
+     * back) when other servers moved some of the sheets on, naming every such sheet at once.
+     */
+    private void write(Writes writes, List<Change> changes) throws SQLException {
+        writes.begin();
         for (Change change : changes) {
             if (change instanceof Change.Applied applied) {
                 writes.write(applied);
@@ -171,6 +311,12 @@ final class SheetTables {
             }
         }
         writes.flush();
+        if (!writes.behind.isEmpty()) {
+            throw new SheetsBehindException(writes.behind);
+        }
+        if (!writes.signalled.isEmpty()) {
+            signals.send(writes.c, writes.signalled);
+        }
     }
 
     private Writes keptWrites(Connection c) {
@@ -229,11 +375,23 @@ final class SheetTables {
                     access.setString(1, sheetId);
                     access.executeUpdate();
                     sheet.setString(1, sheetId);
-                    return sheet.executeUpdate() > 0;
+                    boolean deleted = sheet.executeUpdate() > 0;
+                    if (deleted) {
+                        signals.send(c, List.of(StoreSignals.deleted(sheetId, server)));
+                    }
+                    return deleted;
                 }
             });
         } catch (SQLException e) {
             throw failure("delete sheet " + sheetId, e);
+        }
+    }
+
+    Map<String, Role> accessList(String sheetId) {
+        try {
+            return transaction(c -> access(c, sheetId));
+        } catch (SQLException | RuntimeException e) {
+            throw failure("read the access list of sheet " + sheetId, e);
         }
     }
 
@@ -280,8 +438,37 @@ final class SheetTables {
      * to the original one, which is what gets reported.
      */
     <T> T transaction(Work<T> work) throws SQLException {
+        return transaction(work, false);
+    }
+
+    /** A transaction that only reads, isolated from other servers' commits when the tables are shared. */
+    private <T> T readTransaction(Work<T> work) throws SQLException {
+        return transaction(work, isolateReads);
+    }
+
+    private <T> T transaction(Work<T> work, boolean repeatableRead) throws SQLException {
         Connection c = connections.borrow();
+        int isolation = repeatableRead ? c.getTransactionIsolation() : Connection.TRANSACTION_NONE;
         try {
+            if (repeatableRead) {
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            }
+            return transactionOn(c, work);
+        } finally {
+            try {
+                if (repeatableRead && c.getTransactionIsolation() != isolation) {
+                    c.setTransactionIsolation(isolation);
+                }
+            } catch (SQLException ignored) {
+                // given back anyway: a pool resets or discards the connection
+            } finally {
+                connections.giveBack(c);
+            }
+        }
+    }
+
+    private <T> T transactionOn(Connection c, Work<T> work) throws SQLException {
+        {
             boolean autoCommit = c.getAutoCommit();
             if (autoCommit) {
                 c.setAutoCommit(false);
@@ -304,8 +491,6 @@ final class SheetTables {
                     restoreAutoCommit(c, failure);
                 }
             }
-        } finally {
-            connections.giveBack(c);
         }
     }
 
@@ -331,12 +516,16 @@ final class SheetTables {
             q.setString(1, sheetId);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {
-                    ops.add(new LoggedOp(r.getLong(1), r.getString(2), r.getString(3), OpJson.read(r.getString(4)),
-                            r.getString(5), Instant.ofEpochMilli(r.getLong(6))));
+                    ops.add(loggedOp(r));
                 }
             }
         }
         return ops;
+    }
+
+    private static LoggedOp loggedOp(ResultSet r) throws SQLException {
+        return new LoggedOp(r.getLong(1), r.getString(2), r.getString(3), OpJson.read(r.getString(4)),
+                r.getString(5), Instant.ofEpochMilli(r.getLong(6)));
     }
 
     private Map<String, Role> access(Connection c, String sheetId) throws SQLException {
@@ -365,13 +554,29 @@ final class SheetTables {
      */
     private final class Writes implements AutoCloseable {
 
+        /** One sheet's ops in a flush: the version its row must be at (the first op's, minus one) and the ops in order. */
+        private static final class Run {
+            final long from;
+            final List<Change.Applied> ops = new ArrayList<>();
+
+            Run(long from) {
+                this.from = from;
+            }
+
+            Change.Applied last() {
+                return ops.get(ops.size() - 1);
+            }
+        }
+
         private final Connection c;
         /** By SQL text (one of the constant strings above). */
         private final Map<String, PreparedStatement> prepared = new HashMap<>();
-        /** Op rows added to {@code insertOp}'s batch and not executed yet. */
-        private int opsBatched;
-        /** Each sheet's last op not yet written to its row, in order of first appearance. */
-        private final Map<String, Change.Applied> sheetsToAdvance = new LinkedHashMap<>();
+        /** Each sheet's ops not yet written, in order of first appearance. */
+        private final Map<String, Run> runs = new LinkedHashMap<>();
+        /** Sheets of this commit that other servers moved on: none of their ops is written. */
+        final Set<String> behind = new LinkedHashSet<>();
+        /** What this commit tells other servers ({@link StoreSignals}). */
+        final List<String> signalled = new ArrayList<>();
 
         Writes(Connection c) {
             this.c = c;
@@ -379,6 +584,13 @@ final class SheetTables {
 
         boolean on(Connection connection) {
             return c == connection;
+        }
+
+        /** Forgets what the last commit on these statements found. */
+        void begin() {
+            runs.clear();
+            behind.clear();
+            signalled.clear();
         }
 
         private PreparedStatement statement(String sql) throws SQLException {
@@ -391,49 +603,70 @@ final class SheetTables {
         }
 
         void write(Change.Applied change) throws SQLException {
-            LoggedOp op = change.op();
-            PreparedStatement insert = statement(insertOp);
-            insert.setString(1, change.sheetId());
-            insert.setLong(2, op.version());
-            insert.setString(3, op.by());
-            insert.setString(4, op.opId());
-            insert.setString(5, OpJson.write(op.request()));
-            insert.setString(6, op.appliedText());
-            insert.setLong(7, op.at().toEpochMilli());
-            insert.addBatch();
-            opsBatched++;
-            // A room hands over its ops in version order: the last one of a batch sets the sheet's row.
-            sheetsToAdvance.put(change.sheetId(), change);
+            Run run = runs.get(change.sheetId());
+            if (run == null) {
+                run = new Run(change.op().version() - 1);
+                runs.put(change.sheetId(), run);
+            } else if (run.last().op().version() + 1 != change.op().version()) {
+                throw new SQLException("ops of sheet " + change.sheetId() + " out of sequence: "
+                        + change.op().version() + " after " + run.last().op().version());
+            }
+            run.ops.add(change);
         }
 
-        /** Writes what {@link #write(Change.Applied)} deferred: the op rows, then each sheet's row. */
+        /**
+         * Writes what {@link #write(Change.Applied)} deferred: each sheet's row moved to its last op's
+         * version — only from the version its ops were numbered after — then the op rows of the sheets
+         * that moved, as one batch. A sheet whose row was elsewhere (other servers committed versions
+         * meanwhile, or deleted it) is behind: none of its ops is written.
+         */
         void flush() throws SQLException {
-            if (opsBatched > 0) {
-                opsBatched = 0;
-                statement(insertOp).executeBatch();
-            }
-            if (sheetsToAdvance.isEmpty()) {
+            if (runs.isEmpty()) {
                 return;
             }
             PreparedStatement advance = statement(advanceSheet);
-            for (Change.Applied last : sheetsToAdvance.values()) {
+            PreparedStatement insert = null;
+            for (Map.Entry<String, Run> entry : runs.entrySet()) {
+                String sheet = entry.getKey();
+                Run run = entry.getValue();
+                if (behind.contains(sheet)) {
+                    continue;
+                }
+                Change.Applied last = run.last();
                 advance.setLong(1, last.op().version());
                 advance.setInt(2, last.rows());
                 advance.setInt(3, last.columns());
                 advance.setLong(4, last.op().at().toEpochMilli());
-                advance.setString(5, last.sheetId());
+                advance.setString(5, sheet);
+                advance.setLong(6, run.from);
                 if (advance.executeUpdate() != 1) {
-                    throw new SQLException("sheet " + last.sheetId() + " has no snapshot to apply op "
-                            + last.op().version() + " on");
+                    behind.add(sheet);
+                    continue;
+                }
+                signalled.add(StoreSignals.moved(sheet, last.op().version(), server));
+                insert = insert != null ? insert : statement(insertOp);
+                for (Change.Applied change : run.ops) {
+                    LoggedOp op = change.op();
+                    insert.setString(1, sheet);
+                    insert.setLong(2, op.version());
+                    insert.setString(3, op.by());
+                    insert.setString(4, op.opId());
+                    insert.setString(5, OpJson.write(op.request()));
+                    insert.setString(6, op.appliedText());
+                    insert.setLong(7, op.at().toEpochMilli());
+                    insert.addBatch();
                 }
             }
-            sheetsToAdvance.clear();
+            runs.clear();
+            if (insert != null) {
+                insert.executeBatch();
+            }
         }
 
         /**
-         * Replaces the sheet's snapshot (never moving its version back), or creates the sheet if the
-         * snapshot is a creating one; then compacts. A non-creating snapshot of a sheet that is gone
-         * (deleted while it was on its way) writes nothing.
+         * Replaces the sheet's snapshot (never with an older one, never moving its version back), or
+         * creates the sheet if the snapshot is a creating one; then compacts. A non-creating snapshot of
+         * a sheet that is gone (deleted while it was on its way) writes nothing.
          */
         void write(Change.Snapshotted change) throws SQLException {
             flush();
@@ -445,26 +678,31 @@ final class SheetTables {
             replace.setLong(3, snapshot.version());
             replace.setString(4, text);
             replace.setString(5, snapshot.sheet());
+            replace.setLong(6, snapshot.version());
             if (replace.executeUpdate() == 0) {
                 if (!change.creates()) {
-                    return;
+                    return; // gone, or another server stored a newer snapshot (and compacted for it)
                 }
-                long now = System.currentTimeMillis();
-                PreparedStatement insert = statement(insertSheet);
-                insert.setString(1, snapshot.sheet());
-                insert.setLong(2, snapshot.version());
-                insert.setLong(3, snapshot.version());
-                insert.setString(4, text);
-                insert.setInt(5, snapshot.rows().size());
-                insert.setInt(6, snapshot.columns().size());
-                insert.setLong(7, now);
-                insert.setLong(8, now);
-                insert.executeUpdate();
+                insertSheet(snapshot, System.currentTimeMillis());
             }
             PreparedStatement drop = statement(compact);
             drop.setString(1, snapshot.sheet());
             drop.setLong(2, change.keepFrom());
             drop.executeUpdate();
+        }
+
+        /** Adds the sheet's row, created now; fails if the sheet is there. */
+        void insertSheet(Snapshot snapshot, long now) throws SQLException {
+            PreparedStatement insert = statement(insertSheet);
+            insert.setString(1, snapshot.sheet());
+            insert.setLong(2, snapshot.version());
+            insert.setLong(3, snapshot.version());
+            insert.setString(4, SnapshotJson.write(snapshot));
+            insert.setInt(5, snapshot.rows().size());
+            insert.setInt(6, snapshot.columns().size());
+            insert.setLong(7, now);
+            insert.setLong(8, now);
+            insert.executeUpdate();
         }
 
         /** Replaces the user's entry (delete, then insert while the sheet exists), or only removes it. */
@@ -482,6 +720,7 @@ final class SheetTables {
                 insert.setString(4, change.sheetId());
                 insert.executeUpdate();
             }
+            signalled.add(StoreSignals.accessChanged(change.sheetId(), server));
         }
 
         @Override

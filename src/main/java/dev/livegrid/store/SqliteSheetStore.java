@@ -175,6 +175,16 @@ public final class SqliteSheetStore implements SheetStore {
     }
 
     @Override
+    public synchronized SheetTail tail(String sheetId, long after) {
+        return tables.tail(sheetId, after);
+    }
+
+    @Override
+    public synchronized Map<String, SheetMark> marks(List<String> sheetIds) {
+        return tables.marks(sheetIds);
+    }
+
+    @Override
     public synchronized void close() {
         tables.closeKeptWrites(null);
         try {

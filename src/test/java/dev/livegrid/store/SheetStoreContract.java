@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -319,10 +320,11 @@ abstract class SheetStoreContract {
     // ---- all or nothing ----
 
     @Test
-    void aCommitWithADuplicateVersionFailsAndLeavesNothingOfTheBatch() {
+    void aCommitTheDatabaseRefusesFailsAndLeavesNothingOfTheBatch() {
         SheetStore store = store();
         OpWriter w = OpWriter.empty("atomic");
-        store.commit(List.of(w.created(), w.apply("u-a", "1", new Op.AddColumn(null, "A", null)),
+        Change.Snapshotted creating = w.created();
+        store.commit(List.of(creating, w.apply("u-a", "1", new Op.AddColumn(null, "A", null)),
                 w.apply("u-a", "2", new Op.InsertRow(null, null, Map.of("c1", "kept")))));
         List<SheetSummary> listedBefore = store.list();
 
@@ -332,7 +334,7 @@ abstract class SheetStoreContract {
         List<Change> batch = List.of(fresh.created(), three, four,
                 fresh.apply("u-b", "1", new Op.AddColumn(null, "X", null)),
                 w.snapshotKeepingFrom(3),
-                four); // (atomic, 4) a second time
+                creating); // the sheet's row created a second time: the database refuses the key
 
         StoreException failure = assertThrows(StoreException.class, () -> store.commit(batch));
 
@@ -361,14 +363,44 @@ abstract class SheetStoreContract {
         Change.Snapshotted created = w.created();
         Change.Applied op = w.apply("u-a", "1", new Op.AddColumn(null, "A", null));
 
-        StoreException failure = assertThrows(StoreException.class, () -> store.commit(List.of(op)));
+        // As if another server had deleted it: the sheet is not where the op was numbered from.
+        SheetsBehindException failure = assertThrows(SheetsBehindException.class, () -> store.commit(List.of(op)));
 
-        assertTrue(failure.getMessage().contains("orphan"), failure.getMessage());
+        assertEquals(Set.of("orphan"), failure.sheetIds());
         assertEquals(Optional.empty(), store.load("orphan"));
         assertEquals(List.of(), store.list());
         // The op row was rolled back too: the same version commits once the sheet exists.
         store.commit(List.of(created, op));
         assertEquals(List.of(op.op()), store.load("orphan").orElseThrow().ops());
+    }
+
+    @Test
+    void opsNumberedFromAnOldVersionAreBehindAndNothingOfTheBatchIsWritten() {
+        SheetStore store = store();
+        OpWriter mine = OpWriter.empty("contested");
+        OpWriter theirs = OpWriter.empty("contested"); // another server's copy, numbering from the same start
+        theirs.apply("u-b", "1", new Op.AddColumn(null, "A", null));
+        store.commit(List.of(mine.created(), mine.apply("u-a", "1", new Op.AddColumn(null, "A", null)),
+                mine.apply("u-a", "2", new Op.InsertRow(null, null, Map.of("c1", "mine")))));
+        OpWriter other = OpWriter.empty("bystander");
+        store.commit(List.of(other.created()));
+        List<Change> batch = List.of(other.apply("u-c", "1", new Op.AddColumn(null, "X", null)),
+                theirs.apply("u-b", "2", new Op.InsertRow(null, null, Map.of("c1", "theirs")))); // version 2 again
+
+        SheetsBehindException behind = assertThrows(SheetsBehindException.class, () -> store.commit(batch));
+
+        assertEquals(Set.of("contested"), behind.sheetIds(), "only the sheet whose row had moved");
+        assertEquals(List.of(), store.load("bystander").orElseThrow().ops(), "nothing of the batch");
+        assertEquals("mine", store.load("contested").orElseThrow().ops().get(1).appliedText().contains("mine") ? "mine" : "theirs");
+        store.commit(batch.subList(0, 1)); // without the late op, the rest commits
+        assertEquals(2, store.load("contested").orElseThrow().ops().size());
+        assertEquals(1, store.load("bystander").orElseThrow().ops().size());
+        SheetTail tail = store.tail("contested", 1);
+        assertEquals(2, tail.version());
+        assertEquals(List.of(2L), tail.ops().stream().map(LoggedOp::version).toList(), "what the late writer reads to catch up");
+        assertEquals(Map.of("contested", 2L, "bystander", 1L), store.marks(List.of("contested", "bystander", "absent"))
+                .entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().version())));
+        assertFalse(store.tail("absent", 0).exists());
     }
 
     @Test

@@ -161,7 +161,7 @@ class SqliteSheetStoreTest extends SheetStoreContract {
         }
         SqliteSheetStore store = openFile();
 
-        assertEquals(new StoredSheet(created, w.logged()), store.load("old").orElseThrow());
+        assertEquals(new StoredSheet(created, w.logged(), Map.of(), 1714557600000L), store.load("old").orElseThrow());
         store.commit(List.of(w.apply("u-b", "3", new Op.Edit("r2", "c1", "y", 2L)), w.snapshotKeepingFrom(2)));
         store.close();
 
