@@ -41,6 +41,14 @@ public interface Meters {
     default void heartbeatClosed() {
     }
 
+    /** Cluster mode: a commit of a sheet found another server had committed versions of it first; its ops are numbered again. */
+    default void sheetBehind() {
+    }
+
+    /** Cluster mode: an op another server committed was applied and broadcast here. */
+    default void opAdopted() {
+    }
+
     /** A WebSocket handshake was refused with this HTTP status. */
     default void handshakeRefused(int status) {
     }

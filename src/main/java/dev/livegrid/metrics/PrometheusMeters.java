@@ -39,6 +39,8 @@ public final class PrometheusMeters implements Meters, AutoCloseable {
     private final Timer commits;
     private final DistributionSummary batchSizes;
     private final Counter heartbeatCloses;
+    private final Counter behind;
+    private final Counter adopted;
     private final Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Map<String, Counter> overflows = new ConcurrentHashMap<>();
@@ -73,6 +75,12 @@ public final class PrometheusMeters implements Meters, AutoCloseable {
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024).register(registry);
         heartbeatCloses = Counter.builder("livegrid.heartbeat.closes")
                 .description("Sessions closed with 1001 because their pong was overdue").register(registry);
+        behind = Counter.builder("livegrid.cluster.behind")
+                .description("Commits of a sheet that found another server had committed versions of it first"
+                        + " (its ops were numbered again after catching up)").register(registry);
+        adopted = Counter.builder("livegrid.cluster.ops.adopted")
+                .description("Ops committed by other servers on the same database, applied and broadcast here")
+                .register(registry);
         for (String code : new String[]{"conflict", "rate-limited", "too-large", "invalid", "no-such-sheet",
                 "store-unavailable", "forbidden"}) {
             rejectedCounter(code); // present at 0 from the start, so that rates have a first sample
@@ -125,6 +133,16 @@ public final class PrometheusMeters implements Meters, AutoCloseable {
     @Override
     public void heartbeatClosed() {
         heartbeatCloses.increment();
+    }
+
+    @Override
+    public void sheetBehind() {
+        behind.increment();
+    }
+
+    @Override
+    public void opAdopted() {
+        adopted.increment();
     }
 
     @Override

@@ -466,6 +466,7 @@ public final class Room {
                 return; // already rolled back (a failure or an earlier report of the same epoch)
             }
             epoch++;
+            meters.sheetBehind();
             catchUpAfterCommit = false; // this catch-up is the one
             List<Waiting> again = new ArrayList<>();
             List<HeldRejections.Held> rejections = new ArrayList<>(held.takeAll());
@@ -571,6 +572,7 @@ public final class Room {
         size = durable.size();
         durableVersion = durable.version();
         log.append(new OpLog.Entry(op.version(), op.by(), op.opId(), op.request(), op.appliedText()));
+        meters.opAdopted();
         broadcast(new Pending(op.version(), op.by(), op.opId(), op.request(), applied.op(), op.appliedText(), List.of(), 0));
         forgetFocusOn(applied.op());
         return true;

@@ -1,0 +1,312 @@
+package dev.livegrid.cluster;
+
+import dev.livegrid.client.Applied;
+import dev.livegrid.client.Disconnection;
+import dev.livegrid.client.LiveGridClient;
+import dev.livegrid.client.OpRejectedException;
+import dev.livegrid.client.SheetListener;
+import dev.livegrid.client.Status;
+import dev.livegrid.client.Table;
+import dev.livegrid.config.Setting;
+import dev.livegrid.config.Settings;
+import dev.livegrid.standalone.LiveGridServer;
+import dev.livegrid.support.LocalPostgres;
+import dev.livegrid.support.TestSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Three LiveGrid servers on one real PostgreSQL (Debian's, a throwaway cluster), each serving every
+ * sheet, in one JVM: clients spread over them edit one sheet at the same time and end with the same
+ * table, every version handed out once and delivered to every client in order; a resend to another
+ * server is recognised; a delete on one server closes the sheet's clients on the others.
+ * ({@code ClusterProcessesIT} runs servers as separate processes behind a load balancer.)
+ */
+@Timeout(180)
+class ClusterTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static LocalPostgres postgres;
+    private final List<LiveGridServer> servers = new ArrayList<>();
+    private final List<LiveGridClient> clients = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = LocalPostgres.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void startServers() throws Exception {
+        Settings settings = TestSettings.loopback().with(Map.of(
+                Setting.JDBC_URL, "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + LocalPostgres.DATABASE,
+                Setting.JDBC_USER, LocalPostgres.USER));
+        for (int i = 0; i < 3; i++) {
+            servers.add(LiveGridServer.start(settings));
+        }
+    }
+
+    @AfterEach
+    void stopServers() {
+        clients.forEach(LiveGridClient::close);
+        servers.forEach(LiveGridServer::close);
+    }
+
+    @Test
+    void clientsOnThreeServersEditingOneSheetAtOnceEndWithOneTableAndEveryVersionOnce() throws Exception {
+        String sheet = "contested";
+        LiveGridClient setup = client(servers.get(0), sheet, null);
+        setup.connect().get(10, TimeUnit.SECONDS);
+        List<String> cols = new ArrayList<>();
+        for (String name : List.of("A", "B", "C")) {
+            cols.add(setup.addColumn(name, null).get(10, TimeUnit.SECONDS).createdId().orElseThrow());
+        }
+        for (int r = 0; r < 4; r++) {
+            setup.insertRow(null, Map.of(cols.get(0), "r" + r)).get(10, TimeUnit.SECONDS);
+        }
+
+        int perServer = 3;
+        int opsEach = 40;
+        Map<LiveGridClient, List<Long>> seen = new ConcurrentHashMap<>();
+        List<LiveGridClient> writers = new ArrayList<>();
+        for (LiveGridServer server : servers) {
+            for (int i = 0; i < perServer; i++) {
+                List<Long> versions = Collections.synchronizedList(new ArrayList<>());
+                LiveGridClient c = client(server, sheet, new SheetListener() {
+                    @Override
+                    public void onChange(Applied applied, Table table) {
+                        versions.addAll(applied.skipped());
+                        versions.add(applied.version());
+                    }
+                });
+                seen.put(c, versions);
+                c.connect().get(10, TimeUnit.SECONDS);
+                writers.add(c);
+            }
+        }
+        long start = setup.version();
+
+        List<Applied> acked = Collections.synchronizedList(new ArrayList<>());
+        List<String> unexpected = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(writers.size());
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int w = 0; w < writers.size(); w++) {
+                LiveGridClient c = writers.get(w);
+                Random random = new Random(1000 + w);
+                runs.add(pool.submit(() -> {
+                    for (int i = 0; i < opsEach; i++) {
+                        try {
+                            acked.add(randomOp(c, random, "w" + i).get(WAIT.toSeconds(), TimeUnit.SECONDS));
+                        } catch (ExecutionException e) {
+                            if (!(e.getCause() instanceof OpRejectedException rejected)
+                                    || !Set.of("conflict", "no-such-row", "no-such-column", "rate-limited").contains(rejected.code())) {
+                                unexpected.add(String.valueOf(e.getCause()));
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(), unexpected, "only the refusals concurrent edits earn");
+
+        long last = lastVersionInTheStore(sheet);
+        assertEquals(LongStream.rangeClosed(1, last).boxed().toList(), versionsInTheStore(sheet),
+                "the store's versions run 1.." + last + " without a gap");
+        Set<Long> ackedVersions = new HashSet<>();
+        for (Applied a : acked) {
+            assertTrue(ackedVersions.add(a.version()), "version " + a.version() + " acknowledged twice");
+        }
+        assertTrue(acked.size() > writers.size() * opsEach / 2, "most ops applied: " + acked.size());
+
+        Table reference = setup.awaitVersion(last, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        for (LiveGridClient c : writers) {
+            Table table = c.awaitVersion(last, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(reference, table, "the table of a client of " + c);
+            List<Long> versions = new ArrayList<>(seen.get(c));
+            assertEquals(LongStream.rangeClosed(start + 1, last).boxed().toList(), versions,
+                    "a client sees every version after its welcome once, in order");
+        }
+        double adopted = 0;
+        double behind = 0;
+        for (LiveGridServer server : servers) {
+            HttpResponse<String> read = get(server, "api/sheets/" + sheet);
+            assertEquals(200, read.statusCode(), read.body());
+            assertTrue(read.body().contains("\"version\":" + last), "every server serves version " + last + ": " + read.body());
+            String metrics = get(server, "metrics").body();
+            adopted += metric(metrics, "livegrid_cluster_ops_adopted_total");
+            behind += metric(metrics, "livegrid_cluster_behind_total");
+        }
+        System.out.printf("CLUSTER: %d clients on 3 servers, %d ops acknowledged, versions %d..%d; ops adopted from"
+                + " other servers %.0f, commits found behind %.0f%n", writers.size(), acked.size(), start + 1, last, adopted, behind);
+        assertTrue(adopted >= 2 * (last - start), "each server applied the others' ops: " + adopted);
+    }
+
+    private static double metric(String text, String name) {
+        return text.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in /metrics"));
+    }
+
+    @Test
+    void anOpResentToAnotherServerIsAnsweredWithItsFirstVersion() throws Exception {
+        String sheet = "resent";
+        LiveGridClient creator = client(servers.get(0), sheet, null);
+        creator.connect().get(10, TimeUnit.SECONDS);
+        String col = creator.addColumn("A", null).get(10, TimeUnit.SECONDS).createdId().orElseThrow();
+        String row = creator.insertRow(null, Map.of(col, "x")).get(10, TimeUnit.SECONDS).createdId().orElseThrow();
+        String op = "{\"type\":\"edit\",\"id\":\"once\",\"row\":\"" + row + "\",\"col\":\"" + col + "\",\"value\":\"y\"}";
+
+        // Sent to one server, then at once to the other two, as a client whose answer was lost would.
+        HttpResponse<String> first = post(servers.get(1), "api/sheets/" + sheet + "/ops", op);
+        HttpResponse<String> second = post(servers.get(2), "api/sheets/" + sheet + "/ops", op);
+        HttpResponse<String> third = post(servers.get(0), "api/sheets/" + sheet + "/ops", op);
+
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals(first.body(), second.body(), "the other server answers with the original applied message");
+        assertEquals(first.body(), third.body());
+        assertEquals(3, lastVersionInTheStore(sheet), "applied once");
+    }
+
+    @Test
+    void aDeleteOnOneServerClosesTheSheetsClientsOnTheOthers() throws Exception {
+        String sheet = "doomed";
+        Map<LiveGridClient, CompletableFuture<Disconnection>> closed = new HashMap<>();
+        for (LiveGridServer server : servers.subList(1, 3)) {
+            CompletableFuture<Disconnection> end = new CompletableFuture<>();
+            LiveGridClient c = client(server, sheet, new SheetListener() {
+                @Override
+                public void onStatus(Status status, Disconnection cause) {
+                    if (status == Status.CLOSED) {
+                        end.complete(cause);
+                    }
+                }
+            });
+            c.connect().get(10, TimeUnit.SECONDS);
+            closed.put(c, end);
+        }
+        closed.keySet().iterator().next().addColumn("A", null).get(10, TimeUnit.SECONDS);
+
+        HttpResponse<String> delete = HTTP.send(HttpRequest.newBuilder(uri(servers.get(0), "api/sheets/" + sheet))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(204, delete.statusCode(), delete.body());
+        for (CompletableFuture<Disconnection> end : closed.values()) {
+            assertEquals(4004, end.get(WAIT.toSeconds(), TimeUnit.SECONDS).code());
+        }
+        for (LiveGridServer server : servers) {
+            assertEquals(404, get(server, "api/sheets/" + sheet).statusCode(), "gone on every server");
+        }
+    }
+
+    private static CompletableFuture<Applied> randomOp(LiveGridClient c, Random random, String tag) {
+        Table table = c.table();
+        List<String> rows = table.rowIds();
+        List<String> cols = table.columnIds();
+        int pick = random.nextInt(100);
+        if (rows.isEmpty() || cols.isEmpty() || pick < 10) {
+            return c.insertRow(rows.isEmpty() ? null : rows.get(random.nextInt(rows.size())),
+                    cols.isEmpty() ? Map.of() : Map.of(cols.get(0), tag));
+        }
+        String row = rows.get(random.nextInt(rows.size()));
+        String col = cols.get(random.nextInt(cols.size()));
+        if (pick < 14 && rows.size() > 3) {
+            return c.deleteRow(row);
+        }
+        if (pick < 16 && cols.size() < 6) {
+            return c.addColumn("X" + tag, col);
+        }
+        if (pick < 18) {
+            return c.renameColumn(col, "N" + tag);
+        }
+        if (pick < 60) {
+            return c.edit(row, col, tag, table.versionOf(row, col)); // compare-and-set against what this client saw
+        }
+        return c.edit(row, col, tag);
+    }
+
+    private LiveGridClient client(LiveGridServer server, String sheet, SheetListener listener) {
+        LiveGridClient.Builder builder = LiveGridClient.builder(server.baseUri(), sheet);
+        if (listener != null) {
+            builder.listener(listener);
+        }
+        LiveGridClient c = builder.build();
+        clients.add(c);
+        return c;
+    }
+
+    private static long lastVersionInTheStore(String sheet) throws Exception {
+        List<Long> versions = versionsInTheStore(sheet);
+        return versions.isEmpty() ? 0 : versions.get(versions.size() - 1);
+    }
+
+    /** Straight from PostgreSQL, past LiveGrid. */
+    private static List<Long> versionsInTheStore(String sheet) throws Exception {
+        try (var sql = DriverManager.getConnection(postgres.jdbcUrl());
+             var q = sql.prepareStatement("SELECT version FROM livegrid_ops WHERE sheet = ? ORDER BY version")) {
+            q.setString(1, sheet);
+            List<Long> versions = new ArrayList<>();
+            try (var r = q.executeQuery()) {
+                while (r.next()) {
+                    versions.add(r.getLong(1));
+                }
+            }
+            return versions;
+        }
+    }
+
+    private static URI uri(LiveGridServer server, String path) {
+        return server.baseUri().resolve(path);
+    }
+
+    private static HttpResponse<String> get(LiveGridServer server, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(server, path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(LiveGridServer server, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(server, path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
