@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need: Debian's chromium and chromium-driver (browser tests), Debian's
 # postgresql (server binaries for the throwaway clusters of LocalPostgres: the DataSource store's
-# contract and WildFlyPostgresIT), and the npm packages of package-lock.json (dclint and yaml for
+# contract, WildFlyPostgresIT and the cluster tests), Debian's nginx (the cluster tests' load
+# balancer), and the npm packages of package-lock.json (dclint and yaml for
 # src/test/js/compose.test.js; the AsyncAPI parser, the OpenAPI schema validator and Ajv for
 # src/test/js/api-docs.test.mjs) into ./node_modules.
 # Idempotent: apt is not run at all when the packages are already there; npm ci reinstalls
@@ -19,12 +20,18 @@ if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' > /dev/null || ! id postgres 
     packages+=(postgresql)
 fi
 
+# The cluster tests put Debian's nginx in front of several servers as the load balancer (started
+# by the tests with a configuration of their own, never as the system's service).
+if [[ ! -x /usr/sbin/nginx ]]; then
+    packages+=(nginx)
+fi
+
 if (( ${#packages[@]} > 0 )); then
     sudo=()
     if [[ "$(id -u)" -ne 0 ]]; then
         sudo=(sudo)
     fi
-    # Keep the package's post-install script from starting the system's PostgreSQL service: a
+    # Keep the packages' post-install scripts from starting the system's PostgreSQL and nginx services: a
     # policy-rc.d that refuses every start (101), only for this install and only if there is none.
     policy=/usr/sbin/policy-rc.d
     own_policy=false
@@ -48,6 +55,7 @@ fi
 /usr/bin/chromedriver --version
 postgres_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 "$postgres_bin/postgres" --version
+/usr/sbin/nginx -v
 
 # Exactly package-lock.json, nothing else; no audit or funding requests, errors only.
 npm ci --no-audit --no-fund --loglevel=error

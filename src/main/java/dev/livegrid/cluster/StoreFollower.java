@@ -15,8 +15,10 @@ import java.util.logging.Logger;
 /**
  * Keeps a server's loaded sheets up with what other servers sharing its database commit, on one
  * thread of its own: it listens for their signals ({@link StoreSignals}) and hands each to the
- * registry (a sheet moved on: its room catches up; deleted: closed with 4004; access changed: read
- * again), and compares every loaded sheet with the store each {@link #POLL_WITH_SIGNALS} (or
+ * registry (a sheet moved on: its room catches up; deleted: closed with 4004; access changed or
+ * presence changed: read again), tells the others every {@link #HEARTBEAT} that this server is alive
+ * (whose users leave everyone's lists when it stops), and compares every loaded sheet with the store
+ * each {@link #POLL_WITH_SIGNALS} (or
  * {@link #POLL_WITHOUT_SIGNALS} where the database cannot signal), so a missed signal costs at most
  * that long, never an op. A lost listening connection is opened again; the store may be down for
  * any time meanwhile (commits then fail as {@code store-unavailable}).
@@ -28,6 +30,8 @@ public final class StoreFollower implements AutoCloseable {
     static final Duration POLL_WITH_SIGNALS = Duration.ofSeconds(1);
     /** How often, when the database cannot signal (or its listener is down): the only way to hear of others' commits. */
     static final Duration POLL_WITHOUT_SIGNALS = Duration.ofMillis(200);
+    /** How often this server tells the others it is alive (they count it gone after 10 s without). */
+    static final Duration HEARTBEAT = Duration.ofSeconds(2);
     /** How long a lost listener waits before it is opened again. */
     private static final Duration RELISTEN = Duration.ofSeconds(1);
 
@@ -40,6 +44,8 @@ public final class StoreFollower implements AutoCloseable {
     private boolean canSignal = true;
     /** Whether the last attempt to reach the store failed: logged once per outage, not once per poll. */
     private boolean storeDown;
+    /** The other servers alive at the last heartbeat. */
+    private java.util.Set<String> servers = java.util.Set.of();
 
     private StoreFollower(RoomRegistry rooms) {
         this.rooms = rooms;
@@ -61,6 +67,7 @@ public final class StoreFollower implements AutoCloseable {
     private void run() {
         long nextPoll = 0;
         long nextListen = 0;
+        long nextBeat = 0;
         while (stopped.getCount() > 0) {
             long now = System.nanoTime();
             try {
@@ -68,6 +75,10 @@ public final class StoreFollower implements AutoCloseable {
                     nextListen = now + RELISTEN.toNanos();
                     listen();
                     nextPoll = now; // whatever was signalled while nobody listened: found by this poll
+                }
+                if (now - nextBeat >= 0) {
+                    nextBeat = now + HEARTBEAT.toNanos();
+                    servers = rooms.heartbeat(servers);
                 }
                 if (now - nextPoll >= 0) {
                     rooms.checkLoadedAgainstStore();
@@ -132,6 +143,11 @@ public final class StoreFollower implements AutoCloseable {
             }
             // Own changes too: a read started after the last change of the list is the one that counts.
             case ACCESS -> rooms.accessChangedElsewhere(signal.sheetId());
+            case PRESENCE -> {
+                if (!own) {
+                    rooms.presenceChangedElsewhere(signal.sheetId());
+                }
+            }
         }
     }
 

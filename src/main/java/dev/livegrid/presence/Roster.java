@@ -160,6 +160,27 @@ public final class Roster<C> {
         return List.copyOf(announced.values());
     }
 
+    /**
+     * The users of the connections {@code which} accepts, each as those connections alone make them
+     * (name of the latest to arrive, cursor of the latest to move), in order of arrival: what this
+     * server tells others sharing its sheets (cluster mode), leaving out the users they told it of.
+     */
+    public List<ServerMessage.User> usersOf(Predicate<C> which) {
+        Map<String, Seat[]> namedAndMoved = new LinkedHashMap<>();
+        seats.entrySet().stream().filter(e -> which.test(e.getKey())).map(Map.Entry::getValue)
+                .sorted(java.util.Comparator.comparingLong(seat -> seat.arrivedAt))
+                .forEach(seat -> {
+                    Seat[] pair = namedAndMoved.computeIfAbsent(seat.userId, id -> new Seat[]{seat, seat});
+                    pair[0] = seat; // sorted by arrival: the last one seen arrived last
+                    if (seat.movedAt > pair[1].movedAt) {
+                        pair[1] = seat;
+                    }
+                });
+        List<ServerMessage.User> users = new ArrayList<>();
+        namedAndMoved.forEach((id, pair) -> users.add(new ServerMessage.User(id, pair[0].name, pair[1].focus)));
+        return users;
+    }
+
     /** The user as they are now, or null when none of their connections is here. */
     private ServerMessage.User current(String userId) {
         List<Seat> ofUser = byUser.get(userId);

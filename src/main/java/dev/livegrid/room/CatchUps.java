@@ -2,7 +2,6 @@ package dev.livegrid.room;
 
 import dev.livegrid.store.SheetStore;
 import dev.livegrid.store.SheetTail;
-import jakarta.websocket.CloseReason;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +11,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
 /**
@@ -20,21 +18,18 @@ import java.util.logging.Logger;
  * so no room's sequencer ever waits for the database: at most one read queued per room (a request
  * for a room already queued is the same read), so the queue is bounded by the rooms loaded.
  */
-final class CatchUps implements Follower, AutoCloseable {
+final class CatchUps implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CatchUps.class.getName());
     /** Reads at once: few, each one short; the store's pool has connections for them beside the committer's. */
     private static final int READERS = 2;
 
     private final SheetStore store;
-    private final BiConsumer<Room, CloseReason> lost;
     private final Set<Room> queued = ConcurrentHashMap.newKeySet();
     private final ExecutorService readers;
 
-    /** @param lost what drops a room that cannot follow its sheet any more (the registry) */
-    CatchUps(SheetStore store, BiConsumer<Room, CloseReason> lost) {
+    CatchUps(SheetStore store) {
         this.store = store;
-        this.lost = lost;
         AtomicInteger count = new AtomicInteger();
         this.readers = new ThreadPoolExecutor(READERS, READERS, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "livegrid-catch-up-" + count.incrementAndGet());
@@ -43,8 +38,8 @@ final class CatchUps implements Follower, AutoCloseable {
         });
     }
 
-    @Override
-    public void catchUp(Room room) {
+    /** Reads what the store holds after the room's durable version, for {@link Room#caughtUp}; merged with a read already queued. */
+    void catchUp(Room room) {
         if (!queued.add(room)) {
             return;
         }
@@ -54,11 +49,6 @@ final class CatchUps implements Follower, AutoCloseable {
             queued.remove(room);
             room.catchUpFailed("the server is stopping");
         }
-    }
-
-    @Override
-    public void lost(Room room, CloseReason reason) {
-        lost.accept(room, reason);
     }
 
     private void read(Room room) {

@@ -1,11 +1,15 @@
 package dev.livegrid.room;
 
+import dev.livegrid.protocol.ServerMessage;
 import jakarta.websocket.CloseReason;
+
+import java.util.List;
 
 /**
  * How a room keeps up with a store that other servers write too (cluster mode): where it asks to
- * read what they committed, and where it says it can no longer follow the sheet. Implemented by the
- * registry's {@link CatchUps}; null for a store the room's server writes alone.
+ * read what they committed, where it shares who is on the sheet through this server, and where it
+ * says it can no longer follow the sheet. Implemented by the registry's {@link ClusterLink}; null
+ * for a store the room's server writes alone.
  */
 interface Follower {
 
@@ -22,4 +26,7 @@ interface Follower {
      * client or request loads the sheet afresh.
      */
     void lost(Room room, CloseReason reason);
+
+    /** Tells the other servers that {@code users} are on the sheet through this one (off the room's thread; the latest list wins). */
+    void sharePresence(Room room, List<ServerMessage.User> users);
 }

@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -86,6 +87,10 @@ public final class Room {
                            List<Consumer<OpResult>> answers, int rounds) {
     }
 
+    /** A user on this sheet through another server (cluster mode): one seat in the roster per server and user. */
+    private record RemoteSeat(String server, String userId) {
+    }
+
     /** An op waiting for the room to catch up with other servers' commits before it is applied. */
     private record Waiting(String by, String opId, Op request, Consumer<OpResult> answer, int rounds) {
     }
@@ -104,7 +109,12 @@ public final class Room {
     private final Sequencer sequencer;
     private final Committer committer;
     private final Set<Member> members = new LinkedHashSet<>();
-    private final Roster<Member> roster = new Roster<>();
+    /** Who is here: this server's members, and (cluster mode) other servers' users as {@link RemoteSeat}s. */
+    private final Roster<Object> roster = new Roster<>();
+    /** Other servers' users on this sheet (cluster mode), as last read. */
+    private final Map<RemoteSeat, ServerMessage.User> remote = new HashMap<>();
+    /** This server's users as last shared with the other servers (cluster mode). */
+    private List<ServerMessage.User> sharedPresence = List.of();
     /**
      * Where presence flushes wait out their window and a congested sheet's next look at its readers
      * waits; null: presence is sent right after the change, and congestion is judged only on broadcasts.
@@ -422,6 +432,7 @@ public final class Room {
             }
             catchingUp = false;
             refuseWaiting(Reason.NO_SUCH_SHEET, "the sheet was deleted or closed");
+            sharePresence(); // nobody is here through this server any more
             retirement = done;
             finishRetirementIfIdle();
         });
@@ -546,6 +557,54 @@ public final class Room {
                 ready.forEach(w -> apply(w.by(), w.opId(), w.request(), w.answer(), w.rounds()));
             }
         });
+    }
+
+    /**
+     * Who is on the sheet through the other servers, as read from the store (cluster mode): merged into
+     * the roster as seats of their own, so members hear of them by the same joined/moved/left deltas.
+     */
+    void presenceElsewhere(Map<String, List<ServerMessage.User>> byServer) {
+        sequencer.submitAlways(() -> {
+            if (retired) {
+                return;
+            }
+            Map<RemoteSeat, ServerMessage.User> now = new HashMap<>();
+            byServer.forEach((server, users) -> users.forEach(u -> now.put(new RemoteSeat(server, u.id()), u)));
+            boolean changed = false;
+            for (RemoteSeat seat : List.copyOf(remote.keySet())) {
+                if (!now.containsKey(seat)) {
+                    remote.remove(seat);
+                    changed |= roster.depart(seat);
+                }
+            }
+            for (Map.Entry<RemoteSeat, ServerMessage.User> entry : now.entrySet()) {
+                ServerMessage.User user = entry.getValue();
+                ServerMessage.User before = remote.put(entry.getKey(), user);
+                if (before == null || !before.name().equals(user.name())) {
+                    roster.arrive(entry.getKey(), user.id(), user.name());
+                    changed = true;
+                }
+                if (before == null ? user.focus() != null : !Objects.equals(before.focus(), user.focus())) {
+                    roster.focus(entry.getKey(), user.focus());
+                    changed = true;
+                }
+            }
+            if (changed) {
+                presenceChanged();
+            }
+        });
+    }
+
+    /** Tells the other servers who is here through this one (cluster mode), when that changed since last told. */
+    private void sharePresence() {
+        if (follower == null) {
+            return;
+        }
+        List<ServerMessage.User> local = retired ? List.of() : roster.usersOf(seat -> seat instanceof Member);
+        if (!local.equals(sharedPresence)) {
+            sharedPresence = local;
+            follower.sharePresence(this, local);
+        }
     }
 
     /** The follower could not read the store: the ops waiting for the catch-up are refused (their clients send them again). */
@@ -893,6 +952,7 @@ public final class Room {
      */
     private void flushPresence() {
         presenceFlushDue = false;
+        sharePresence();
         ServerMessage.Presence changes = roster.flush();
         if (changes == null || retired) {
             return;

@@ -68,8 +68,8 @@ public final class RoomRegistry implements AutoCloseable {
     private final LinkedHashMap<Room, Long> idleSince = new LinkedHashMap<>();
     private final Map<String, CompletableFuture<Void>> retiring = new HashMap<>();
     private final Map<String, CompletableFuture<Void>> opening = new HashMap<>();
-    /** Where rooms catch up with other servers' commits, when the store is shared with them; null otherwise. */
-    private final CatchUps catchUps;
+    /** How rooms follow other servers' commits and presence, when the store is shared with them; null otherwise. */
+    private final ClusterLink cluster;
 
     /** A registry whose idle rooms are retired only when rooms are acquired or released (tests). */
     public RoomRegistry(Settings settings, Executor pool, SheetStore store) {
@@ -94,7 +94,7 @@ public final class RoomRegistry implements AutoCloseable {
         this.pool = pool;
         this.store = store;
         this.committer = new Committer(store, COMMIT_BACKLOG, meters);
-        this.catchUps = store.shared() ? new CatchUps(store, this::lost) : null;
+        this.cluster = store.shared() ? new ClusterLink(store, this::lost) : null;
         this.scheduler = scheduler;
         this.idleBudget = idleBudget();
         this.idleNanos = settings.idleSheetTimeout().toNanos();
@@ -264,8 +264,8 @@ public final class RoomRegistry implements AutoCloseable {
      */
     public void movedElsewhere(String sheetId, long version) {
         Room room = loaded(sheetId);
-        if (room != null && catchUps != null && room.durableVersion() < version) {
-            catchUps.catchUp(room);
+        if (room != null && cluster != null && room.durableVersion() < version) {
+            cluster.catchUp(room);
         }
     }
 
@@ -280,6 +280,37 @@ public final class RoomRegistry implements AutoCloseable {
         if (room != null) {
             room.accessChangedElsewhere(store.accessList(sheetId));
         }
+    }
+
+    /** Who is on the sheet through another server changed (cluster mode): its room, if loaded, reads it. */
+    public void presenceChangedElsewhere(String sheetId) {
+        Room room = loaded(sheetId);
+        if (room != null && cluster != null) {
+            cluster.readPresence(room);
+        }
+    }
+
+    /**
+     * Marks this server alive for the others (cluster mode; every couple of seconds) and, when the set
+     * of other servers alive changed (one stopped answering, or came), has every loaded room read who
+     * is on it again: a dead server's users leave. Presence that could not be written is written again.
+     *
+     * @return the other servers alive
+     * @throws dev.livegrid.store.StoreException when the store cannot be reached
+     */
+    public java.util.Set<String> heartbeat(java.util.Set<String> aliveBefore) {
+        java.util.Set<String> alive = store.heartbeat();
+        if (cluster != null) {
+            cluster.retryPresence();
+            if (!alive.equals(aliveBefore)) {
+                List<Room> rooms;
+                synchronized (this) {
+                    rooms = new ArrayList<>(live.values());
+                }
+                rooms.forEach(cluster::readPresence);
+            }
+        }
+        return alive;
     }
 
     /** The ids of the loaded sheets. */
@@ -302,7 +333,7 @@ public final class RoomRegistry implements AutoCloseable {
      * @throws dev.livegrid.store.StoreException when the store cannot be read
      */
     public void checkLoadedAgainstStore() {
-        if (catchUps == null) {
+        if (cluster == null) {
             return;
         }
         List<Room> rooms;
@@ -318,7 +349,7 @@ public final class RoomRegistry implements AutoCloseable {
             if (mark == null || (room.createdAt() != 0 && mark.createdAt() != room.createdAt())) {
                 lost(room, deleted(room.id()));
             } else if (mark.version() > room.durableVersion()) {
-                catchUps.catchUp(room);
+                cluster.catchUp(room);
             }
         }
     }
@@ -405,8 +436,8 @@ public final class RoomRegistry implements AutoCloseable {
             sweeper.cancel(false);
         }
         committer.close();
-        if (catchUps != null) {
-            catchUps.close();
+        if (cluster != null) {
+            cluster.close();
         }
         store.close();
     }
@@ -427,7 +458,11 @@ public final class RoomRegistry implements AutoCloseable {
     private Room open(String sheetId, boolean create, String creator) {
         Optional<StoredSheet> stored = store.load(sheetId);
         if (stored.isPresent()) {
-            return restore(stored.get());
+            Room room = restore(stored.get());
+            if (cluster != null) {
+                cluster.readPresence(room);
+            }
+            return room;
         }
         Snapshot initial;
         if (Sheets.DEMO.equals(sheetId)) {
@@ -442,7 +477,9 @@ public final class RoomRegistry implements AutoCloseable {
         if (store.shared()) {
             // Written before anyone joins: another server may be creating the same sheet at this moment,
             // and whichever is first decides what both serve.
-            return restore(store.createOrLoad(created, access));
+            Room room = restore(store.createOrLoad(created, access));
+            cluster.readPresence(room);
+            return room;
         }
         return new Room(Sheet.of(created, limits), false, access,
                 new OpLog(settings.opWindow()), limits, settings.opWindow(), pool, scheduler, committer, meters);
@@ -469,7 +506,7 @@ public final class RoomRegistry implements AutoCloseable {
             log.append(new OpLog.Entry(op.version(), op.by(), op.opId(), op.request(), op.appliedText()));
         }
         return new Room(Sheet.of(sheet.snapshot(), limits), true, stored.access(), log, limits, settings.opWindow(), pool,
-                scheduler, committer, meters, catchUps, stored.createdAt());
+                scheduler, committer, meters, cluster, stored.createdAt());
     }
 
     /** A new sheet's incarnation: random, so a sheet id deleted and created again never repeats one. */

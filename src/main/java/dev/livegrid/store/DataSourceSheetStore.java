@@ -42,12 +42,14 @@ public final class DataSourceSheetStore implements SheetStore {
 
     private final DataSource dataSource;
     private final SheetTables tables;
+    private final PresenceTables presence;
     private final List<String> warnings;
     /** What closes with the store: a pool the store was opened on, or nothing for a container's data source. */
     private final AutoCloseable owned;
     private volatile boolean closed;
 
     private DataSourceSheetStore(DataSource dataSource, String where, AutoCloseable owned) {
+        PostgresNotify signals = new PostgresNotify();
         this.dataSource = dataSource;
         this.owned = owned;
         this.tables = new SheetTables(SheetTables.Names.SHARED, new SheetTables.Connections() {
@@ -64,7 +66,8 @@ public final class DataSourceSheetStore implements SheetStore {
                     // the pool discards a connection it cannot take back
                 }
             }
-        }, where, new PostgresNotify(), true);
+        }, where, signals, true);
+        this.presence = new PresenceTables(tables, signals);
         try {
             tables.transaction(DataSourceSheetStore::claim);
         } catch (SQLException | RuntimeException e) {
@@ -189,6 +192,21 @@ public final class DataSourceSheetStore implements SheetStore {
     }
 
     @Override
+    public void sharePresence(String sheetId, List<dev.livegrid.protocol.ServerMessage.User> users) {
+        presence.share(sheetId, users);
+    }
+
+    @Override
+    public Map<String, List<dev.livegrid.protocol.ServerMessage.User>> presenceElsewhere(String sheetId) {
+        return presence.elsewhere(sheetId);
+    }
+
+    @Override
+    public java.util.Set<String> heartbeat() {
+        return presence.heartbeat();
+    }
+
+    @Override
     public String signalName() {
         return tables.server();
     }
@@ -198,6 +216,11 @@ public final class DataSourceSheetStore implements SheetStore {
     public synchronized void close() {
         if (closed) {
             return;
+        }
+        try {
+            presence.leave();
+        } catch (StoreException e) {
+            LOG.warning(() -> "this server's users stay on other servers' lists until it counts as gone: " + e.getMessage());
         }
         closed = true;
         if (owned != null) {

@@ -17,8 +17,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * LiveGrid's two tables in a database it may share with other applications ({@code livegrid_sheets},
- * {@code livegrid_ops}): created when absent, in SQL that H2 2.x, PostgreSQL and SQLite all accept
+ * LiveGrid's tables in a database it may share with other applications ({@code livegrid_sheets},
+ * {@code livegrid_ops}, {@code livegrid_access}, and for cluster mode {@code livegrid_presence} and
+ * {@code livegrid_servers}): created when absent, in SQL that H2 2.x, PostgreSQL and SQLite all accept
  * ({@code VARCHAR(255)} keys, {@code TEXT} for JSON of any length, {@code BIGINT} versions and
  * epoch-millisecond times), and checked when present, so a table of the same name but another
  * shape is refused at start-up instead of failing on the first edit. Extra columns are allowed.
@@ -79,7 +80,20 @@ final class SharedSchema {
                     new Column("sheet", "VARCHAR(255)", Kind.TEXT),
                     new Column("user_id", "VARCHAR(255)", Kind.TEXT),
                     new Column("role", "VARCHAR(16)", Kind.TEXT)),
-                    List.of("sheet", "user_id")));
+                    List.of("sheet", "user_id")),
+            // Cluster mode: who is on which sheet through which server, and which servers are alive.
+            new Table(PresenceTables.PRESENCE, List.of(
+                    new Column("sheet", "VARCHAR(255)", Kind.TEXT),
+                    new Column("server", "VARCHAR(64)", Kind.TEXT),
+                    new Column("user_id", "VARCHAR(255)", Kind.TEXT),
+                    new Column("name", "TEXT", Kind.TEXT),
+                    new Column("focus_row", "VARCHAR(255)", Kind.TEXT),
+                    new Column("focus_col", "VARCHAR(255)", Kind.TEXT)),
+                    List.of("sheet", "server", "user_id")),
+            new Table(PresenceTables.SERVERS, List.of(
+                    new Column("server", "VARCHAR(64)", Kind.TEXT),
+                    new Column("seen_at", "BIGINT", Kind.WHOLE)),
+                    List.of("server")));
 
     private SharedSchema() {
     }

@@ -96,6 +96,23 @@ public interface SheetStore extends AutoCloseable {
         return null;
     }
 
+    /** Replaces this server's users of the sheet (cluster mode: what other servers show as present); nothing when not shared. */
+    default void sharePresence(String sheetId, List<dev.livegrid.protocol.ServerMessage.User> users) {
+    }
+
+    /** The sheet's users through other servers that are alive, by server (cluster mode); empty when not shared. */
+    default Map<String, List<dev.livegrid.protocol.ServerMessage.User>> presenceElsewhere(String sheetId) {
+        return Map.of();
+    }
+
+    /**
+     * Marks this server alive (cluster mode, every couple of seconds) and returns the other servers
+     * alive; empty when not shared.
+     */
+    default java.util.Set<String> heartbeat() {
+        return java.util.Set.of();
+    }
+
     /** The name this server's own signals carry, so it ignores them ({@link StoreSignals.Signal#server()}). */
     default String signalName() {
         return "";

@@ -11,7 +11,8 @@ import dev.livegrid.sheet.Ids;
  * <ul>
  *   <li>{@code moved:<sheet>:<version>:<server>} — ops up to that version are committed;</li>
  *   <li>{@code deleted:<sheet>::<server>} — the sheet was deleted;</li>
- *   <li>{@code access:<sheet>::<server>} — its access list changed.</li>
+ *   <li>{@code access:<sheet>::<server>} — its access list changed;</li>
+ *   <li>{@code presence:<sheet>::<server>} — who is on the sheet through that server changed.</li>
  * </ul>
  */
 public final class StoreSignals {
@@ -22,7 +23,7 @@ public final class StoreSignals {
     public record Signal(Kind kind, String sheetId, long version, String server) {
     }
 
-    public enum Kind { MOVED, DELETED, ACCESS }
+    public enum Kind { MOVED, DELETED, ACCESS, PRESENCE }
 
     private StoreSignals() {
     }
@@ -39,6 +40,10 @@ public final class StoreSignals {
         return "access:" + sheetId + "::" + server;
     }
 
+    static String presence(String sheetId, String server) {
+        return "presence:" + sheetId + "::" + server;
+    }
+
     /** The message, or null if it is not one of these (another application on the channel, a later version's). */
     public static Signal parse(String payload) {
         String[] parts = payload == null ? new String[0] : payload.split(":", -1);
@@ -50,6 +55,7 @@ public final class StoreSignals {
                 case "moved" -> new Signal(Kind.MOVED, parts[1], Long.parseLong(parts[2]), parts[3]);
                 case "deleted" -> parts[2].isEmpty() ? new Signal(Kind.DELETED, parts[1], 0, parts[3]) : null;
                 case "access" -> parts[2].isEmpty() ? new Signal(Kind.ACCESS, parts[1], 0, parts[3]) : null;
+                case "presence" -> parts[2].isEmpty() ? new Signal(Kind.PRESENCE, parts[1], 0, parts[3]) : null;
                 default -> null;
             };
         } catch (NumberFormatException e) {

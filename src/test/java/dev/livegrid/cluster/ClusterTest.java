@@ -241,6 +241,73 @@ class ClusterTest {
         }
     }
 
+    @Test
+    void whoIsHereIsTheSameOnEveryServerAndAStoppedServersUsersLeave() throws Exception {
+        String sheet = "meeting";
+        PresenceWatch annSees = new PresenceWatch();
+        PresenceWatch bobSees = new PresenceWatch();
+        PresenceWatch carolSees = new PresenceWatch();
+        LiveGridClient ann = client(servers.get(0), sheet, annSees, "Ann");
+        LiveGridClient bob = client(servers.get(1), sheet, bobSees, "Bob");
+        LiveGridClient carol = client(servers.get(2), sheet, carolSees, "Carol");
+        ann.connect().get(10, TimeUnit.SECONDS);
+        String col = ann.addColumn("A", null).get(10, TimeUnit.SECONDS).createdId().orElseThrow();
+        String row = ann.insertRow(null, Map.of(col, "x")).get(10, TimeUnit.SECONDS).createdId().orElseThrow();
+        bob.connect().get(10, TimeUnit.SECONDS);
+        carol.connect().get(10, TimeUnit.SECONDS);
+
+        for (PresenceWatch watch : List.of(annSees, bobSees, carolSees)) {
+            watch.until("Ann, Bob and Carol", users -> names(users).equals(Set.of("Ann", "Bob", "Carol")));
+        }
+        ann.focus(row, col);
+        for (PresenceWatch watch : List.of(bobSees, carolSees)) {
+            watch.until("Ann's cursor on " + row + "/" + col, users -> users.stream().anyMatch(u -> u.name().equals("Ann")
+                    && u.focus() != null && u.focus().row().equals(row) && u.focus().col().equals(col)));
+        }
+        bob.close();
+        annSees.until("Bob gone", users -> names(users).equals(Set.of("Ann", "Carol")));
+
+        long stopped = System.nanoTime();
+        servers.get(0).close(); // an orderly stop takes its users off every list at once
+        carolSees.until("Ann gone with her server", users -> names(users).equals(Set.of("Carol")));
+        System.out.printf("CLUSTER-PRESENCE: a stopped server's user left the other servers' lists after %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped));
+    }
+
+    /** The presence lists a client was told, and waits for one that matches. */
+    private static final class PresenceWatch implements SheetListener {
+        private volatile List<dev.livegrid.client.User> latest = List.of();
+        private final List<Map.Entry<java.util.function.Predicate<List<dev.livegrid.client.User>>, CompletableFuture<Void>>> waiting =
+                new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onPresence(List<dev.livegrid.client.User> users) {
+            latest = users;
+            waiting.forEach(w -> {
+                if (w.getKey().test(users)) {
+                    w.getValue().complete(null);
+                }
+            });
+        }
+
+        void until(String what, java.util.function.Predicate<List<dev.livegrid.client.User>> condition) throws Exception {
+            CompletableFuture<Void> met = new CompletableFuture<>();
+            waiting.add(Map.entry(condition, met));
+            if (condition.test(latest)) {
+                met.complete(null);
+            }
+            try {
+                met.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                fail("not within " + WAIT + ": " + what + "; the list is " + latest);
+            }
+        }
+    }
+
+    private static Set<String> names(List<dev.livegrid.client.User> users) {
+        return users.stream().map(dev.livegrid.client.User::name).collect(java.util.stream.Collectors.toSet());
+    }
+
     private static CompletableFuture<Applied> randomOp(LiveGridClient c, Random random, String tag) {
         Table table = c.table();
         List<String> rows = table.rowIds();
@@ -268,7 +335,14 @@ class ClusterTest {
     }
 
     private LiveGridClient client(LiveGridServer server, String sheet, SheetListener listener) {
+        return client(server, sheet, listener, null);
+    }
+
+    private LiveGridClient client(LiveGridServer server, String sheet, SheetListener listener, String name) {
         LiveGridClient.Builder builder = LiveGridClient.builder(server.baseUri(), sheet);
+        if (name != null) {
+            builder.name(name);
+        }
         if (listener != null) {
             builder.listener(listener);
         }

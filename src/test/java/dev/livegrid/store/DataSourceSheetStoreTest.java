@@ -90,7 +90,7 @@ class DataSourceSheetStoreTest extends SheetStoreContract {
 
         DataSourceSheetStore first = opened(DataSourceSheetStore.open(h2, JNDI));
 
-        assertEquals(List.of("LIVEGRID_ACCESS", "LIVEGRID_OPS", "LIVEGRID_SHEETS"), tables(h2));
+        assertEquals(List.of("LIVEGRID_ACCESS", "LIVEGRID_OPS", "LIVEGRID_PRESENCE", "LIVEGRID_SERVERS", "LIVEGRID_SHEETS"), tables(h2));
         assertEquals("DataSource " + JNDI, first.location());
         OpWriter w = OpWriter.empty("durable");
         OpWriter other = OpWriter.empty("other");
@@ -114,7 +114,7 @@ class DataSourceSheetStoreTest extends SheetStoreContract {
         assertEquals(listed, second.list());
         assertFalse(history.isEmpty());
         assertEquals(history, second.history("durable", "r25", "c1"));
-        assertEquals(List.of("LIVEGRID_ACCESS", "LIVEGRID_OPS", "LIVEGRID_SHEETS"), tables(h2));
+        assertEquals(List.of("LIVEGRID_ACCESS", "LIVEGRID_OPS", "LIVEGRID_PRESENCE", "LIVEGRID_SERVERS", "LIVEGRID_SHEETS"), tables(h2));
     }
 
     @Test

@@ -82,7 +82,8 @@ class PostgresDataSourceSheetStoreTest extends SheetStoreContract {
             while (tables.next()) {
                 names.add(tables.getString(1));
             }
-            assertEquals(List.of("livegrid_access", "livegrid_ops", "livegrid_sheets"), names, "created at open");
+            assertEquals(List.of("livegrid_access", "livegrid_ops", "livegrid_presence", "livegrid_servers", "livegrid_sheets"), names,
+                    "created at open");
         }
         assertTrue(location(store).contains("jdbc/postgres"), location(store));
     }
