@@ -243,6 +243,50 @@ class ClusterTest {
     }
 
     @Test
+    void whileTheDatabaseIsDownNothingIsAcknowledgedAndEveryServerRecoversByItself() throws Exception {
+        String sheet = "outage";
+        LiveGridClient a = client(servers.get(0), sheet, null);
+        LiveGridClient b = client(servers.get(1), sheet, null);
+        a.connect().get(10, TimeUnit.SECONDS);
+        String col = a.addColumn("A", null).get(10, TimeUnit.SECONDS).createdId().orElseThrow();
+        String row = a.insertRow(null, Map.of(col, "before")).get(10, TimeUnit.SECONDS).createdId().orElseThrow();
+        b.connect().get(10, TimeUnit.SECONDS);
+        long before = lastVersionInTheStore(sheet);
+
+        postgres.stop();
+        try {
+            for (LiveGridClient c : List.of(a, b)) {
+                ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                        () -> c.edit(row, col, "during").get(WAIT.toSeconds(), TimeUnit.SECONDS));
+                assertTrue(refused.getCause() instanceof OpRejectedException r && r.code().equals("store-unavailable"),
+                        "refused, not acknowledged: " + refused.getCause());
+            }
+            assertEquals(503, get(servers.get(0), "health").statusCode(), "not ready while the store is down");
+        } finally {
+            postgres.restart();
+        }
+
+        // No server restarts: the pools reconnect, the followers listen again.
+        for (LiveGridClient c : List.of(a, b)) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (true) {
+                try {
+                    c.edit(row, col, "after-" + c.sheetId()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    break;
+                } catch (ExecutionException e) {
+                    // the first commits after the restart may find pooled connections the restart cut
+                    assertTrue(System.nanoTime() < deadline, "still refused " + WAIT + " after the restart: " + e.getCause());
+                }
+            }
+        }
+        long last = lastVersionInTheStore(sheet);
+        assertEquals(before + 2, last, "exactly the two edits made after the restart, nothing from during it");
+        assertEquals(a.awaitVersion(last, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS),
+                b.awaitVersion(last, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS), "both servers' clients hear both edits");
+        assertEquals(200, get(servers.get(1), "health").statusCode());
+    }
+
+    @Test
     void whoIsHereIsTheSameOnEveryServerAndAStoppedServersUsersLeave() throws Exception {
         String sheet = "meeting";
         PresenceWatch annSees = new PresenceWatch();

@@ -83,7 +83,7 @@ public final class LocalPostgres implements AutoCloseable {
             run(concat(runAs, bin.resolve("pg_ctl").toString(), "start", "-W", "-D", data.toString(),
                     "-l", postgres.log.toString(),
                     "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir), dir, "pg_ctl start");
-            postgres.awaitConnectable();
+            postgres.awaitConnectable(0);
             try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("postgres"));
                  Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE " + DATABASE);
@@ -122,6 +122,11 @@ public final class LocalPostgres implements AutoCloseable {
         return startTime;
     }
 
+    private String logSince(long offset) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset), StandardCharsets.UTF_8);
+    }
+
     /** The end of the server's log, for failure messages. */
     public String logTail() {
         try {
@@ -130,6 +135,20 @@ public final class LocalPostgres implements AutoCloseable {
         } catch (IOException e) {
             return "(no server log: " + e + ")";
         }
+    }
+
+    /** Stops the server ({@code pg_ctl stop -m fast}: open connections are cut), keeping its data for {@link #restart}. */
+    public synchronized void stop() throws Exception {
+        run(concat(runAs, bin.resolve("pg_ctl").toString(), "stop", "-D", data.toString(), "-m", "fast",
+                "-w", "-t", String.valueOf(DEADLINE.toSeconds())), dir, "pg_ctl stop");
+    }
+
+    /** Starts the stopped server again, on the same port with the same data, and waits until it answers. */
+    public synchronized void restart() throws Exception {
+        long logBefore = Files.size(log); // the stop's own FATAL lines are not this start's
+        run(concat(runAs, bin.resolve("pg_ctl").toString(), "start", "-W", "-D", data.toString(),
+                "-l", log.toString(), "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir), dir, "pg_ctl start");
+        awaitConnectable(logBefore);
     }
 
     /** Stops the server ({@code pg_ctl stop -m fast}) and deletes its directory. */
@@ -160,7 +179,8 @@ public final class LocalPostgres implements AutoCloseable {
         close();
     }
 
-    private void awaitConnectable() throws Exception {
+    /** Waits until the server answers; gives up early when the log after {@code logFrom} bytes says it failed. */
+    private void awaitConnectable(long logFrom) throws Exception {
         long end = System.nanoTime() + DEADLINE.toNanos();
         SQLException last = null;
         while (System.nanoTime() < end) {
@@ -169,7 +189,7 @@ public final class LocalPostgres implements AutoCloseable {
             } catch (SQLException e) {
                 last = e;
             }
-            if (logTail().contains("FATAL") && !Files.exists(data.resolve("postmaster.pid"))) {
+            if (logSince(logFrom).contains("FATAL") && !Files.exists(data.resolve("postmaster.pid"))) {
                 break; // the server gave up (port taken, bad setting): no use waiting
             }
             Thread.sleep(200);

@@ -46,6 +46,23 @@ final class ProcessStats {
     }
 
     /**
+     * CPU seconds of a process and of every process under it (PostgreSQL's postmaster and its backends);
+     * -1 when {@code pid} is not positive or cannot be read. A child that exits takes its CPU time with it,
+     * so this suits long-lived children (a server's pooled connections), not short ones.
+     */
+    static double treeCpuSeconds(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        double own = cpuSeconds(pid);
+        if (own < 0) {
+            return -1;
+        }
+        return own + ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
+                .mapToDouble(child -> Math.max(0, cpuSeconds(child.pid()))).sum();
+    }
+
+    /**
      * A JVM's live heap after a full collection (jcmd GC.run, then the "used" of GC.heap_info), in
      * KiB; -1 when the process is no JVM or jcmd fails. RSS counts every heap page the JVM has
      * touched, garbage included, so for a JVM this is the fairer measure of what connections hold.

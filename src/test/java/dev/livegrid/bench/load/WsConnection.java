@@ -20,6 +20,8 @@ final class WsConnection {
 
     final int id;
     final String path;
+    /** The server's port (a loop's connections may go to several servers). */
+    final int port;
     final WsListener listener;
     /** The mode's own per-connection state. */
     Object attachment;
@@ -36,9 +38,10 @@ final class WsConnection {
     private int fragmentLength;
     private int maskKey = ThreadLocalRandom.current().nextInt() | 1;
 
-    WsConnection(int id, String path, WsListener listener, Object attachment) {
+    WsConnection(int id, String path, int port, WsListener listener, Object attachment) {
         this.id = id;
         this.path = path;
+        this.port = port;
         this.listener = listener;
         this.attachment = attachment;
     }
@@ -62,7 +65,7 @@ final class WsConnection {
         this.selectionKey = selectionKey;
     }
 
-    void connected(String host, int port) throws IOException {
+    void connected(String host) throws IOException {
         channel.finishConnect();
         String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key

@@ -42,7 +42,12 @@ final class WsLoop implements AutoCloseable {
 
     /** Queues a connection to {@code path}; it opens when fewer than the limit are handshaking. */
     WsConnection connect(String path, WsListener listener, Object attachment) {
-        WsConnection connection = new WsConnection(nextId++, path, new Counting(listener), attachment);
+        return connect(path, listener, attachment, port);
+    }
+
+    /** Queues a connection to {@code path} on another {@code port} of the loop's host (another server of a cluster). */
+    WsConnection connect(String path, WsListener listener, Object attachment, int port) {
+        WsConnection connection = new WsConnection(nextId++, path, port, new Counting(listener), attachment);
         toConnect.add(connection);
         startConnects();
         return connection;
@@ -94,7 +99,7 @@ final class WsLoop implements AutoCloseable {
         }
         try {
             if (key.isConnectable()) {
-                connection.connected(host, port);
+                connection.connected(host);
                 return;
             }
         } catch (IOException e) {
@@ -119,8 +124,8 @@ final class WsLoop implements AutoCloseable {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT, connection);
                 connection.attach(channel, key);
-                if (channel.connect(new InetSocketAddress(host, port))) {
-                    connection.connected(host, port);
+                if (channel.connect(new InetSocketAddress(host, connection.port))) {
+                    connection.connected(host);
                 }
             } catch (IOException e) {
                 connection.failConnect();
