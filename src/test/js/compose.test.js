@@ -221,6 +221,83 @@ describe('docker-compose.yml', () => {
     });
 });
 
+describe('docker-compose.yml, profile "cluster"', () => {
+    const compose = YAML.parse(readFileSync(COMPOSE_FILE, 'utf8'));
+    const services = compose.services ?? {};
+    const NODES = ['cluster-1', 'cluster-2', 'cluster-3'];
+    const CLUSTER = [...NODES, 'cluster-nginx', 'cluster-postgres'];
+    const SECRET = 'livegrid-db-password';
+    const postgres = services['cluster-postgres'] ?? {};
+    const dbEnv = environmentOf(postgres);
+
+    test('the cluster services, and only they, are in the profile', () => {
+        for (const [name, service] of Object.entries(services)) {
+            const inCluster = (service.profiles ?? []).includes('cluster');
+            assert.equal(inCluster, CLUSTER.includes(name), `${name} ${inCluster ? 'is' : 'is not'} in the cluster profile`);
+        }
+    });
+
+    test('the database password is a secret from the environment, never a value in the file', () => {
+        assert.equal(compose.secrets?.[SECRET]?.environment, 'LIVEGRID_DB_PASSWORD');
+        for (const [name, service] of Object.entries(services)) {
+            const given = Object.keys(environmentOf(service)).filter((key) => /PASSWORD$/.test(key));
+            assert.deepEqual(given, [], `${name} sets ${given} in the file: passwords come from the secret (…_FILE)`);
+        }
+        assert.equal(dbEnv.POSTGRES_PASSWORD_FILE, `/run/secrets/${SECRET}`);
+        assert.ok((postgres.secrets ?? []).includes(SECRET));
+    });
+
+    for (const name of NODES) {
+        test(`${name} runs the jar on the shared database, reachable only through nginx`, () => {
+            const service = services[name] ?? {};
+            const env = environmentOf(service);
+            const jar = mountsOf(service).find((m) => m.type === 'bind' && m.source === './target/livegrid-standalone.jar');
+            assert.ok(jar?.read_only, `${name} mounts the jar read-only`);
+            assert.ok([].concat(service.command ?? []).join(' ').includes(`-jar ${jar.target}`));
+            assert.equal(env.LIVEGRID_JDBC_URL, `jdbc:postgresql://cluster-postgres:5432/${dbEnv.POSTGRES_DB}`);
+            assert.equal(env.LIVEGRID_JDBC_USER, dbEnv.POSTGRES_USER);
+            assert.equal(env.LIVEGRID_JDBC_PASSWORD_FILE, `/run/secrets/${SECRET}`);
+            assert.ok((service.secrets ?? []).includes(SECRET), `${name} gets the secret`);
+            assert.equal(env.LIVEGRID_DATA_DIR, undefined, 'sheets live in PostgreSQL, not in a data directory');
+            assert.equal(portsOf(service).length, 0, `${name} publishes no port: clients go through cluster-nginx`);
+            assert.equal(service.depends_on?.['cluster-postgres']?.condition, 'service_healthy');
+            const argv = healthcheckArgv(service);
+            assert.ok(argv.includes('http://127.0.0.1:8080/health/ready'), `healthcheck ${argv.join(' ')}`);
+        });
+    }
+
+    test('PostgreSQL keeps its data on a named volume', () => {
+        const data = mountsOf(postgres).find((m) => m.target === '/var/lib/postgresql/data');
+        assert.equal(data?.type, 'volume');
+        assert.ok(Object.keys(compose.volumes ?? {}).includes(data.source));
+        assert.ok(healthcheckArgv(postgres)[0] === 'pg_isready');
+    });
+
+    test('nginx publishes one port on 127.0.0.1 and balances over exactly the cluster servers', () => {
+        const nginx = services['cluster-nginx'] ?? {};
+        const ports = portsOf(nginx);
+        assert.equal(ports.length, 1);
+        assert.equal(ports[0].hostIp, '127.0.0.1', 'this machine only, like the other services');
+        const others = Object.keys(SERVERS).flatMap((n) => portsOf(services[n] ?? {}).map((p) => p.host));
+        assert.ok(!others.includes(ports[0].host), `host port ${ports[0].host} collides`);
+        const conf = mountsOf(nginx).find((m) => m.type === 'bind' && m.source === './deploy/nginx-cluster.conf');
+        assert.ok(conf?.read_only && conf.target.startsWith('/etc/nginx/conf.d/'), 'the shipped configuration, read-only');
+        const text = readFileSync(path.join(ROOT, 'deploy', 'nginx-cluster.conf'), 'utf8');
+        const upstreams = [...text.matchAll(/^\s*server\s+([\w.-]+):(\d+)/gm)].map((m) => `${m[1]}:${m[2]}`);
+        assert.deepEqual(upstreams, NODES.map((n) => `${n}:8080`));
+        assert.match(text, /listen 8080;/);
+        for (const line of ['proxy_http_version 1.1;', 'proxy_set_header Upgrade $http_upgrade;',
+            'proxy_set_header Connection $connection_upgrade;', 'proxy_set_header Host $http_host;']) {
+            assert.ok(text.includes(line), `nginx-cluster.conf lacks "${line}" (WebSocket upgrades, Origin checks)`);
+        }
+        const readTimeout = Number(/proxy_read_timeout (\d+)s;/.exec(text)?.[1]);
+        assert.ok(readTimeout > 30, 'idle sockets must outlive the 30 s ping interval');
+        for (const node of NODES) {
+            assert.equal(nginx.depends_on?.[node]?.condition, 'service_healthy');
+        }
+    });
+});
+
 describe('dclint on broken copies of docker-compose.yml', () => {
     let dir;
     before(() => {

@@ -7,6 +7,7 @@ import dev.livegrid.client.OpRejectedException;
 import dev.livegrid.client.SheetListener;
 import dev.livegrid.client.Status;
 import dev.livegrid.client.Table;
+import dev.livegrid.support.ClusterLoad;
 import dev.livegrid.support.LocalNginx;
 import dev.livegrid.support.LocalPostgres;
 import dev.livegrid.support.StandaloneProcess;
@@ -59,7 +60,6 @@ class ClusterProcessesIT {
     private static final Duration LOAD_BEFORE_KILL = Duration.ofSeconds(4);
     private static final Duration LOAD_AFTER_KILL = Duration.ofSeconds(6);
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Set<String> EARNED = Set.of("conflict", "no-such-row", "no-such-column", "rate-limited");
 
     @TempDir
     static Path dir;
@@ -181,9 +181,9 @@ class ClusterProcessesIT {
             runs.add(pool.submit(() -> {
                 for (int n = 0; !stop.get(); n++) {
                     try {
-                        w.acked.add(randomOp(w.client, random, "w" + n).get(WAIT.toSeconds(), TimeUnit.SECONDS));
+                        w.acked.add(ClusterLoad.randomOp(w.client, random, "w" + n).get(WAIT.toSeconds(), TimeUnit.SECONDS));
                     } catch (ExecutionException e) {
-                        if (!(e.getCause() instanceof OpRejectedException r) || !EARNED.contains(r.code())) {
+                        if (!ClusterLoad.earned(e.getCause())) {
                             w.unexpected.add(String.valueOf(e.getCause()));
                         }
                     }
@@ -210,25 +210,9 @@ class ClusterProcessesIT {
 
         List<String> unexpected = writers.stream().flatMap(w -> w.unexpected.stream()).toList();
         assertEquals(List.of(), unexpected, "only the refusals concurrent edits earn");
-        long last = lastVersionInTheStore(sheet);
-        Map<Long, String[]> stored = opsInTheStore(sheet);
-        List<Long> versions = new ArrayList<>(stored.keySet());
-        assertTrue(versions.equals(LongStream.rangeClosed(1, last).boxed().toList()),
-                "the store's versions run 1.." + last + " without a gap: " + versions.size() + " ops from "
-                        + versions.get(0) + " to " + last);
-        int acked = 0;
-        Map<String, Long> versionOf = new HashMap<>();
-        stored.forEach((version, row) -> versionOf.put(row[0] + "/" + row[1], version));
-        for (Writer w : writers) {
-            for (Applied a : w.acked) {
-                acked++;
-                Long at = versionOf.get(a.by() + "/" + a.id());
-                assertTrue(at != null, "acknowledged op " + a.id() + " of " + a.by() + " is in the store");
-                if (!a.merged()) {
-                    assertEquals(at, a.version(), "acknowledged op " + a.id() + " of " + a.by() + " at its version");
-                }
-            }
-        }
+        List<Applied> acknowledged = writers.stream().flatMap(w -> w.acked.stream()).toList();
+        long last = ClusterLoad.checkStore(postgres.jdbcUrl(), sheet, acknowledged);
+        int acked = acknowledged.size();
         ghostGone.get(30, TimeUnit.SECONDS); // a dead server's users leave within its expiry (10 s) and a heartbeat
         int resumed = (int) writers.stream().filter(w -> w.reconnects.get() > 0).count();
         assertTrue(resumed > 0, "some clients were on the killed server and reconnected");
@@ -251,59 +235,11 @@ class ClusterProcessesIT {
         ghost.close();
     }
 
-    private static CompletableFuture<Applied> randomOp(LiveGridClient c, Random random, String tag) {
-        Table table = c.table();
-        List<String> rows = table.rowIds();
-        List<String> cols = table.columnIds();
-        int pick = random.nextInt(100);
-        if (rows.isEmpty() || cols.isEmpty() || pick < 10) {
-            return c.insertRow(rows.isEmpty() ? null : rows.get(random.nextInt(rows.size())),
-                    cols.isEmpty() ? Map.of() : Map.of(cols.get(0), tag));
-        }
-        String row = rows.get(random.nextInt(rows.size()));
-        String col = cols.get(random.nextInt(cols.size()));
-        if (pick < 15 && rows.size() > 4) {
-            return c.deleteRow(row);
-        }
-        if (pick < 17 && cols.size() < 6) {
-            return c.addColumn("X" + tag, col);
-        }
-        if (pick < 18 && cols.size() > 3) {
-            return c.deleteColumn(col);
-        }
-        if (pick < 20) {
-            return c.renameColumn(col, "N" + tag);
-        }
-        if (pick < 60) {
-            return c.edit(row, col, tag, table.versionOf(row, col));
-        }
-        return c.edit(row, col, tag);
-    }
-
     private static LiveGridClient.Builder client(String sheet, String name) {
         return LiveGridClient.builder(nginx.baseUri(), sheet).name(name)
                 .clientKey("key-" + name + "-0123456789abcdef")
                 .keepAlive(Duration.ofSeconds(1))
                 .opTimeout(WAIT);
-    }
-
-    private static long lastVersionInTheStore(String sheet) throws Exception {
-        return opsInTheStore(sheet).keySet().stream().mapToLong(Long::longValue).max().orElse(0);
-    }
-
-    /** Version → {author, op id}, straight from PostgreSQL. */
-    private static Map<Long, String[]> opsInTheStore(String sheet) throws Exception {
-        Map<Long, String[]> ops = new java.util.LinkedHashMap<>();
-        try (var sql = DriverManager.getConnection(postgres.jdbcUrl());
-             var q = sql.prepareStatement("SELECT version, author, op_id FROM livegrid_ops WHERE sheet = ? ORDER BY version")) {
-            q.setString(1, sheet);
-            try (var r = q.executeQuery()) {
-                while (r.next()) {
-                    ops.put(r.getLong(1), new String[]{r.getString(2), r.getString(3)});
-                }
-            }
-        }
-        return ops;
     }
 
     private static String get(StandaloneProcess node, String path) throws Exception {

@@ -10,8 +10,10 @@ import dev.livegrid.client.Table;
 import dev.livegrid.config.Setting;
 import dev.livegrid.config.Settings;
 import dev.livegrid.standalone.LiveGridServer;
+import dev.livegrid.support.ClusterLoad;
 import dev.livegrid.support.LocalPostgres;
 import dev.livegrid.support.TestSettings;
+import dev.livegrid.testing.LiveGridTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,13 +75,16 @@ class ClusterTest {
         postgres.close();
     }
 
-    @BeforeEach
-    void startServers() throws Exception {
-        Settings settings = TestSettings.loopback().with(Map.of(
+    private static Settings onTheDatabase() throws Exception {
+        return TestSettings.loopback().with(Map.of(
                 Setting.JDBC_URL, "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + LocalPostgres.DATABASE,
                 Setting.JDBC_USER, LocalPostgres.USER));
+    }
+
+    @BeforeEach
+    void startServers() throws Exception {
         for (int i = 0; i < 3; i++) {
-            servers.add(LiveGridServer.start(settings));
+            servers.add(LiveGridServer.start(onTheDatabase()));
         }
     }
 
@@ -134,10 +139,9 @@ class ClusterTest {
                 runs.add(pool.submit(() -> {
                     for (int i = 0; i < opsEach; i++) {
                         try {
-                            acked.add(randomOp(c, random, "w" + i).get(WAIT.toSeconds(), TimeUnit.SECONDS));
+                            acked.add(ClusterLoad.randomOp(c, random, "w" + i).get(WAIT.toSeconds(), TimeUnit.SECONDS));
                         } catch (ExecutionException e) {
-                            if (!(e.getCause() instanceof OpRejectedException rejected)
-                                    || !Set.of("conflict", "no-such-row", "no-such-column", "rate-limited").contains(rejected.code())) {
+                            if (!ClusterLoad.earned(e.getCause())) {
                                 unexpected.add(String.valueOf(e.getCause()));
                             }
                         }
@@ -153,14 +157,7 @@ class ClusterTest {
         }
         assertEquals(List.of(), unexpected, "only the refusals concurrent edits earn");
 
-        long last = lastVersionInTheStore(sheet);
-        List<Long> stored = versionsInTheStore(sheet);
-        assertTrue(stored.equals(LongStream.rangeClosed(1, last).boxed().toList()),
-                "the store's versions run 1.." + last + " without a gap: " + stored.size() + " from " + stored.get(0));
-        Set<Long> ackedVersions = new HashSet<>();
-        for (Applied a : acked) {
-            assertTrue(ackedVersions.add(a.version()), "version " + a.version() + " acknowledged twice");
-        }
+        long last = ClusterLoad.checkStore(postgres.jdbcUrl(), sheet, acked);
         assertTrue(acked.size() > writers.size() * opsEach / 2, "most ops applied: " + acked.size());
 
         Table reference = setup.awaitVersion(last, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -240,6 +237,54 @@ class ClusterTest {
         for (LiveGridServer server : servers) {
             assertEquals(404, get(server, "api/sheets/" + sheet).statusCode(), "gone on every server");
         }
+    }
+
+    @Test
+    void anAccessChangeOnOneServerReachesTheUsersConnectionOnAnother() throws Exception {
+        String secret = "cluster-access-secret-0123456789abcdefghij";
+        Settings tokenMode = onTheDatabase().with(Map.of(Setting.AUTH, "token", Setting.TOKEN_SECRET, secret));
+        LiveGridTokens tokens = LiveGridTokens.forSecret(secret);
+        String olga = tokens.withRole("olga", "editor"); // may create sheets: owns the one she creates
+        String bob = tokens.mint("bob", "Bob", Map.of(), Duration.ofHours(1)); // no grant: only the access list
+        String sheet = "guarded";
+        try (LiveGridServer a = LiveGridServer.start(tokenMode); LiveGridServer b = LiveGridServer.start(tokenMode)) {
+            LiveGridClient owner = LiveGridClient.builder(a.baseUri(), sheet).token(olga).build();
+            clients.add(owner);
+            owner.connect().get(10, TimeUnit.SECONDS);
+            assertEquals("owner", owner.role());
+            assertEquals(200, putRole(a, sheet, "bob", "editor", olga).statusCode());
+
+            CompletableFuture<String> demoted = new CompletableFuture<>();
+            CompletableFuture<Disconnection> revoked = new CompletableFuture<>();
+            LiveGridClient bobOnB = LiveGridClient.builder(b.baseUri(), sheet).token(bob).listener(new SheetListener() {
+                @Override
+                public void onRole(String role) {
+                    demoted.complete(role);
+                }
+
+                @Override
+                public void onStatus(Status status, Disconnection cause) {
+                    if (status == Status.CLOSED) {
+                        revoked.complete(cause);
+                    }
+                }
+            }).build();
+            clients.add(bobOnB);
+            bobOnB.connect().get(10, TimeUnit.SECONDS);
+            assertEquals("editor", bobOnB.role(), "the entry written through server a lets him in on server b");
+
+            assertEquals(200, putRole(a, sheet, "bob", "viewer", olga).statusCode());
+            assertEquals("viewer", demoted.get(WAIT.toSeconds(), TimeUnit.SECONDS), "told on b of a change made on a");
+            assertEquals(200, putRole(a, sheet, "bob", "none", olga).statusCode());
+            assertEquals(4003, revoked.get(WAIT.toSeconds(), TimeUnit.SECONDS).code(), "revoked on a: closed on b");
+        }
+    }
+
+    private static HttpResponse<String> putRole(LiveGridServer server, String sheet, String user, String role, String token)
+            throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(server, "api/sheets/" + sheet + "/access/" + user))
+                .header("Authorization", "Bearer " + token)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"role\":\"" + role + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -353,32 +398,6 @@ class ClusterTest {
         return users.stream().map(dev.livegrid.client.User::name).collect(java.util.stream.Collectors.toSet());
     }
 
-    private static CompletableFuture<Applied> randomOp(LiveGridClient c, Random random, String tag) {
-        Table table = c.table();
-        List<String> rows = table.rowIds();
-        List<String> cols = table.columnIds();
-        int pick = random.nextInt(100);
-        if (rows.isEmpty() || cols.isEmpty() || pick < 10) {
-            return c.insertRow(rows.isEmpty() ? null : rows.get(random.nextInt(rows.size())),
-                    cols.isEmpty() ? Map.of() : Map.of(cols.get(0), tag));
-        }
-        String row = rows.get(random.nextInt(rows.size()));
-        String col = cols.get(random.nextInt(cols.size()));
-        if (pick < 14 && rows.size() > 3) {
-            return c.deleteRow(row);
-        }
-        if (pick < 16 && cols.size() < 6) {
-            return c.addColumn("X" + tag, col);
-        }
-        if (pick < 18) {
-            return c.renameColumn(col, "N" + tag);
-        }
-        if (pick < 60) {
-            return c.edit(row, col, tag, table.versionOf(row, col)); // compare-and-set against what this client saw
-        }
-        return c.edit(row, col, tag);
-    }
-
     private LiveGridClient client(LiveGridServer server, String sheet, SheetListener listener) {
         return client(server, sheet, listener, null);
     }
@@ -397,23 +416,7 @@ class ClusterTest {
     }
 
     private static long lastVersionInTheStore(String sheet) throws Exception {
-        List<Long> versions = versionsInTheStore(sheet);
-        return versions.isEmpty() ? 0 : versions.get(versions.size() - 1);
-    }
-
-    /** Straight from PostgreSQL, past LiveGrid. */
-    private static List<Long> versionsInTheStore(String sheet) throws Exception {
-        try (var sql = DriverManager.getConnection(postgres.jdbcUrl());
-             var q = sql.prepareStatement("SELECT version FROM livegrid_ops WHERE sheet = ? ORDER BY version")) {
-            q.setString(1, sheet);
-            List<Long> versions = new ArrayList<>();
-            try (var r = q.executeQuery()) {
-                while (r.next()) {
-                    versions.add(r.getLong(1));
-                }
-            }
-            return versions;
-        }
+        return ClusterLoad.opsInTheStore(postgres.jdbcUrl(), sheet).keySet().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     private static URI uri(LiveGridServer server, String path) {

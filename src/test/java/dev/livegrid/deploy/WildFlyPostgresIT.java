@@ -64,7 +64,7 @@ class WildFlyPostgresIT extends WildFlyIT {
      * deployed once the DataSource is: its {@code .skipdeploy} marker is removed when
      * {@code livegrid-ds.xml.deployed} appears (the next scan, within 5 s, deploys the WAR).
      */
-    private static Thread holdWarUntilDataSourceDeployed(Path deployments) throws Exception {
+    static Thread holdWarUntilDataSourceDeployed(Path deployments) throws Exception {
         Path skip = Files.createFile(deployments.resolve("livegrid.war.skipdeploy"));
         Thread gate = new Thread(() -> {
             try {

@@ -18,11 +18,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Debian's nginx ({@code .ci/install-test-deps.sh} installs it) as a round-robin load balancer in front
- * of servers on 127.0.0.1: its own configuration, prefix and port, in the foreground as a child of
- * the test, never the system's service. It passes the WebSocket upgrade through
- * ({@code proxy_http_version 1.1}, {@code Upgrade} and {@code Connection} headers), keeps idle
- * sockets open longer than any ping interval, and tries the next server when one refuses the
- * connection — what docs/DEPLOYMENT.md asks of a load balancer. {@link #configuration} is the file.
+ * of servers on 127.0.0.1, with the configuration LiveGrid ships ({@code deploy/nginx-cluster.conf}:
+ * WebSocket upgrades passed through, idle sockets kept longer than any ping interval, the next
+ * server tried when one refuses the connection) pointed at the test's servers: its own prefix and
+ * port, in the foreground as a child of the test, never the system's service.
  */
 public final class LocalNginx implements AutoCloseable {
 
@@ -69,10 +68,22 @@ public final class LocalNginx implements AutoCloseable {
         return null;
     }
 
-    /** A configuration for the load balancer as docs/DEPLOYMENT.md describes it. */
-    static String configuration(Path dir, int port, List<Integer> upstreams) {
+    /** The load balancer's configuration that docs/DEPLOYMENT.md and docker-compose.yml ship. */
+    static final Path SHIPPED = Path.of("deploy/nginx-cluster.conf");
+
+    /**
+     * The shipped configuration ({@link #SHIPPED}) with its upstream servers and listening port set to
+     * this test's, inside the few main-context lines a foreground nginx of its own needs.
+     */
+    static String configuration(Path dir, int port, List<Integer> upstreams) throws IOException {
+        String shipped = Files.readString(SHIPPED);
         String servers = upstreams.stream().map(p -> "    server 127.0.0.1:" + p + " max_fails=1 fail_timeout=5s;")
                 .collect(Collectors.joining("\n"));
+        String site = shipped.replaceAll("(?m)^\\s*server cluster-\\d+:8080[^\\n]*\\n", "")
+                .replace("upstream livegrid {\n", "upstream livegrid {\n" + servers + "\n")
+                .replace("listen 8080;", "listen 127.0.0.1:" + port + ";");
+        assertTrue(site.contains("server 127.0.0.1:") && site.contains("listen 127.0.0.1:" + port)
+                && !site.contains("cluster-1"), "the shipped configuration's upstream and listen lines changed shape:\n" + site);
         String temp = dir.resolve("temp").toString();
         return """
                 worker_processes 1;
@@ -86,27 +97,9 @@ public final class LocalNginx implements AutoCloseable {
                   fastcgi_temp_path %2$s/fastcgi;
                   uwsgi_temp_path %2$s/uwsgi;
                   scgi_temp_path %2$s/scgi;
-                  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
-                  upstream livegrid {
                 %3$s
-                  }
-                  server {
-                    listen 127.0.0.1:%4$d;
-                    location / {
-                      proxy_pass http://livegrid;
-                      proxy_http_version 1.1;
-                      proxy_set_header Upgrade $http_upgrade;
-                      proxy_set_header Connection $connection_upgrade;
-                      proxy_set_header Host $host;
-                      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                      proxy_connect_timeout 2s;
-                      proxy_read_timeout 300s;
-                      proxy_send_timeout 300s;
-                      proxy_next_upstream error timeout;
-                    }
-                  }
                 }
-                """.formatted(dir, temp, servers, port);
+                """.formatted(dir, temp, site);
     }
 
     public URI baseUri() {

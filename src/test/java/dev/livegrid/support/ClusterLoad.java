@@ -1,0 +1,107 @@
+package dev.livegrid.support;
+
+import dev.livegrid.client.Applied;
+import dev.livegrid.client.LiveGridClient;
+import dev.livegrid.client.OpRejectedException;
+import dev.livegrid.client.Table;
+
+import java.sql.DriverManager;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the cluster tests share: a random op as a user would make it on the table they see (edits with
+ * and without compare-and-set, inserts, deletes, column ops), the refusals such ops earn when others
+ * edit the same sheet at once, and the checks of the store's op log read straight from PostgreSQL.
+ */
+public final class ClusterLoad {
+
+    /** Refusals that concurrent edits earn; anything else (store-unavailable, server-error) is a failure. */
+    public static final Set<String> EARNED = Set.of("conflict", "no-such-row", "no-such-column", "rate-limited");
+
+    private ClusterLoad() {
+    }
+
+    /** Whether an op's failure is one concurrent edits earn. */
+    public static boolean earned(Throwable failure) {
+        return failure instanceof OpRejectedException r && EARNED.contains(r.code());
+    }
+
+    /** One op on the table {@code c} sees now; {@code tag} names the values it writes. */
+    public static CompletableFuture<Applied> randomOp(LiveGridClient c, Random random, String tag) {
+        Table table = c.table();
+        List<String> rows = table.rowIds();
+        List<String> cols = table.columnIds();
+        int pick = random.nextInt(100);
+        if (rows.isEmpty() || cols.isEmpty() || pick < 10) {
+            return c.insertRow(rows.isEmpty() ? null : rows.get(random.nextInt(rows.size())),
+                    cols.isEmpty() ? Map.of() : Map.of(cols.get(0), tag));
+        }
+        String row = rows.get(random.nextInt(rows.size()));
+        String col = cols.get(random.nextInt(cols.size()));
+        if (pick < 15 && rows.size() > 4) {
+            return c.deleteRow(row);
+        }
+        if (pick < 17 && cols.size() < 6) {
+            return c.addColumn("X" + tag, col);
+        }
+        if (pick < 18 && cols.size() > 3) {
+            return c.deleteColumn(col);
+        }
+        if (pick < 20) {
+            return c.renameColumn(col, "N" + tag);
+        }
+        if (pick < 60) {
+            return c.edit(row, col, tag, table.versionOf(row, col)); // compare-and-set against what this client saw
+        }
+        return c.edit(row, col, tag);
+    }
+
+    /** The sheet's ops in the store, version → {author, op id}, read over JDBC past LiveGrid. */
+    public static Map<Long, String[]> opsInTheStore(String jdbcUrl, String sheet) throws Exception {
+        Map<Long, String[]> ops = new LinkedHashMap<>();
+        try (var sql = DriverManager.getConnection(jdbcUrl);
+             var q = sql.prepareStatement("SELECT version, author, op_id FROM livegrid_ops WHERE sheet = ? ORDER BY version")) {
+            q.setString(1, sheet);
+            try (var r = q.executeQuery()) {
+                while (r.next()) {
+                    ops.put(r.getLong(1), new String[]{r.getString(2), r.getString(3)});
+                }
+            }
+        }
+        return ops;
+    }
+
+    /**
+     * Checks the store holds versions 1..last without a gap, and every acknowledged op at its version
+     * (by author and op id; at least present when the client could not learn its exact version); the last version.
+     */
+    public static long checkStore(String jdbcUrl, String sheet, List<Applied> acknowledged) throws Exception {
+        Map<Long, String[]> stored = opsInTheStore(jdbcUrl, sheet);
+        long last = stored.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+        List<Long> versions = List.copyOf(stored.keySet());
+        assertTrue(versions.equals(LongStream.rangeClosed(1, last).boxed().toList()),
+                "the store's versions run 1.." + last + " without a gap: " + versions.size() + " ops"
+                        + (versions.isEmpty() ? "" : " from " + versions.get(0)));
+        Map<String, Long> versionOf = new LinkedHashMap<>();
+        stored.forEach((version, row) -> versionOf.put(row[0] + "/" + row[1], version));
+        Set<Long> seen = new java.util.HashSet<>();
+        for (Applied a : acknowledged) {
+            Long at = versionOf.get(a.by() + "/" + a.id());
+            assertTrue(at != null, "acknowledged op " + a.id() + " of " + a.by() + " is in the store");
+            if (!a.merged()) {
+                assertEquals(at, a.version(), "acknowledged op " + a.id() + " of " + a.by() + " at its version");
+                assertTrue(seen.add(a.version()), "version " + a.version() + " acknowledged twice");
+            }
+        }
+        return last;
+    }
+}
