@@ -89,8 +89,7 @@ final class SheetTables {
     private final boolean isolateReads;
     private final String selectSnapshot;
     private final String selectOps;
-    private final String selectOpsAfter;
-    private final String selectMark;
+    private final String selectTail;
     private final String selectMarks;
     private final String selectSheets;
     private final String insertOp;
@@ -127,9 +126,10 @@ final class SheetTables {
         selectSnapshot = "SELECT snapshot, created_at FROM " + sheets + " WHERE id = ?";
         selectOps = "SELECT version, author, op_id, request, applied, at FROM " + ops
                 + " WHERE sheet = ? ORDER BY version";
-        selectOpsAfter = "SELECT version, author, op_id, request, applied, at FROM " + ops
-                + " WHERE sheet = ? AND version > ? ORDER BY version";
-        selectMark = "SELECT version, created_at FROM " + sheets + " WHERE id = ?";
+        // One statement, so one consistent view of the database even at READ COMMITTED: the sheet's row
+        // and the ops after a version, or the row alone (nulls) when there are none.
+        selectTail = "SELECT s.version, s.created_at, o.version, o.author, o.op_id, o.request, o.applied, o.at FROM "
+                + sheets + " s LEFT JOIN " + ops + " o ON o.sheet = s.id AND o.version > ? WHERE s.id = ? ORDER BY o.version";
         selectMarks = "SELECT id, version, created_at FROM " + sheets + " WHERE id IN ";
         selectSheets = "SELECT id, version, " + names.rows() + ", " + names.columns() + ", updated_at FROM " + sheets;
         insertOp = "INSERT INTO " + ops + " (sheet, version, author, op_id, request, applied, at)"
@@ -189,30 +189,27 @@ final class SheetTables {
     /** The sheet's committed version and creation, and its ops after {@code after}, as of one moment. */
     SheetTail tail(String sheetId, long after) {
         try {
-            return readTransaction(c -> {
-                long version;
-                long createdAt;
-                try (PreparedStatement q = c.prepareStatement(selectMark)) {
-                    q.setString(1, sheetId);
+            return transaction(c -> {
+                try (PreparedStatement q = c.prepareStatement(selectTail)) {
+                    q.setLong(1, after);
+                    q.setString(2, sheetId);
                     try (ResultSet r = q.executeQuery()) {
                         if (!r.next()) {
                             return SheetTail.absent();
                         }
-                        version = r.getLong(1);
-                        createdAt = r.getLong(2);
+                        long version = r.getLong(1);
+                        long createdAt = r.getLong(2);
+                        List<LoggedOp> ops = new ArrayList<>();
+                        do {
+                            r.getLong(3);
+                            if (!r.wasNull()) {
+                                ops.add(new LoggedOp(r.getLong(3), r.getString(4), r.getString(5),
+                                        OpJson.read(r.getString(6)), r.getString(7), Instant.ofEpochMilli(r.getLong(8))));
+                            }
+                        } while (r.next());
+                        return new SheetTail(true, createdAt, version, ops);
                     }
                 }
-                List<LoggedOp> ops = new ArrayList<>();
-                try (PreparedStatement q = c.prepareStatement(selectOpsAfter)) {
-                    q.setString(1, sheetId);
-                    q.setLong(2, after);
-                    try (ResultSet r = q.executeQuery()) {
-                        while (r.next()) {
-                            ops.add(loggedOp(r));
-                        }
-                    }
-                }
-                return new SheetTail(true, createdAt, version, ops);
             });
         } catch (SQLException | RuntimeException e) {
             throw failure("read the ops of sheet " + sheetId + " after version " + after, e);
