@@ -454,6 +454,9 @@ public final class Room {
                 }
                 pending.removeFirst();
                 publish(p);
+                // A rejection decided after this op and before the next goes out between their answers:
+                // each connection gets its answers in the order it sent its ops.
+                held.release(version);
             }
             held.release(durable.version());
             snapshotIfDue();

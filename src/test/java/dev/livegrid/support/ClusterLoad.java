@@ -96,7 +96,10 @@ public final class ClusterLoad {
         Set<Long> seen = new java.util.HashSet<>();
         for (Applied a : acknowledged) {
             Long at = versionOf.get(a.by() + "/" + a.id());
-            assertTrue(at != null, "acknowledged op " + a.id() + " of " + a.by() + " is in the store");
+            assertTrue(at != null, "acknowledged op " + a + " is in the store; at version " + a.version()
+                    + " the store has " + java.util.Arrays.toString(stored.get(a.version())) + "; the author's ops there: "
+                    + stored.entrySet().stream().filter(e -> e.getValue()[0].equals(a.by()))
+                    .map(e -> e.getKey() + "=" + e.getValue()[1]).toList());
             if (!a.merged()) {
                 assertEquals(at, a.version(), "acknowledged op " + a.id() + " of " + a.by() + " at its version");
                 assertTrue(seen.add(a.version()), "version " + a.version() + " acknowledged twice");
