@@ -221,10 +221,11 @@ class ClusterProcessesIT {
         for (Writer w : writers) {
             assertEquals(reference, w.client.awaitVersion(last, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS));
         }
-        for (StandaloneProcess node : nodes.subList(1, 3)) {
-            String body = get(node, "api/sheets/" + sheet);
-            assertTrue(body.contains("\"version\":" + last), node.name() + " serves version " + last + ": " + body);
-        }
+        jakarta.json.JsonObject served = ClusterLoad.served(nodes.get(1).baseUri(), sheet);
+        assertEquals(last, served.getJsonNumber("version").longValueExact(), "node-2 serves the last version");
+        assertEquals(served, ClusterLoad.served(nodes.get(2).baseUri(), sheet), "node-3 serves the same table");
+        assertEquals(reference.rowIds(), served.getJsonArray("rows").stream()
+                .map(r -> r.asJsonObject().getString("id")).toList(), "the servers' rows are the clients' rows");
         System.out.printf("CLUSTER-KILL: %d clients through nginx on 3 servers; %d ops acknowledged (%d before the"
                         + " SIGKILL of %s), versions %d..%d without a gap, every acknowledged op in the store;"
                         + " %d clients reconnected and resumed; all %d tables equal at version %d%n",

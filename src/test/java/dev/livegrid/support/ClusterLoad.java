@@ -65,6 +65,18 @@ public final class ClusterLoad {
         return c.edit(row, col, tag);
     }
 
+    /**
+     * The sheet as one server serves it over HTTP ({@code GET …/api/sheets/{id}}), as JSON: two servers
+     * hold the same table when these are equal (objects compared by member, arrays — rows, columns — in order).
+     */
+    public static jakarta.json.JsonObject served(java.net.URI base, String sheet) throws Exception {
+        java.net.http.HttpResponse<String> read = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(base.resolve("api/sheets/" + sheet)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, read.statusCode(), read.body());
+        return jakarta.json.Json.createReader(new java.io.StringReader(read.body())).readObject();
+    }
+
     /** The sheet's ops in the store, version → {author, op id}, read over JDBC past LiveGrid. */
     public static Map<Long, String[]> opsInTheStore(String jdbcUrl, String sheet) throws Exception {
         Map<Long, String[]> ops = new LinkedHashMap<>();
