@@ -328,7 +328,8 @@ class StoreFailureTest {
         assertEquals(List.of(), observer.problems());
         born.sendOp(SheetOps.addColumn("b2", "y", null));
         born.awaitAnswer("b2", SheetClient.TIMEOUT);
-        assertEquals(1, born.version(), "the new sheet commits too, from version 1");
+        assertEquals(1, born.version(), "the new sheet commits too, from version 1 (its refusals: "
+                + born.rejectedByCode() + ", " + born.problems() + ")");
         TableModel ledger = observer.table();
         TableModel bornTable = born.table();
         assertEquals(5, version(json(getSheet(server, "ledger"))));
