@@ -1,8 +1,13 @@
 package dev.livegrid.bench.load;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code acks} (LiveGrid only): acknowledged edits per second. S fresh sheets, W writers on each, no
@@ -11,10 +16,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * durable edit rate, measured with the clients in another process on another core (unlike
  * {@code bench/run.sh}, whose clients share the server's JVM). Options: {@code --sheets} (1),
  * {@code --writers} per sheet (2), {@code --window} (32), {@code --warmup} (3), {@code --seconds} (10).
+ *
+ * <p>With several servers ({@code --ports}) the writers are spread over them: {@code --spread writers}
+ * (the default) sends writer i (counted over all sheets) to the i-th server in turn, so a sheet with
+ * several writers has them on several servers, whose commits then contend for it; {@code --spread
+ * sheets} sends every writer of sheet s to the s-th server in turn, so each sheet is written through
+ * one server only. Server CPU is summed over {@code --pids}; rejections are counted by code.
  */
 final class AcksMode implements Mode {
 
     private static final int RING = 1 << 20;
+    private static final Pattern CODE = Pattern.compile("\"code\":\"([^\"]*)\"");
 
     @Override
     public JsonLine run(Target target, Options options) {
@@ -26,6 +38,10 @@ final class AcksMode implements Mode {
         int window = options.integer("window", 32);
         double warmup = options.decimal("warmup", 3);
         double seconds = options.decimal("seconds", 10);
+        String spread = options.choice("spread", "writers");
+        if (!spread.equals("writers") && !spread.equals("sheets")) {
+            throw new IllegalArgumentException("--spread is writers or sheets, not " + spread);
+        }
         String prefix = "acks-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + "-";
 
         Writer[] owners = new Writer[RING];
@@ -36,6 +52,7 @@ final class AcksMode implements Mode {
         long[] acks = {0};
         long[] rejected = {0};
         String[] firstRejection = {""};
+        Map<String, Integer> rejectedByCode = new TreeMap<>();
 
         RoomListener listener = new RoomListener(true) {
             private final long[] stamp = new long[2];
@@ -56,9 +73,12 @@ final class AcksMode implements Mode {
                         ackLatency.record(System.nanoTime() - stamp[1]);
                     }
                 } else if (Messages.isRejected(data, offset, length)) {
+                    String text = new String(data, offset, Math.min(length, 300), StandardCharsets.UTF_8);
                     if (rejected[0]++ == 0) {
-                        firstRejection[0] = new String(data, offset, Math.min(length, 300), java.nio.charset.StandardCharsets.UTF_8);
+                        firstRejection[0] = text;
                     }
+                    Matcher code = CODE.matcher(text);
+                    rejectedByCode.merge(code.find() ? code.group(1) : "?", 1, Integer::sum);
                 } else {
                     return;
                 }
@@ -73,7 +93,8 @@ final class AcksMode implements Mode {
             for (int s = 0; s < sheets; s++) {
                 for (int w = 0; w < writersPerSheet; w++) {
                     Writer writer = new Writer();
-                    writer.connection = loop.connect(target.roomPath(prefix + s), listener, writer);
+                    int port = target.portFor(spread.equals("sheets") ? s : writers.size());
+                    writer.connection = loop.connect(target.roomPath(prefix + s), listener, writer, port);
                     writers.add(writer);
                 }
             }
@@ -95,24 +116,45 @@ final class AcksMode implements Mode {
             measureFrom[0] = System.nanoTime();
             ackLatency.reset();
             long acksBefore = acks[0];
-            Window measured = new Window(target.pid());
+            long rejectedBefore = rejected[0];
+            rejectedByCode.clear();
+            ServerMeters meters = new ServerMeters(target, options);
+            meters.start();
+            Window measured = new Window(target);
             measured.start();
             loop.runFor((long) (seconds * 1e9));
             measured.stop();
+            meters.stop();
+            long rejectedInWindow = rejected[0] - rejectedBefore;
+            JsonLine byCode = new JsonLine();
+            rejectedByCode.forEach(byCode::put);
             long counted = acks[0] - acksBefore;
             running[0] = false;
             loop.runUntil(() -> writers.stream().allMatch(w -> w.unanswered == 0), System.nanoTime() + 20_000_000_000L);
+            JsonLine servers = new JsonLine();
+            for (int i = 0; i < target.ports().size(); i++) {
+                int port = target.ports().get(i);
+                servers.put(String.valueOf(port), writers.stream().filter(w -> w.connection.port == port).count());
+            }
             return new JsonLine()
                     .put("sheets", sheets)
                     .put("writers_per_sheet", writersPerSheet)
                     .put("unanswered_per_writer", window)
+                    .put("servers", target.ports().size())
+                    .put("writers_per_server", servers)
                     .put("acks_per_s", counted / measured.seconds())
                     .put("server_cpu_us_per_ack", measured.serverMicrosPer(counted / measured.seconds()))
+                    .put("server_cpu_is", target.pids().size() > 1
+                            ? "summed over the " + target.pids().size() + " server processes" : "the one server process")
+                    .put("db_cpu_us_per_ack", measured.dbMicrosPer(counted / measured.seconds()))
                     .put("ack_latency", ackLatency.json())
                     .put("rejected", rejected[0])
+                    .put("rejected_in_window", rejectedInWindow)
+                    .put("rejected_in_window_by_code", byCode)
                     .put("first_rejection", firstRejection[0])
                     .put("closes", listener.closes.json())
-                    .put("window", measured.json());
+                    .put("window", measured.json())
+                    .put("meters", meters.json());
         }
     }
 

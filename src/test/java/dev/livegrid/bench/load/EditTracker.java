@@ -23,6 +23,7 @@ final class EditTracker {
     private long everyoneHas;
     long deliveries;
     private Runnable onEveryoneHas = () -> { };
+    private EditTracker follower;
 
     EditTracker(int viewers, boolean trackEdits) {
         this.viewers = viewers;
@@ -36,6 +37,14 @@ final class EditTracker {
         perEdit.reset();
     }
 
+    /**
+     * Another group of viewers of the same edits, timed apart (viewers on another server): every edit
+     * registered here is registered there too, with the same sequence number.
+     */
+    void alsoTrack(EditTracker other) {
+        follower = other;
+    }
+
     void whenEveryoneHas(Runnable action) {
         onEveryoneHas = action;
     }
@@ -46,6 +55,9 @@ final class EditTracker {
         int slot = (int) (seq & (RING - 1));
         sentAt[slot] = sendNanos;
         reached[slot] = 0;
+        if (follower != null) {
+            follower.nextEdit(sendNanos);
+        }
         return seq;
     }
 

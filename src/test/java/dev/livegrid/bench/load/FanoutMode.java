@@ -13,6 +13,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * by {@code applied} to every member (the author's ack included); a hub relays the edit's text.
  * With {@code --bystander R}, one more writer sends R edits a second to a row of its own
  * ({@link Bystander}), timed apart from the load.
+ *
+ * <p>Across servers (LiveGrid servers on one database, {@code --ports}): the writers join through
+ * the first server and the viewers through {@code --viewer-port} (default: the first server too), so
+ * an edit reaches them only after the first server commits it and the other learns of the commit.
+ * {@code --local-viewers M} adds M viewers on the writers' server, timed apart ({@code local} in the
+ * results), as the same run's comparison.
  */
 final class FanoutMode implements Mode {
 
@@ -29,9 +35,15 @@ final class FanoutMode implements Mode {
         double seconds = options.decimal("seconds", 10);
         double drain = options.decimal("drain", flood ? 20 : 5);
         double bystanderRate = options.decimal("bystander", 0);
+        int viewerPort = options.integer("viewer-port", target.port());
+        int localViewers = options.integer("local-viewers", 0);
         String room = "fanout-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
 
         EditTracker tracker = new EditTracker(viewers, !flood);
+        EditTracker localTracker = new EditTracker(localViewers, !flood);
+        if (localViewers > 0) {
+            tracker.alsoTrack(localTracker);
+        }
         long[] writerAcks = {0};
         long[] rejected = {0};
         String[] firstRejection = {""};
@@ -47,6 +59,16 @@ final class FanoutMode implements Mode {
                     } else {
                         tracker.delivered((long[]) connection.attachment, stamp[0], stamp[1]);
                     }
+                }
+            }
+        };
+        RoomListener localListener = new RoomListener(target.isLiveGrid()) {
+            private final long[] stamp = new long[2];
+
+            @Override
+            void message(WsConnection connection, byte[] data, int offset, int length) {
+                if (AppliedText.read(data, offset, length, stamp) && !Bystander.isBystanders(stamp[0])) {
+                    localTracker.delivered((long[]) connection.attachment, stamp[0], stamp[1]);
                 }
             }
         };
@@ -85,7 +107,8 @@ final class FanoutMode implements Mode {
         };
 
         try (WsLoop loop = new WsLoop(target.host(), target.port(), 200)) {
-            long deadline = System.nanoTime() + 120_000_000_000L;
+            long began = System.nanoTime();
+            long deadline = began + 120_000_000_000L;
             List<WsConnection> writerConnections = new ArrayList<>();
             for (int i = 0; i < writers; i++) {
                 writerConnections.add(loop.connect(target.roomPath(room), writerListener, null));
@@ -100,10 +123,21 @@ final class FanoutMode implements Mode {
                 bystander[0] = new Bystander(loop, connection, "r" + (2 + ROWS), bystanderRate);
             }
             for (int i = 0; i < viewers; i++) {
-                loop.connect(target.roomPath(room), viewerListener, new long[1]);
+                loop.connect(target.roomPath(room), viewerListener, new long[1], viewerPort);
             }
-            loop.runUntil(() -> viewerListener.welcomed + viewerListener.closes.total() >= viewers, deadline);
-            viewerListener.awaitQuiet(loop, 500_000_000L, deadline); // the joins' presence has settled
+            for (int i = 0; i < localViewers; i++) {
+                loop.connect(target.roomPath(room), localListener, new long[1]);
+            }
+            loop.runUntil(() -> viewerListener.welcomed + viewerListener.closes.total() >= viewers
+                    && localListener.welcomed + localListener.closes.total() >= localViewers, deadline);
+            double joinedAfter = (System.nanoTime() - began) / 1e9;
+            long messagesAtJoin = viewerListener.messages + localListener.messages;
+            long bytesAtJoin = viewerListener.bytes + localListener.bytes;
+            boolean quiet = viewerListener.awaitQuiet(loop, 500_000_000L, deadline) // the joins' presence has settled
+                    && localListener.awaitQuiet(loop, 500_000_000L, deadline);
+            double quietAfter = (System.nanoTime() - began) / 1e9;
+            long messagesQuiet = viewerListener.messages + localListener.messages;
+            long bytesQuiet = viewerListener.bytes + localListener.bytes;
             int welcomed = viewerListener.welcomed;
 
             FanoutWriters load = new FanoutWriters(loop, writerConnections, tracker, writerMode,
@@ -115,16 +149,22 @@ final class FanoutMode implements Mode {
             }
             loop.runFor((long) (warmup * 1e9));
             tracker.measureFromNow();
+            localTracker.measureFromNow();
             if (bystander[0] != null) {
                 bystander[0].measureFromNow();
             }
             long deliveriesBefore = tracker.deliveries;
+            long localDeliveriesBefore = localTracker.deliveries;
             long sentBefore = tracker.sent();
             long acksBefore = writerAcks[0];
-            Window window = new Window(target.pid());
+            ServerMeters meters = new ServerMeters(target, options);
+            meters.start();
+            Window window = new Window(target);
             window.start();
             loop.runFor((long) (seconds * 1e9));
             window.stop();
+            meters.stop();
+            long localDeliveries = localTracker.deliveries - localDeliveriesBefore;
             long deliveries = tracker.deliveries - deliveriesBefore;
             long sent = tracker.sent() - sentBefore;
             long acks = writerAcks[0] - acksBefore;
@@ -135,7 +175,8 @@ final class FanoutMode implements Mode {
             long drainDeadline = System.nanoTime() + (long) (drain * 1e9);
             boolean drained = flood
                     ? viewerListener.awaitQuiet(loop, 1_000_000_000L, drainDeadline)
-                    : loop.runUntil(() -> tracker.everyoneHas() >= tracker.sent(), drainDeadline);
+                    : loop.runUntil(() -> tracker.everyoneHas() >= tracker.sent()
+                            && (localViewers == 0 || localTracker.everyoneHas() >= localTracker.sent()), drainDeadline);
             JsonLine line = new JsonLine()
                     .put("welcomed", welcomed)
                     .put("edits_sent_per_s", sent / window.seconds())
@@ -147,9 +188,30 @@ final class FanoutMode implements Mode {
                     .put("per_delivery", tracker.perDelivery.json())
                     .put("per_edit_all_viewers", tracker.perEdit.json())
                     .put("drained", drained)
+                    .put("setup", new JsonLine().put("joined_after_s", joinedAfter).put("quiet", quiet)
+                            .put("quiet_after_s", quietAfter)
+                            .put("messages_to_viewers_until_quiet", messagesQuiet - messagesAtJoin)
+                            .put("bytes_to_viewers_until_quiet", bytesQuiet - bytesAtJoin))
                     .put("viewer_closes", viewerListener.closes.json())
                     .put("writer_closes", writerListener.closes.json())
                     .put("window", window.json());
+            if (target.ports().size() > 1 || viewerPort != target.port()) {
+                line.put("writer_port", target.port()).put("viewer_port", viewerPort)
+                        .put("viewers_on_another_server", viewerPort != target.port());
+            }
+            if (localViewers > 0) {
+                line.put("local", new JsonLine()
+                        .put("viewers", localViewers)
+                        .put("port", target.port())
+                        .put("welcomed", localListener.welcomed)
+                        .put("deliveries_per_s", localDeliveries / window.seconds())
+                        .put("per_delivery", localTracker.perDelivery.json())
+                        .put("per_edit_all_viewers", localTracker.perEdit.json())
+                        .put("viewer_closes", localListener.closes.json()));
+            }
+            if (meters.enabled()) {
+                line.put("meters", meters.json());
+            }
             return bystander[0] == null ? line : line.put("bystander", bystander[0].json());
         }
     }

@@ -52,9 +52,24 @@ class RoomListener implements WsListener {
     void message(WsConnection connection, byte[] data, int offset, int length) {
     }
 
-    /** Turns {@code loop} until no member has received anything for {@code quietNanos}; false at the deadline. */
+    /**
+     * Turns {@code loop} until no member has received anything for {@code quietNanos}; false at the
+     * deadline. A timer wakes the loop when the quiet would be reached (nothing else may arrive to wake
+     * it: the next server ping can be many seconds away).
+     */
     boolean awaitQuiet(WsLoop loop, long quietNanos, long deadline) {
         lastMessageNanos = Math.max(lastMessageNanos, System.nanoTime());
-        return loop.runUntil(() -> System.nanoTime() - lastMessageNanos >= quietNanos, deadline);
+        long[] wakeAt = {0};
+        return loop.runUntil(() -> {
+            long due = lastMessageNanos + quietNanos;
+            if (System.nanoTime() >= due) {
+                return true;
+            }
+            if (wakeAt[0] != due) {
+                wakeAt[0] = due; // one timer per quiet period begun, not one per turn of the loop
+                loop.at(due, () -> { });
+            }
+            return false;
+        }, deadline);
     }
 }

@@ -45,7 +45,14 @@ final class ServerMeters {
     ServerMeters(Target target, Options options) {
         this.target = target;
         this.enabled = target.isLiveGrid() && options.choice("metrics", "off").equals("on");
-        this.http = enabled ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build() : null;
+        // HTTP/1.1 as a scraper speaks it: without the client's default "Upgrade: h2c", which a WebSocket
+        // server's handshake filter would look at.
+        this.http = enabled ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build() : null;
+    }
+
+    boolean enabled() {
+        return enabled;
     }
 
     void start() {
