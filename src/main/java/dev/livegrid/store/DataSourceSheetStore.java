@@ -47,6 +47,8 @@ public final class DataSourceSheetStore implements SheetStore {
     /** What closes with the store: a pool the store was opened on, or nothing for a container's data source. */
     private final AutoCloseable owned;
     private volatile boolean closed;
+    /** The key of the PostgreSQL advisory lock that serialises creating the tables ("LGRD" and 1). */
+    private static final long SCHEMA_LOCK = 0x4C47524400000001L;
 
     private DataSourceSheetStore(DataSource dataSource, String where, AutoCloseable owned) {
         PostgresNotify signals = new PostgresNotify();
@@ -241,6 +243,14 @@ public final class DataSourceSheetStore implements SheetStore {
 
     /** Creates the tables that are absent and refuses existing ones of another shape. */
     private static Void claim(Connection c) throws SQLException {
+        if ("PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+            // Servers starting at the same moment on an empty database would each create the tables, and
+            // PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against that: one at a time (the lock
+            // ends with this transaction; the next finds the tables there).
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+            }
+        }
         List<String> problems = SharedSchema.createOrCheck(c);
         if (!problems.isEmpty()) {
             throw new SQLException("the database has tables of LiveGrid's names that are not LiveGrid's ("

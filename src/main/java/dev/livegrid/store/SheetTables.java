@@ -272,7 +272,12 @@ final class SheetTables {
         }
     }
 
-    void commit(List<Change> changes) {
+    void commit(List<Change> batch) {
+        // Sheet by sheet, in id order (each sheet's changes in their own order): two servers committing
+        // batches that touch the same sheets then lock those sheets' rows in the same order, and never
+        // wait for each other in a circle (a deadlock, which PostgreSQL breaks only after a second).
+        List<Change> changes = new ArrayList<>(batch);
+        changes.sort(Comparator.comparing(Change::sheetId));
         try {
             transaction(c -> {
                 if (connections.sameConnectionEachTime()) {

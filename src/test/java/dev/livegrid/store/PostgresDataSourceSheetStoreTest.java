@@ -64,9 +64,58 @@ class PostgresDataSourceSheetStoreTest extends SheetStoreContract {
     @BeforeEach
     void dropTables() throws SQLException {
         try (Connection c = postgres.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS livegrid_ops");
-            s.execute("DROP TABLE IF EXISTS livegrid_sheets");
+            for (String table : List.of("livegrid_ops", "livegrid_access", "livegrid_presence", "livegrid_servers",
+                    "livegrid_sheets")) {
+                s.execute("DROP TABLE IF EXISTS " + table);
+            }
         }
+    }
+
+    @Test
+    void serversOpeningAnEmptyDatabaseAtTheSameMomentAllStart() throws Exception {
+        int servers = 4;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(servers);
+        try {
+            List<java.util.concurrent.Future<DataSourceSheetStore>> opening = new java.util.ArrayList<>();
+            for (int i = 0; i < servers; i++) {
+                String name = "jdbc/server-" + i;
+                opening.add(pool.submit(() -> {
+                    go.await();
+                    return DataSourceSheetStore.open(new UrlDataSource(url), name);
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<DataSourceSheetStore> store : opening) {
+                opened(store.get(60, java.util.concurrent.TimeUnit.SECONDS)); // fails if any start was refused
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void batchesTouchingTheSameSheetsInOppositeOrdersNeverDeadlock() throws Exception {
+        SheetStore one = store();
+        SheetStore other = opened(DataSourceSheetStore.open(new UrlDataSource(url), "jdbc/other"));
+        OpWriter a = OpWriter.empty("order-a");
+        OpWriter b = OpWriter.empty("order-b");
+        one.commit(List.of(a.created(), b.created()));
+        // Snapshots lock their sheet's row and always commit: a deadlock is the only way these can fail.
+        List<Change> forward = List.of(a.snapshotKeepingFrom(0), b.snapshotKeepingFrom(0));
+        List<Change> backward = List.of(b.snapshotKeepingFrom(0), a.snapshotKeepingFrom(0));
+        java.util.concurrent.CompletableFuture<Void> first = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 300; i++) {
+                one.commit(forward);
+            }
+        });
+        java.util.concurrent.CompletableFuture<Void> second = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 300; i++) {
+                other.commit(backward);
+            }
+        });
+        first.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        second.get(120, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Test
