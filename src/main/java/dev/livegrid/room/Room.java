@@ -533,6 +533,12 @@ public final class Room {
             }
             if (!pending.isEmpty()) {
                 catchUpAfterCommit = true;
+                if (doomedBy(tail)) {
+                    // Another server committed the version the first pending op was numbered as: the pending
+                    // ops cannot commit (the committer will say so), and ops numbered after them could not
+                    // either. Later ops wait for the catch-up instead of joining them.
+                    catchingUp = true;
+                }
                 return;
             }
             for (LoggedOp op : tail.ops()) {
@@ -608,6 +614,17 @@ public final class Room {
             sharedPresence = local;
             follower.sharePresence(this, local);
         }
+    }
+
+    /** Whether the store holds another op at the version of the first pending op. */
+    private boolean doomedBy(SheetTail tail) {
+        Pending first = pending.peekFirst();
+        for (LoggedOp op : tail.ops()) {
+            if (op.version() == first.version()) {
+                return !(op.by().equals(first.by()) && op.opId().equals(first.opId()));
+            }
+        }
+        return false;
     }
 
     /** The follower could not read the store: the ops waiting for the catch-up are refused (their clients send them again). */
@@ -687,6 +704,9 @@ public final class Room {
             initialSnapshotSent = stored;
             head = Sheet.of(durable.snapshot(), limits);
             held.takeAll().forEach(h -> apply(h.by(), h.opId(), h.request(), h.answer()));
+            if (catchingUp) {
+                follower.catchUp(this); // ops wait for a catch-up that was put off until this report
+            }
             finishRetirementIfIdle();
         });
     }
