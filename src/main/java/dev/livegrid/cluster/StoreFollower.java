@@ -17,7 +17,8 @@ import java.util.logging.Logger;
  * thread of its own: it listens for their signals ({@link StoreSignals}) and hands each to the
  * registry (a sheet moved on: its room catches up; deleted: closed with 4004; access changed or
  * presence changed: read again), tells the others every {@link #HEARTBEAT} that this server is alive
- * (whose users leave everyone's lists when it stops), and compares every loaded sheet with the store
+ * (whose users leave everyone's lists when it stops) and reads every loaded sheet's presence again,
+ * and compares every loaded sheet's version (and, without signals, its presence) with the store
  * each {@link #POLL_WITH_SIGNALS} (or
  * {@link #POLL_WITHOUT_SIGNALS} where the database cannot signal), so a missed signal costs at most
  * that long, never an op. A lost listening connection is opened again; the store may be down for
@@ -44,8 +45,6 @@ public final class StoreFollower implements AutoCloseable {
     private boolean canSignal = true;
     /** Whether the last attempt to reach the store failed: logged once per outage, not once per poll. */
     private boolean storeDown;
-    /** The other servers alive at the last heartbeat. */
-    private java.util.Set<String> servers = java.util.Set.of();
 
     private StoreFollower(RoomRegistry rooms) {
         this.rooms = rooms;
@@ -78,10 +77,16 @@ public final class StoreFollower implements AutoCloseable {
                 }
                 if (now - nextBeat >= 0) {
                     nextBeat = now + HEARTBEAT.toNanos();
-                    servers = rooms.heartbeat(servers);
+                    rooms.heartbeat();
+                    if (listener != null) {
+                        rooms.checkPresenceAgainstStore(); // signals carry presence; this covers lost ones and dead servers
+                    }
                 }
                 if (now - nextPoll >= 0) {
                     rooms.checkLoadedAgainstStore();
+                    if (listener == null) {
+                        rooms.checkPresenceAgainstStore(); // no signals: presence is polled with the versions
+                    }
                     nextPoll = now + (listener != null ? POLL_WITH_SIGNALS : POLL_WITHOUT_SIGNALS).toNanos();
                     reachable();
                 }

@@ -113,6 +113,8 @@ public final class Room {
     private final Roster<Object> roster = new Roster<>();
     /** Other servers' users on this sheet (cluster mode), as last read. */
     private final Map<RemoteSeat, ServerMessage.User> remote = new HashMap<>();
+    /** Whether {@code remote} has anyone, readable from any thread (a presence poll skips rooms with none to drop). */
+    private volatile boolean remoteUsers;
     /** This server's users as last shared with the other servers (cluster mode). */
     private List<ServerMessage.User> sharedPresence = List.of();
     /**
@@ -598,10 +600,16 @@ public final class Room {
                     changed = true;
                 }
             }
+            remoteUsers = !remote.isEmpty();
             if (changed) {
                 presenceChanged();
             }
         });
+    }
+
+    /** Whether users through other servers are on this sheet, as last read (cluster mode). */
+    boolean hasRemoteUsers() {
+        return remoteUsers;
     }
 
     /** Tells the other servers who is here through this one (cluster mode), when that changed since last told. */

@@ -291,26 +291,45 @@ public final class RoomRegistry implements AutoCloseable {
     }
 
     /**
-     * Marks this server alive for the others (cluster mode; every couple of seconds) and, when the set
-     * of other servers alive changed (one stopped answering, or came), has every loaded room read who
-     * is on it again: a dead server's users leave. Presence that could not be written is written again.
+     * Marks this server alive for the others (cluster mode; every couple of seconds); presence that
+     * could not be written is written again.
      *
-     * @return the other servers alive
      * @throws dev.livegrid.store.StoreException when the store cannot be reached
      */
-    public java.util.Set<String> heartbeat(java.util.Set<String> aliveBefore) {
-        java.util.Set<String> alive = store.heartbeat();
+    public void heartbeat() {
+        store.heartbeat();
         if (cluster != null) {
             cluster.retryPresence();
-            if (!alive.equals(aliveBefore)) {
-                List<Room> rooms;
-                synchronized (this) {
-                    rooms = new ArrayList<>(live.values());
-                }
-                rooms.forEach(cluster::readPresence);
+        }
+    }
+
+    /**
+     * Reads who is on every loaded sheet through the other servers, in one query per 500 sheets, and
+     * hands it to the rooms (cluster mode; what covers presence signals that were missed or cannot be
+     * sent, and a dead server's users, who leave once its heartbeat is too old). Runs on the caller's
+     * thread (one that may wait for the store).
+     *
+     * @throws dev.livegrid.store.StoreException when the store cannot be read
+     */
+    public void checkPresenceAgainstStore() {
+        if (cluster == null) {
+            return;
+        }
+        List<Room> rooms;
+        synchronized (this) {
+            rooms = new ArrayList<>(live.values());
+        }
+        if (rooms.isEmpty()) {
+            return;
+        }
+        Map<String, Map<String, List<dev.livegrid.protocol.ServerMessage.User>>> bySheet =
+                store.presenceElsewhere(rooms.stream().map(Room::id).toList());
+        for (Room room : rooms) {
+            var elsewhere = bySheet.getOrDefault(room.id(), Map.of());
+            if (!elsewhere.isEmpty() || room.hasRemoteUsers()) {
+                room.presenceElsewhere(elsewhere);
             }
         }
-        return alive;
     }
 
     /** The ids of the loaded sheets. */

@@ -204,6 +204,11 @@ public final class DataSourceSheetStore implements SheetStore {
     }
 
     @Override
+    public Map<String, Map<String, List<dev.livegrid.protocol.ServerMessage.User>>> presenceElsewhere(List<String> sheetIds) {
+        return presence.elsewhere(sheetIds);
+    }
+
+    @Override
     public java.util.Set<String> heartbeat() {
         return presence.heartbeat();
     }

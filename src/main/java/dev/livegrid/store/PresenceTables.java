@@ -72,31 +72,49 @@ final class PresenceTables {
 
     /** The sheet's users through other servers that are alive, by server. */
     Map<String, List<ServerMessage.User>> elsewhere(String sheetId) {
+        return elsewhere(List.of(sheetId)).getOrDefault(sheetId, Map.of());
+    }
+
+    /** For each of the sheets, its users through other servers that are alive, by server (sheets without any left out). */
+    Map<String, Map<String, List<ServerMessage.User>>> elsewhere(List<String> sheetIds) {
         long alive = System.currentTimeMillis() - SERVER_EXPIRY_MILLIS;
+        Map<String, Map<String, List<ServerMessage.User>>> bySheet = new LinkedHashMap<>();
         try {
-            return tables.transaction(c -> {
-                Map<String, List<ServerMessage.User>> byServer = new LinkedHashMap<>();
-                try (PreparedStatement q = c.prepareStatement("SELECT p.server, p.user_id, p.name, p.focus_row, p.focus_col"
+            for (int from = 0; from < sheetIds.size(); from += SHEETS_PER_QUERY) {
+                List<String> some = sheetIds.subList(from, Math.min(sheetIds.size(), from + SHEETS_PER_QUERY));
+                String sql = "SELECT p.sheet, p.server, p.user_id, p.name, p.focus_row, p.focus_col"
                         + " FROM " + PRESENCE + " p JOIN " + SERVERS + " s ON s.server = p.server"
-                        + " WHERE p.sheet = ? AND p.server <> ? AND s.seen_at > ? ORDER BY p.server, p.user_id")) {
-                    q.setString(1, sheetId);
-                    q.setString(2, tables.server());
-                    q.setLong(3, alive);
-                    try (ResultSet r = q.executeQuery()) {
-                        while (r.next()) {
-                            String row = r.getString(4);
-                            ServerMessage.Focus focus = row.isEmpty() ? null : new ServerMessage.Focus(row, r.getString(5));
-                            byServer.computeIfAbsent(r.getString(1), s -> new ArrayList<>())
-                                    .add(new ServerMessage.User(r.getString(2), r.getString(3), focus));
+                        + " WHERE p.server <> ? AND s.seen_at > ? AND p.sheet IN ("
+                        + String.join(", ", java.util.Collections.nCopies(some.size(), "?")) + ")"
+                        + " ORDER BY p.sheet, p.server, p.user_id";
+                tables.transaction(c -> {
+                    try (PreparedStatement q = c.prepareStatement(sql)) {
+                        q.setString(1, tables.server());
+                        q.setLong(2, alive);
+                        for (int i = 0; i < some.size(); i++) {
+                            q.setString(3 + i, some.get(i));
+                        }
+                        try (ResultSet r = q.executeQuery()) {
+                            while (r.next()) {
+                                String row = r.getString(5);
+                                ServerMessage.Focus focus = row.isEmpty() ? null : new ServerMessage.Focus(row, r.getString(6));
+                                bySheet.computeIfAbsent(r.getString(1), sheet -> new LinkedHashMap<>())
+                                        .computeIfAbsent(r.getString(2), server -> new ArrayList<>())
+                                        .add(new ServerMessage.User(r.getString(3), r.getString(4), focus));
+                            }
                         }
                     }
-                }
-                return byServer;
-            });
+                    return null;
+                });
+            }
+            return bySheet;
         } catch (SQLException | RuntimeException e) {
-            throw tables.failure("read who is on sheet " + sheetId + " through other servers", e);
+            throw tables.failure("read who is on " + sheetIds.size() + " sheets through other servers", e);
         }
     }
+
+    /** Sheet ids in one query: far below every database's limit on parameters. */
+    private static final int SHEETS_PER_QUERY = 500;
 
     /**
      * Marks this server alive now; forgets servers gone for a minute; returns the other servers alive.

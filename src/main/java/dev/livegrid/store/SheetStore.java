@@ -105,6 +105,11 @@ public interface SheetStore extends AutoCloseable {
         return Map.of();
     }
 
+    /** For each of the sheets, its users through other servers that are alive, by server (cluster mode); empty when not shared. */
+    default Map<String, Map<String, List<dev.livegrid.protocol.ServerMessage.User>>> presenceElsewhere(List<String> sheetIds) {
+        return Map.of();
+    }
+
     /**
      * Marks this server alive (cluster mode, every couple of seconds) and returns the other servers
      * alive; empty when not shared.
