@@ -6,6 +6,7 @@ import dev.livegrid.access.CredentialsException;
 import dev.livegrid.access.Identity;
 import dev.livegrid.access.Role;
 import dev.livegrid.metrics.Meters;
+import dev.livegrid.presence.RemoteUsers;
 import dev.livegrid.presence.Roster;
 import dev.livegrid.protocol.ClientMessage;
 import dev.livegrid.protocol.Codec;
@@ -32,7 +33,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -87,10 +87,6 @@ public final class Room {
                            List<Consumer<OpResult>> answers, int rounds) {
     }
 
-    /** A user on this sheet through another server (cluster mode): one seat in the roster per server and user. */
-    private record RemoteSeat(String server, String userId) {
-    }
-
     /** An op waiting for the room to catch up with other servers' commits before it is applied. */
     private record Waiting(String by, String opId, Op request, Consumer<OpResult> answer, int rounds) {
     }
@@ -109,10 +105,10 @@ public final class Room {
     private final Sequencer sequencer;
     private final Committer committer;
     private final Set<Member> members = new LinkedHashSet<>();
-    /** Who is here: this server's members, and (cluster mode) other servers' users as {@link RemoteSeat}s. */
+    /** Who is here: this server's members, and (cluster mode) other servers' users ({@link RemoteUsers}). */
     private final Roster<Object> roster = new Roster<>();
     /** Other servers' users on this sheet (cluster mode), as last read. */
-    private final Map<RemoteSeat, ServerMessage.User> remote = new HashMap<>();
+    private final RemoteUsers remote = new RemoteUsers(roster);
     /** Whether {@code remote} has anyone, readable from any thread (a presence poll skips rooms with none to drop). */
     private volatile boolean remoteUsers;
     /** This server's users as last shared with the other servers (cluster mode). */
@@ -579,27 +575,7 @@ public final class Room {
             if (retired) {
                 return;
             }
-            Map<RemoteSeat, ServerMessage.User> now = new HashMap<>();
-            byServer.forEach((server, users) -> users.forEach(u -> now.put(new RemoteSeat(server, u.id()), u)));
-            boolean changed = false;
-            for (RemoteSeat seat : List.copyOf(remote.keySet())) {
-                if (!now.containsKey(seat)) {
-                    remote.remove(seat);
-                    changed |= roster.depart(seat);
-                }
-            }
-            for (Map.Entry<RemoteSeat, ServerMessage.User> entry : now.entrySet()) {
-                ServerMessage.User user = entry.getValue();
-                ServerMessage.User before = remote.put(entry.getKey(), user);
-                if (before == null || !before.name().equals(user.name())) {
-                    roster.arrive(entry.getKey(), user.id(), user.name());
-                    changed = true;
-                }
-                if (before == null ? user.focus() != null : !Objects.equals(before.focus(), user.focus())) {
-                    roster.focus(entry.getKey(), user.focus());
-                    changed = true;
-                }
-            }
+            boolean changed = remote.replaceWith(byServer);
             remoteUsers = !remote.isEmpty();
             if (changed) {
                 presenceChanged();
