@@ -72,7 +72,9 @@ class ClusterTest {
 
     @AfterAll
     static void stopPostgres() {
-        postgres.close();
+        if (postgres != null) {
+            postgres.close();
+        }
     }
 
     private static Settings onTheDatabase() throws Exception {

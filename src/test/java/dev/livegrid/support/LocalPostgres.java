@@ -122,8 +122,14 @@ public final class LocalPostgres implements AutoCloseable {
         return startTime;
     }
 
-    private String logSince(long offset) throws IOException {
-        byte[] all = Files.readAllBytes(log);
+    /** The log after {@code offset} bytes; empty while the server has not created it yet. */
+    private String logSince(long offset) {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(log);
+        } catch (IOException notYet) {
+            return "";
+        }
         return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset), StandardCharsets.UTF_8);
     }
 
