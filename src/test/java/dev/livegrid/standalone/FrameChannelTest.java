@@ -42,6 +42,8 @@ class FrameChannelTest {
         try (LiveGridServer server = LiveGridServer.start(TestSettings.loopback());
              RawWebSocket writer = RawWebSocket.open(server.port(), "/sheets/framed?name=w");
              RawWebSocket viewer = RawWebSocket.open(server.port(), "/sheets/framed?name=v")) {
+            welcome(writer);
+            welcome(viewer); // joined: the op's applied message reaches it (a later join would get it in its welcome)
             writer.sendText(SheetOps.addColumn("c", "Name", null));
             byte[] atWriter = next(writer, "\"id\":\"c\"");
             byte[] atViewer = next(viewer, "\"id\":\"c\"");
@@ -57,6 +59,8 @@ class FrameChannelTest {
         try (LiveGridServer server = LiveGridServer.start(TestSettings.loopback().with(Setting.OP_RATE, "1000000"));
              RawWebSocket writer = RawWebSocket.open(server.port(), "/sheets/closing?name=w");
              RawWebSocket viewer = RawWebSocket.open(server.port(), "/sheets/closing?name=v")) {
+            welcome(writer);
+            welcome(viewer);
             writer.sendText(SheetOps.addColumn("c", "Name", null));
             writer.sendText(SheetOps.insertRow("r", null, Map.of()));
             next(viewer, "\"id\":\"r\"");
@@ -79,6 +83,16 @@ class FrameChannelTest {
             } while (frame.opcode() != RawWebSocket.CLOSE);
             viewer.expectEofOrReset(); // no frame after the close frame (RFC 6455 §5.5.1)
             edits.join();
+        }
+    }
+
+    /** Reads up to the connection's welcome: from then on it is a member of the sheet. */
+    private static void welcome(RawWebSocket ws) throws Exception {
+        while (true) {
+            RawWebSocket.Frame frame = ws.readFrame();
+            if (frame.opcode() == RawWebSocket.TEXT && frame.text().startsWith("{\"type\":\"welcome\"")) {
+                return;
+            }
         }
     }
 
