@@ -502,7 +502,10 @@ public final class Room {
                 refuseWaiting(Reason.NO_SUCH_SHEET, "the sheet was deleted or closed");
                 finishRetirementIfIdle();
             } else if (follower == null) {
-                // Only another writer moves a sheet on; without one the store is not what this room wrote.
+                // Only another writer moves a sheet on; without one the store is not what this room wrote
+                // (its row is missing, say): as after a failed commit, a sheet never stored is written as
+                // created again with the next op.
+                initialSnapshotSent = stored;
                 refuseWaiting(Reason.STORE_UNAVAILABLE, "the store holds versions this server did not write;"
                         + " nothing of it was applied");
             } else {

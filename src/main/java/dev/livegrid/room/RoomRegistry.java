@@ -223,16 +223,21 @@ public final class RoomRegistry implements AutoCloseable {
                 evicted.add(room);
             }
             for (Room room : evicted) {
-                CompletableFuture<Void> done = new CompletableFuture<>();
-                retiring.put(room.id(), done);
-                room.retire(null).thenRun(() -> {
-                    synchronized (this) {
-                        retiring.remove(room.id(), done);
-                    }
-                    done.complete(null);
-                });
+                retire(room, null);
             }
         }
+    }
+
+    /** Retires a room taken out of {@code live}; until it has finished, its sheet counts as being closed. Call with the lock held. */
+    private void retire(Room room, CloseReason reason) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        retiring.put(room.id(), done);
+        room.retire(reason).thenRun(() -> {
+            synchronized (this) {
+                retiring.remove(room.id(), done);
+            }
+            done.complete(null);
+        });
     }
 
     /**
@@ -240,22 +245,13 @@ public final class RoomRegistry implements AutoCloseable {
      * server, or moved on past what the store keeps): its members are closed with {@code reason}, and
      * the next client or request loads the sheet afresh from the store.
      */
-    private void lost(Room room, CloseReason reason) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        synchronized (this) {
-            if (live.get(room.id()) != room || retiring.containsKey(room.id())) {
-                return; // already being closed or deleted here
-            }
-            live.remove(room.id());
-            idleSince.remove(room);
-            retiring.put(room.id(), done);
+    private synchronized void lost(Room room, CloseReason reason) {
+        if (live.get(room.id()) != room || retiring.containsKey(room.id())) {
+            return; // already being closed or deleted here
         }
-        room.retire(reason).thenRun(() -> {
-            synchronized (this) {
-                retiring.remove(room.id(), done);
-            }
-            done.complete(null);
-        });
+        live.remove(room.id());
+        idleSince.remove(room);
+        retire(room, reason);
     }
 
     /**

@@ -30,18 +30,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
@@ -130,34 +125,7 @@ class ClusterTest {
         }
         long start = setup.version();
 
-        List<Applied> acked = Collections.synchronizedList(new ArrayList<>());
-        List<String> unexpected = new CopyOnWriteArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(writers.size());
-        try {
-            List<Future<?>> runs = new ArrayList<>();
-            for (int w = 0; w < writers.size(); w++) {
-                LiveGridClient c = writers.get(w);
-                Random random = new Random(1000 + w);
-                runs.add(pool.submit(() -> {
-                    for (int i = 0; i < opsEach; i++) {
-                        try {
-                            acked.add(ClusterLoad.randomOp(c, random, "w" + i).get(WAIT.toSeconds(), TimeUnit.SECONDS));
-                        } catch (ExecutionException e) {
-                            if (!ClusterLoad.earned(e.getCause())) {
-                                unexpected.add(String.valueOf(e.getCause()));
-                            }
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> run : runs) {
-                run.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertEquals(List.of(), unexpected, "only the refusals concurrent edits earn");
+        List<Applied> acked = ClusterLoad.runWriters(writers, opsEach, 1000, WAIT);
 
         long last = ClusterLoad.checkStore(postgres.jdbcUrl(), sheet, acked);
         assertTrue(acked.size() > writers.size() * opsEach / 2, "most ops applied: " + acked.size());

@@ -18,13 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -106,34 +100,7 @@ class WildFlyClusterIT {
                     writers.add(c);
                 }
             }
-            List<Applied> acked = new CopyOnWriteArrayList<>();
-            List<String> unexpected = new CopyOnWriteArrayList<>();
-            ExecutorService pool = Executors.newFixedThreadPool(writers.size());
-            try {
-                List<Future<?>> runs = new ArrayList<>();
-                for (int w = 0; w < writers.size(); w++) {
-                    LiveGridClient c = writers.get(w);
-                    Random random = new Random(7 + w);
-                    runs.add(pool.submit(() -> {
-                        for (int i = 0; i < OPS_EACH; i++) {
-                            try {
-                                acked.add(ClusterLoad.randomOp(c, random, "w" + i).get(WAIT.toSeconds(), TimeUnit.SECONDS));
-                            } catch (ExecutionException e) {
-                                if (!ClusterLoad.earned(e.getCause())) {
-                                    unexpected.add(String.valueOf(e.getCause()));
-                                }
-                            }
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> run : runs) {
-                    run.get(5, TimeUnit.MINUTES);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
-            assertEquals(List.of(), unexpected, "only the refusals concurrent edits earn");
+            List<Applied> acked = ClusterLoad.runWriters(writers, OPS_EACH, 7, WAIT);
             long last = ClusterLoad.checkStore(postgres.jdbcUrl(), sheet, acked);
             Table reference = setup.awaitVersion(last, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             for (LiveGridClient c : writers) {

@@ -35,6 +35,43 @@ public final class ClusterLoad {
         return failure instanceof OpRejectedException r && EARNED.contains(r.code());
     }
 
+    /**
+     * Every writer sends {@code opsEach} random ops, one at a time, all writers at once (writer w seeded
+     * with {@code seed + w}); fails on any refusal concurrent edits do not earn. The acknowledged ops.
+     */
+    public static List<Applied> runWriters(List<LiveGridClient> writers, int opsEach, long seed, java.time.Duration opWait)
+            throws Exception {
+        List<Applied> acked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers.size());
+        try {
+            List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            for (int w = 0; w < writers.size(); w++) {
+                LiveGridClient c = writers.get(w);
+                Random random = new Random(seed + w);
+                runs.add(pool.submit(() -> {
+                    for (int i = 0; i < opsEach; i++) {
+                        try {
+                            acked.add(randomOp(c, random, "w" + i).get(opWait.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            if (!earned(e.getCause())) {
+                                unexpected.add(String.valueOf(e.getCause()));
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> run : runs) {
+                run.get(5, java.util.concurrent.TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(), unexpected, "only the refusals concurrent edits earn");
+        return acked;
+    }
+
     /** One op on the table {@code c} sees now; {@code tag} names the values it writes. */
     public static CompletableFuture<Applied> randomOp(LiveGridClient c, Random random, String tag) {
         Table table = c.table();
