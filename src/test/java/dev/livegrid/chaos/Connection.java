@@ -45,7 +45,7 @@ final class Connection implements WebSocket.Listener {
     volatile String endExpected;
     volatile boolean everPaused;
     /**
-     * Set while it streams ops far ahead of their acks (a flood, the delete-at-snapshot writer): its own
+     * Set while it streams ops far ahead of their acks (a flood, a burst, the delete-at-snapshot writer): its own
      * acks (never merged) can outrun a small outbox-limit, and the server's 1013 then races the client's
      * next send, which the JDK client reports as a broken pipe, a reset or closed input or output.
      */

@@ -159,6 +159,7 @@ final class Steps {
             long seed = r.nextLong();
             int n = 5 + r.nextInt(26);
             w.log.note(c + " sends a burst of " + n + " ops (seed " + seed + ")");
+            c.flooding(); // ops ahead of their acks: a 1013 for the slow reader may race its next send
             running.add(w.burst.submit(() -> {
                 OpFactory f = new OpFactory(new Random(seed), w.config.generates("lone-surrogates"));
                 TableModel t = c.table();
