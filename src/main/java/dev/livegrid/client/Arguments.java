@@ -1,6 +1,7 @@
 package dev.livegrid.client;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -19,6 +20,61 @@ final class Arguments {
     static final int MAX_NAME_LENGTH = 100;
 
     private Arguments() {
+    }
+
+    /** A row or column id, or inside a batch also a reference {@code $k} to what op k of the batch creates. */
+    private static final Pattern ID_OR_REFERENCE = Pattern.compile("[A-Za-z0-9_-]{1,64}|\\$[0-9]{1,9}");
+
+    /**
+     * The ops of a batch, each checked like the single op, except that row and column ids may be
+     * references {@code $k}; not empty, no batch inside.
+     */
+    static List<Op> batch(List<Op> ops) {
+        Objects.requireNonNull(ops, "ops");
+        if (ops.isEmpty()) {
+            throw new IllegalArgumentException("a batch needs at least one op");
+        }
+        for (Op op : ops) {
+            Objects.requireNonNull(op, "an op of the batch");
+            if (op instanceof Op.Edit e) {
+                ref("row", e.row());
+                ref("col", e.col());
+                value("value", e.value());
+            } else if (op instanceof Op.InsertRow r) {
+                refOrNull("after", r.after());
+                r.cells().forEach((col, value) -> {
+                    ref("a key of cells (a column id)", col);
+                    value("the value of cell " + col, value);
+                });
+            } else if (op instanceof Op.DeleteRow d) {
+                ref("row", d.row());
+            } else if (op instanceof Op.AddColumn a) {
+                columnName(a.name());
+                refOrNull("after", a.after());
+            } else if (op instanceof Op.RenameColumn r) {
+                ref("col", r.col());
+                columnName(r.name());
+            } else if (op instanceof Op.DeleteColumn d) {
+                ref("col", d.col());
+            } else {
+                throw new IllegalArgumentException("a batch cannot hold a " + op.type());
+            }
+        }
+        return ops;
+    }
+
+    private static void ref(String what, String id) {
+        Objects.requireNonNull(id, what);
+        if (!ID_OR_REFERENCE.matcher(id).matches()) {
+            throw new IllegalArgumentException(what + " must be an id of 1-64 characters [A-Za-z0-9_-] or a reference"
+                    + " $k to what op k of the batch creates, not '" + id + "'");
+        }
+    }
+
+    private static void refOrNull(String what, String id) {
+        if (id != null) {
+            ref(what, id);
+        }
     }
 
     static String id(String what, String id) {

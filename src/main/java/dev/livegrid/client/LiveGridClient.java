@@ -163,6 +163,17 @@ public final class LiveGridClient implements AutoCloseable {
         return submit(new Op.DeleteColumn(Arguments.id("col", col)), null);
     }
 
+    /**
+     * Applies several ops together, at one version, or none of them: e.g. a pasted block of edits, or a
+     * column added and filled ({@code new Op.AddColumn(null, "email", null)}, then edits with col
+     * {@code "$0"}: a reference to what op 0 of the batch creates). If any op would be refused the
+     * future fails with {@link OpRejectedException} and nothing was applied; the server bounds a batch
+     * (docs/PROTOCOL.md, §7.3).
+     */
+    public CompletableFuture<Applied> batch(List<Op> ops) {
+        return submit(new Op.Batch(Arguments.batch(ops)), null);
+    }
+
     // ---------------------------------------------------------------- presence and credentials
 
     /** Puts this client's cursor on a cell (others see it in their {@link #users()}); repeated after a reconnect. */

@@ -1,5 +1,6 @@
 package dev.livegrid.client;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -88,6 +89,22 @@ public sealed interface Op {
         @Override
         public String type() {
             return "deleteColumn";
+        }
+    }
+
+    /**
+     * Several ops applied together at one version, or none of them. In a request a row or column id
+     * may be the reference {@code $k}: the row or column op {@code k} (from 0) of the same batch
+     * creates; in an applied batch every reference is resolved and the created ids are filled in.
+     */
+    record Batch(List<Op> ops) implements Op {
+        public Batch {
+            ops = List.copyOf(ops);
+        }
+
+        @Override
+        public String type() {
+            return "batch";
         }
     }
 

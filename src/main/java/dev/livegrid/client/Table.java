@@ -131,6 +131,13 @@ public record Table(String sheet, String incarnation, long version, List<Column>
         if (op instanceof Op.DeleteColumn delete) {
             return deleteColumn(delete.col(), version);
         }
+        if (op instanceof Op.Batch batch) {
+            Table table = this;
+            for (Op each : batch.ops()) {
+                table = table.apply(each, version);
+            }
+            return table.at(version);
+        }
         return at(version);
     }
 

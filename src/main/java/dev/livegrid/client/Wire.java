@@ -1,6 +1,7 @@
 package dev.livegrid.client;
 
 import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -29,7 +30,10 @@ final class Wire {
 
     /** An op message: its fields, the client's op {@code id}, and {@code base} for a compare-and-set edit (or null). */
     static String op(String id, Op op, Long base) {
-        JsonObjectBuilder out = JSON.createObjectBuilder().add("type", op.type()).add("id", id);
+        return fields(JSON.createObjectBuilder().add("type", op.type()).add("id", id), op, base).build().toString();
+    }
+
+    private static JsonObjectBuilder fields(JsonObjectBuilder out, Op op, Long base) {
         if (op instanceof Op.Edit edit) {
             out.add("row", edit.row()).add("col", edit.col());
             nullable(out, "value", edit.value());
@@ -56,10 +60,14 @@ final class Wire {
             out.add("col", rename.col()).add("name", rename.name());
         } else if (op instanceof Op.DeleteColumn delete) {
             out.add("col", delete.col());
+        } else if (op instanceof Op.Batch batch) {
+            JsonArrayBuilder ops = JSON.createArrayBuilder();
+            batch.ops().forEach(sub -> ops.add(fields(JSON.createObjectBuilder().add("type", sub.type()), sub, null)));
+            out.add("ops", ops);
         } else {
             throw new IllegalArgumentException("cannot send an op of unknown type " + op.type());
         }
-        return out.build().toString();
+        return out;
     }
 
     static String focus(CellRef cell) {
@@ -146,6 +154,7 @@ final class Wire {
             case "addColumn" -> new Op.AddColumn(text(o, "col"), o.getString("name"), text(o, "after"));
             case "renameColumn" -> new Op.RenameColumn(o.getString("col"), o.getString("name"));
             case "deleteColumn" -> new Op.DeleteColumn(o.getString("col"));
+            case "batch" -> new Op.Batch(o.getJsonArray("ops").getValuesAs(JsonObject.class).stream().map(Wire::op).toList());
             default -> new Op.Unknown(type);
         };
     }

@@ -30,7 +30,7 @@ public enum Setting {
     DATA_SOURCE("data-source", "",
             "JNDI name of a DataSource to store sheets in instead (WAR only, e.g. java:comp/DefaultDataSource); empty uses data-dir"),
     OUTBOX_LIMIT("outbox-limit", "1MiB",
-            "bytes queued for one slow sheet viewer before it is closed with 1013 and a resume version"),
+            "bytes queued for one slow sheet viewer before it is closed with 1013 and a resume version; a batch op may be half of it"),
     MAX_SHEET_SIZE("max-sheet-size", "auto",
             "how large one sheet may grow (about its JSON size); auto is 1/32 of the maximum heap, from 1MiB to 64MiB"),
     CLOSE_GRACE("close-grace", "30s",

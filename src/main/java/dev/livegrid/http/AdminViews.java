@@ -1,6 +1,7 @@
 package dev.livegrid.http;
 
 import dev.livegrid.protocol.OpJson;
+import dev.livegrid.sheet.CellWrites;
 import dev.livegrid.sheet.Op;
 import dev.livegrid.store.LoggedOp;
 import dev.livegrid.store.SheetSummary;
@@ -44,18 +45,15 @@ final class AdminViews {
 
     /**
      * The cell's values from the ops that wrote it: an {@code edit} of the cell, or the
-     * {@code insertRow} that created its row with a value for the column. The value is read from
+     * {@code insertRow} that created its row with a value for the column, on their own or in a batch. The value is read from
      * the logged {@code applied} message, i.e. the op as it was applied (with the row id it was
      * given). Any other op is left out.
      */
     static History history(String sheet, String row, String col, List<LoggedOp> ops) {
         List<HistoryEntry> entries = new ArrayList<>(ops.size());
         for (LoggedOp op : ops) {
-            Op applied = OpJson.readApplied(op.appliedText());
-            if (applied instanceof Op.Edit e && e.row().equals(row) && e.col().equals(col)) {
-                entries.add(new HistoryEntry(op.version(), e.value(), op.by(), iso(op.at())));
-            } else if (applied instanceof Op.InsertRow r && row.equals(r.row()) && r.cells().containsKey(col)) {
-                entries.add(new HistoryEntry(op.version(), r.cells().get(col), op.by(), iso(op.at())));
+            for (Op write : CellWrites.of(OpJson.readApplied(op.appliedText()), row, col)) {
+                entries.add(new HistoryEntry(op.version(), CellWrites.value(write, col), op.by(), iso(op.at())));
             }
         }
         return new History(sheet, row, col, entries);

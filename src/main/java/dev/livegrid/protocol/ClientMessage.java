@@ -4,6 +4,8 @@ import dev.livegrid.sheet.Op;
 import jakarta.json.bind.annotation.JsonbSubtype;
 import jakarta.json.bind.annotation.JsonbTypeInfo;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +20,7 @@ import java.util.Map;
         @JsonbSubtype(alias = "addColumn", type = ClientMessage.AddColumn.class),
         @JsonbSubtype(alias = "renameColumn", type = ClientMessage.RenameColumn.class),
         @JsonbSubtype(alias = "deleteColumn", type = ClientMessage.DeleteColumn.class),
+        @JsonbSubtype(alias = "batch", type = ClientMessage.Batch.class),
         @JsonbSubtype(alias = "focus", type = ClientMessage.Focus.class),
         @JsonbSubtype(alias = "blur", type = ClientMessage.Blur.class),
         @JsonbSubtype(alias = "auth", type = ClientMessage.Auth.class)})
@@ -44,10 +47,10 @@ public sealed interface ClientMessage {
         }
     }
 
-    record DeleteRow(String id, String row) implements OpRequest {
+    record DeleteRow(String id, String row, Long base) implements OpRequest {
         @Override
         public Op toOp() {
-            return new Op.DeleteRow(row);
+            return new Op.DeleteRow(row, base);
         }
     }
 
@@ -65,10 +68,25 @@ public sealed interface ClientMessage {
         }
     }
 
-    record DeleteColumn(String id, String col) implements OpRequest {
+    record DeleteColumn(String id, String col, Long base) implements OpRequest {
         @Override
         public Op toOp() {
-            return new Op.DeleteColumn(col);
+            return new Op.DeleteColumn(col, base);
+        }
+    }
+
+    /**
+     * Several ops applied at one version, or none of them; {@code ops} are op messages without
+     * {@code id} (an {@code id} there is ignored). The decoder has checked that each is an op and none a batch.
+     */
+    record Batch(String id, List<ClientMessage> ops) implements OpRequest {
+        @Override
+        public Op toOp() {
+            List<Op> sheetOps = new ArrayList<>(ops.size());
+            for (ClientMessage op : ops) {
+                sheetOps.add(((OpRequest) op).toOp());
+            }
+            return new Op.Batch(sheetOps);
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.List;
  * → {"type":"addColumn","id":"op-20","name":"email","after":"c2"}
  * → {"type":"renameColumn","id":"op-21","col":"c2","name":"Age"}
  * → {"type":"deleteColumn","id":"op-22","col":"c5"}
+ * → {"type":"batch","id":"op-23","ops":[{"type":"addColumn","name":"email"},{"type":"edit","row":"r1","col":"$0","value":"a@b"}]}
  * → {"type":"focus","row":"r1","col":"c2"}      → {"type":"blur"}      → {"type":"auth","token":"eyJ…"}
  * ← {"type":"welcome","sheet":"demo","version":7,"you":"u-3f2a","columns":[…],"rows":[…],"users":[…]}
  * ← {"type":"applied","version":8,"by":"u-3f2a","id":"op-17","op":{"type":"edit","row":"r1","col":"c2","value":"19"}}
@@ -77,6 +78,12 @@ public final class Codec {
         if (message instanceof ClientMessage.OpRequest op && !Ids.isValid(op.id())) {
             return new ClientMessage.Malformed("an op needs an \"id\" of 1-64 characters [A-Za-z0-9_-]");
         }
+        if (message instanceof ClientMessage.Batch batch) {
+            String problem = batchProblem(batch);
+            if (problem != null) {
+                return new ClientMessage.Malformed(problem);
+            }
+        }
         for (String field : textsOf(message)) {
             if (field != null && !UnicodeText.isWellFormed(field)) {
                 return new ClientMessage.Malformed("text must be valid Unicode: a JSON escape such as \\ud800"
@@ -86,10 +93,26 @@ public final class Codec {
         return message;
     }
 
+    private static String batchProblem(ClientMessage.Batch batch) {
+        if (batch.ops() == null || batch.ops().isEmpty()) {
+            return "a batch needs \"ops\": an array of at least one op";
+        }
+        for (int i = 0; i < batch.ops().size(); i++) {
+            ClientMessage op = batch.ops().get(i);
+            if (!(op instanceof ClientMessage.OpRequest) || op instanceof ClientMessage.Batch) {
+                return "ops[" + i + "] is not an op a batch can hold (edit, insertRow, deleteRow, addColumn,"
+                        + " renameColumn, deleteColumn)";
+            }
+        }
+        return null;
+    }
+
     /** The free text a message carries (ids are checked by their pattern elsewhere). */
     private static List<String> textsOf(ClientMessage message) {
         List<String> texts = new ArrayList<>();
-        if (message instanceof ClientMessage.Edit e) {
+        if (message instanceof ClientMessage.Batch b) {
+            b.ops().forEach(op -> texts.addAll(textsOf(op)));
+        } else if (message instanceof ClientMessage.Edit e) {
             texts.add(e.value());
         } else if (message instanceof ClientMessage.InsertRow r && r.cells() != null) {
             texts.addAll(r.cells().keySet());
@@ -106,7 +129,7 @@ public final class Codec {
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (detail.contains("Cannot infer a type") || detail.contains("Unknown alias")) {
             return "unknown or missing \"type\"; expected one of edit, insertRow, deleteRow, addColumn,"
-                    + " renameColumn, deleteColumn, focus, blur, auth";
+                    + " renameColumn, deleteColumn, batch, focus, blur, auth";
         }
         return "not a valid message: " + (detail.length() > 200 ? detail.substring(0, 200) + "…" : detail);
     }

@@ -1,6 +1,7 @@
 package dev.livegrid.protocol;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -18,7 +19,7 @@ import java.util.Map;
  */
 final class FrameShape {
 
-    /** How deep objects and arrays may nest in a frame; a message needs 2 (an insert's {@code cells}). */
+    /** How deep objects and arrays may nest in a frame; a message needs 4 (an insert's {@code cells} in a batch). */
     static final int MAX_DEPTH = 64;
     /**
      * One factory for every frame: {@code Json.createParser} looks the JSON-P provider up anew on each
@@ -50,11 +51,39 @@ final class FrameShape {
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
             return "a message is a JSON object with a \"type\", not " + value.getValueType().toString().toLowerCase();
         }
-        for (Map.Entry<String, JsonValue> field : ((JsonObject) value).entrySet()) {
-            String problem = fieldProblem(field.getKey(), field.getValue());
+        return fieldsProblem((JsonObject) value, true);
+    }
+
+    /** The first field of a message (or of an op inside a batch, {@code top} false) with the wrong JSON type. */
+    private static String fieldsProblem(JsonObject message, boolean top) {
+        for (Map.Entry<String, JsonValue> field : message.entrySet()) {
+            String problem = field.getKey().equals("ops") ? opsProblem(field.getValue(), top)
+                    : fieldProblem(field.getKey(), field.getValue());
             if (problem != null) {
                 return problem;
             }
+        }
+        return null;
+    }
+
+    /** A batch's {@code ops}: an array of op objects, none of them a batch. */
+    private static String opsProblem(JsonValue ops, boolean top) {
+        if (!top) {
+            return "a batch cannot hold a batch";
+        }
+        if (ops.getValueType() != JsonValue.ValueType.ARRAY) {
+            return "\"ops\" must be an array of ops";
+        }
+        int index = 0;
+        for (JsonValue op : (JsonArray) ops) {
+            if (op.getValueType() != JsonValue.ValueType.OBJECT) {
+                return "ops[" + index + "] must be an op: a JSON object with a \"type\"";
+            }
+            String problem = fieldsProblem((JsonObject) op, false);
+            if (problem != null) {
+                return "ops[" + index + "]: " + problem;
+            }
+            index++;
         }
         return null;
     }

@@ -28,9 +28,13 @@ public final class Messages {
     }
 
     public static ServerMessage.Rejected rejected(String id, Rejection rejection) {
-        Rejection.CurrentCell c = rejection.current();
         return new ServerMessage.Rejected(id, rejection.reason().code(), rejection.message(),
-                c == null ? null : new ServerMessage.CurrentCell(c.row(), c.col(), c.value(), c.version()));
+                cell(rejection.current()),
+                rejection.conflicts() == null ? null : rejection.conflicts().stream().map(Messages::cell).toList());
+    }
+
+    private static ServerMessage.CurrentCell cell(Rejection.CurrentCell c) {
+        return c == null ? null : new ServerMessage.CurrentCell(c.row(), c.col(), c.value(), c.version());
     }
 
     public static ServerMessage.Error badMessage(String problem) {

@@ -1,6 +1,7 @@
 package dev.livegrid.protocol;
 
 import dev.livegrid.sheet.Op;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -26,13 +27,15 @@ public final class OpJson {
     }
 
     public static String write(Op op) {
+        return object(op).build().toString();
+    }
+
+    private static JsonObjectBuilder object(Op op) {
         JsonObjectBuilder out = JSON.createObjectBuilder();
         if (op instanceof Op.Edit e) {
             out.add("type", "edit").add("row", e.row()).add("col", e.col());
             nullable(out, "value", e.value());
-            if (e.base() != null) {
-                out.add("base", e.base());
-            }
+            base(out, e.base());
         } else if (op instanceof Op.InsertRow r) {
             out.add("type", "insertRow");
             nullable(out, "row", r.row());
@@ -42,6 +45,7 @@ public final class OpJson {
             out.add("cells", cells);
         } else if (op instanceof Op.DeleteRow d) {
             out.add("type", "deleteRow").add("row", d.row());
+            base(out, d.base());
         } else if (op instanceof Op.AddColumn a) {
             out.add("type", "addColumn");
             nullable(out, "col", a.col());
@@ -49,10 +53,21 @@ public final class OpJson {
             nullable(out, "after", a.after());
         } else if (op instanceof Op.RenameColumn r) {
             out.add("type", "renameColumn").add("col", r.col()).add("name", r.name());
+        } else if (op instanceof Op.DeleteColumn d) {
+            out.add("type", "deleteColumn").add("col", d.col());
+            base(out, d.base());
         } else {
-            out.add("type", "deleteColumn").add("col", ((Op.DeleteColumn) op).col());
+            JsonArrayBuilder ops = JSON.createArrayBuilder();
+            ((Op.Batch) op).ops().forEach(sub -> ops.add(object(sub)));
+            out.add("type", "batch").add("ops", ops);
         }
-        return out.build().toString();
+        return out;
+    }
+
+    private static void base(JsonObjectBuilder out, Long base) {
+        if (base != null) {
+            out.add("base", base);
+        }
     }
 
     public static Op read(String json) {
@@ -71,15 +86,20 @@ public final class OpJson {
     static Op read(JsonObject o) {
         String type = o.getString("type");
         return switch (type) {
-            case "edit" -> new Op.Edit(o.getString("row"), o.getString("col"), text(o, "value"),
-                    o.containsKey("base") && !o.isNull("base") ? o.getJsonNumber("base").longValueExact() : null);
+            case "edit" -> new Op.Edit(o.getString("row"), o.getString("col"), text(o, "value"), base(o));
             case "insertRow" -> new Op.InsertRow(text(o, "row"), text(o, "after"), cells(o.getJsonObject("cells")));
-            case "deleteRow" -> new Op.DeleteRow(o.getString("row"));
+            case "deleteRow" -> new Op.DeleteRow(o.getString("row"), base(o));
             case "addColumn" -> new Op.AddColumn(text(o, "col"), o.getString("name"), text(o, "after"));
             case "renameColumn" -> new Op.RenameColumn(o.getString("col"), o.getString("name"));
-            case "deleteColumn" -> new Op.DeleteColumn(o.getString("col"));
+            case "deleteColumn" -> new Op.DeleteColumn(o.getString("col"), base(o));
+            case "batch" -> new Op.Batch(o.getJsonArray("ops").getValuesAs(JsonObject.class).stream()
+                    .map(OpJson::read).toList());
             default -> throw new IllegalArgumentException("not an op type: " + type);
         };
+    }
+
+    private static Long base(JsonObject o) {
+        return o.containsKey("base") && !o.isNull("base") ? o.getJsonNumber("base").longValueExact() : null;
     }
 
     private static Map<String, String> cells(JsonObject cells) {

@@ -9,13 +9,19 @@ import java.util.Map;
 
 /**
  * Writes an op as applied, the {@code op} of an {@code applied} message: its {@code type} and its
- * fields, with {@code after} and an edit's {@code value} written even when null.
+ * fields, with {@code after} and an edit's {@code value} written even when null; a batch as its
+ * {@code ops}, each written the same way.
  */
 public final class OpSerializer implements JsonbSerializer<Op> {
 
     @Override
     public void serialize(Op op, JsonGenerator out, SerializationContext ctx) {
         out.writeStartObject();
+        fields(op, out);
+        out.writeEnd();
+    }
+
+    private static void fields(Op op, JsonGenerator out) {
         if (op instanceof Op.Edit e) {
             out.write("type", "edit").write("row", e.row()).write("col", e.col());
             writeNullable(out, "value", e.value());
@@ -34,10 +40,17 @@ public final class OpSerializer implements JsonbSerializer<Op> {
             writeNullable(out, "after", a.after());
         } else if (op instanceof Op.RenameColumn r) {
             out.write("type", "renameColumn").write("col", r.col()).write("name", r.name());
+        } else if (op instanceof Op.DeleteColumn d) {
+            out.write("type", "deleteColumn").write("col", d.col());
         } else {
-            out.write("type", "deleteColumn").write("col", ((Op.DeleteColumn) op).col());
+            out.write("type", "batch").writeStartArray("ops");
+            for (Op sub : ((Op.Batch) op).ops()) {
+                out.writeStartObject();
+                fields(sub, out);
+                out.writeEnd();
+            }
+            out.writeEnd();
         }
-        out.writeEnd();
     }
 
     private static void writeNullable(JsonGenerator out, String name, String value) {

@@ -45,9 +45,13 @@ public sealed interface ServerMessage {
                    List<Long> skipped) implements ServerMessage {
     }
 
-    /** An op that was not applied; sent to its author only. */
-    @JsonbPropertyOrder({"id", "code", "message", "current"})
-    record Rejected(String id, String code, String message, CurrentCell current) implements ServerMessage {
+    /**
+     * An op that was not applied; sent to its author only. A {@code conflict} lists every cell that
+     * changed since its base in {@code conflicts}, the first of them also as {@code current}.
+     */
+    @JsonbPropertyOrder({"id", "code", "message", "current", "conflicts"})
+    record Rejected(String id, String code, String message, CurrentCell current, List<CurrentCell> conflicts)
+            implements ServerMessage {
     }
 
     /**

@@ -30,6 +30,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -873,11 +874,22 @@ public final class Room {
 
     /** After a row or column is deleted, nobody's cursor stays on it. */
     private void forgetFocusOn(Op applied) {
-        if (!(applied instanceof Op.DeleteRow || applied instanceof Op.DeleteColumn)) {
-            return; // every op passes here: only a delete may strand a cursor, so only it walks the members
+        if (!(applied instanceof Op.DeleteRow || applied instanceof Op.DeleteColumn || applied instanceof Op.Batch)) {
+            return; // every op passes here: only a delete may strand a cursor, so only one walks the members
         }
-        if (roster.dropFocusWhere(focus -> applied instanceof Op.DeleteRow d && d.row().equals(focus.row())
-                || applied instanceof Op.DeleteColumn c && c.col().equals(focus.col()))) {
+        Set<String> rowsGone = new HashSet<>();
+        Set<String> columnsGone = new HashSet<>();
+        for (Op op : applied instanceof Op.Batch b ? b.ops() : List.of(applied)) {
+            if (op instanceof Op.DeleteRow d) {
+                rowsGone.add(d.row());
+            } else if (op instanceof Op.DeleteColumn c) {
+                columnsGone.add(c.col());
+            }
+        }
+        if (rowsGone.isEmpty() && columnsGone.isEmpty()) {
+            return;
+        }
+        if (roster.dropFocusWhere(focus -> rowsGone.contains(focus.row()) || columnsGone.contains(focus.col()))) {
             presenceChanged();
         }
     }

@@ -90,7 +90,7 @@ public final class RoomRegistry implements AutoCloseable {
         this.settings = settings;
         this.meters = meters;
         this.limits = new Limits(settings.maxRows(), settings.maxColumns(), settings.maxValueLength(),
-                settings.maxSheetSize());
+                settings.maxSheetSize(), settings.outboxLimit() / 2);
         this.pool = pool;
         this.store = store;
         this.committer = new Committer(store, COMMIT_BACKLOG, meters);

@@ -1,5 +1,6 @@
 package dev.livegrid.sheet;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,7 +21,11 @@ public sealed interface Op {
         }
     }
 
-    record DeleteRow(String row) implements Op {
+    /** Deletes a row; {@code base} set makes it conditional: refused if any of its cells was written after {@code base}. */
+    record DeleteRow(String row, Long base) implements Op {
+        public DeleteRow(String row) {
+            this(row, null);
+        }
     }
 
     /** Adds a column named {@code name} after {@code after} (null: at the start). */
@@ -30,6 +35,22 @@ public sealed interface Op {
     record RenameColumn(String col, String name) implements Op {
     }
 
-    record DeleteColumn(String col) implements Op {
+    /** Deletes a column; {@code base} set makes it conditional, as for {@link DeleteRow}. */
+    record DeleteColumn(String col, Long base) implements Op {
+        public DeleteColumn(String col) {
+            this(col, null);
+        }
+    }
+
+    /**
+     * Several ops applied together at one version, or not at all (see {@link Sheet}). As requested, a
+     * field naming a row or column may be a {@link BatchRefs reference} {@code $k} to the row or column
+     * that op {@code k} of the batch creates; as applied every reference is resolved and every op is
+     * in its applied form.
+     */
+    record Batch(List<Op> ops) implements Op {
+        public Batch {
+            ops = List.copyOf(ops);
+        }
     }
 }

@@ -3,7 +3,7 @@ package dev.livegrid.store;
 import dev.livegrid.access.Role;
 import dev.livegrid.protocol.OpJson;
 import dev.livegrid.protocol.SnapshotJson;
-import dev.livegrid.sheet.Op;
+import dev.livegrid.sheet.CellWrites;
 import dev.livegrid.sheet.Snapshot;
 
 import java.sql.Connection;
@@ -420,10 +420,7 @@ final class SheetTables {
         try {
             List<LoggedOp> touching = new ArrayList<>();
             for (LoggedOp op : transaction(c -> ops(c, sheetId))) {
-                Op applied = OpJson.readApplied(op.appliedText());
-                boolean edit = applied instanceof Op.Edit e && e.row().equals(row) && e.col().equals(col);
-                boolean insert = applied instanceof Op.InsertRow r && row.equals(r.row()) && r.cells().containsKey(col);
-                if (edit || insert) {
+                if (!CellWrites.of(OpJson.readApplied(op.appliedText()), row, col).isEmpty()) {
                     touching.add(op);
                 }
             }

@@ -71,6 +71,65 @@ class CodecTest {
     }
 
     @Test
+    void decodesAConditionalDelete() {
+        assertEquals(new Op.DeleteRow("r2", 7L), ((ClientMessage.OpRequest) Codec.decode(
+                "{\"type\":\"deleteRow\",\"id\":\"op-19\",\"row\":\"r2\",\"base\":7}")).toOp());
+        assertEquals(new Op.DeleteColumn("c5", 7L), ((ClientMessage.OpRequest) Codec.decode(
+                "{\"type\":\"deleteColumn\",\"id\":\"op-22\",\"col\":\"c5\",\"base\":7}")).toOp());
+        assertMalformed(Codec.decode("{\"type\":\"deleteRow\",\"id\":\"op-19\",\"row\":\"r2\",\"base\":\"7\"}"), "string base");
+    }
+
+    @Test
+    void decodesABatchWithReferencesIntoOneOp() {
+        ClientMessage m = Codec.decode("{\"type\":\"batch\",\"id\":\"op-30\",\"ops\":["
+                + "{\"type\":\"edit\",\"row\":\"r1\",\"col\":\"c2\",\"value\":\"x\",\"base\":3},"
+                + "{\"type\":\"addColumn\",\"name\":\"email\",\"after\":\"c2\"},"
+                + "{\"type\":\"insertRow\",\"after\":\"r1\",\"cells\":{\"c1\":\"a\",\"$1\":7}},"
+                + "{\"type\":\"deleteRow\",\"row\":\"r2\",\"base\":3},"
+                + "{\"type\":\"renameColumn\",\"col\":\"$1\",\"name\":\"mail\"},"
+                + "{\"type\":\"deleteColumn\",\"id\":\"ignored\",\"col\":\"c9\"}]}");
+
+        ClientMessage.Batch batch = assertInstanceOf(ClientMessage.Batch.class, m);
+        assertEquals("op-30", batch.id());
+        assertEquals(new Op.Batch(List.of(new Op.Edit("r1", "c2", "x", 3L), new Op.AddColumn(null, "email", "c2"),
+                new Op.InsertRow(null, "r1", Map.of("c1", "a", "$1", "7")), new Op.DeleteRow("r2", 3L),
+                new Op.RenameColumn("$1", "mail"), new Op.DeleteColumn("c9"))), batch.toOp());
+        assertEquals(batch.toOp(), OpJson.read(OpJson.write(batch.toOp())), "the store keeps a batch as it was asked for");
+    }
+
+    @Test
+    void refusesABatchThatIsNotAListOfOps() {
+        String[] frames = {
+                "{\"type\":\"batch\",\"id\":\"b\"}",
+                "{\"type\":\"batch\",\"id\":\"b\",\"ops\":[]}",
+                "{\"type\":\"batch\",\"id\":\"b\",\"ops\":{}}",
+                "{\"type\":\"batch\",\"id\":\"b\",\"ops\":[1]}",
+                "{\"type\":\"batch\",\"id\":\"b\",\"ops\":[null]}",
+                "{\"type\":\"batch\",\"id\":\"b\",\"ops\":[{\"row\":\"r1\"}]}",
+                "{\"type\":\"batch\",\"id\":\"b\",\"ops\":[{\"type\":\"focus\",\"row\":\"r1\",\"col\":\"c1\"}]}",
+                "{\"type\":\"batch\",\"id\":\"b\",\"ops\":[{\"type\":\"auth\",\"token\":\"t\"}]}",
+                "{\"type\":\"batch\",\"id\":\"b\",\"ops\":[{\"type\":\"batch\",\"ops\":[]}]}",
+                "{\"type\":\"batch\",\"id\":\"b\",\"ops\":[{\"type\":\"edit\",\"row\":[],\"col\":\"c1\"}]}",
+                "{\"type\":\"batch\",\"id\":\"b\",\"ops\":[{\"type\":\"edit\",\"row\":\"r1\",\"col\":\"c1\",\"value\":\"\\ud800\"}]}",
+                "{\"type\":\"batch\",\"id\":\"b\",\"ops\":[{\"type\":\"insertRow\",\"cells\":{\"c1\":{}}}]}",
+                "{\"type\":\"batch\",\"ops\":[{\"type\":\"deleteRow\",\"row\":\"r1\"}]}",
+        };
+        for (String frame : frames) {
+            assertMalformed(Codec.decode(frame), frame);
+        }
+        assertTrue(((ClientMessage.Malformed) Codec.decode(frames[8])).problem().contains("a batch cannot hold a batch"));
+    }
+
+    @Test
+    void encodesAnAppliedBatchAsItsAppliedOps() {
+        JsonObject op = appliedOp(new Op.Batch(List.of(new Op.AddColumn("c6-0", "email", null),
+                new Op.Edit("r1", "c6-0", null, null), new Op.DeleteRow("r2"))));
+
+        assertEquals(parse("{\"type\":\"batch\",\"ops\":[{\"type\":\"addColumn\",\"col\":\"c6-0\",\"name\":\"email\",\"after\":null},"
+                + "{\"type\":\"edit\",\"row\":\"r1\",\"col\":\"c6-0\",\"value\":null},{\"type\":\"deleteRow\",\"row\":\"r2\"}]}"), op);
+    }
+
+    @Test
     void decodesTheAddColumnExample() {
         ClientMessage m = Codec.decode("{\"type\":\"addColumn\",\"id\":\"op-20\",\"name\":\"email\",\"after\":\"c2\"}");
 
@@ -151,7 +210,7 @@ class CodecTest {
         String id = "aZ9_-".repeat(12) + "abcd";
         assertEquals(64, id.length());
 
-        assertEquals(new ClientMessage.DeleteRow(id, "r2"),
+        assertEquals(new ClientMessage.DeleteRow(id, "r2", null),
                 Codec.decode("{\"type\":\"deleteRow\",\"id\":\"" + id + "\",\"row\":\"r2\",\"extra\":{\"x\":[1,2]}}"));
     }
 
@@ -495,7 +554,23 @@ class CodecTest {
         JsonObject json = parse(Codec.encode(Messages.rejected("op-17", conflict)));
 
         assertEquals(parse("{\"type\":\"rejected\",\"id\":\"op-17\",\"code\":\"conflict\",\"message\":\"cell changed at version 8\","
-                + "\"current\":{\"row\":\"r1\",\"col\":\"c2\",\"value\":\"20\",\"version\":8}}"), json);
+                + "\"current\":{\"row\":\"r1\",\"col\":\"c2\",\"value\":\"20\",\"version\":8},"
+                + "\"conflicts\":[{\"row\":\"r1\",\"col\":\"c2\",\"value\":\"20\",\"version\":8}]}"), json);
+    }
+
+    @Test
+    void encodesEveryConflictOfABatchAndLeavesTheListOutOfOtherRejections() {
+        Rejection conflict = Rejection.conflict("2 cells changed", List.of(
+                new Rejection.CurrentCell("r1", "c2", "20", 8), new Rejection.CurrentCell("r3", "c1", null, 9)));
+
+        JsonObject json = parse(Codec.encode(Messages.rejected("op-30", conflict)));
+        JsonObject other = parse(Codec.encode(Messages.rejected("op-31", Rejection.of(Reason.NO_SUCH_ROW, "no row r9"))));
+
+        assertEquals(parse("{\"row\":\"r1\",\"col\":\"c2\",\"value\":\"20\",\"version\":8}"), json.getJsonObject("current"));
+        assertEquals(parse("{\"a\":[{\"row\":\"r1\",\"col\":\"c2\",\"value\":\"20\",\"version\":8},"
+                + "{\"row\":\"r3\",\"col\":\"c1\",\"value\":null,\"version\":9}]}").getJsonArray("a"), json.getJsonArray("conflicts"));
+        assertFalse(other.containsKey("conflicts"));
+        assertFalse(other.containsKey("current"));
     }
 
     @Test

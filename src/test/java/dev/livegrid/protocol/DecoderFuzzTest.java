@@ -220,12 +220,12 @@ class DecoderFuzzTest {
         }
         ClientMessage message = switch (type.getString()) {
             case "edit" -> new ClientMessage.Edit(string(o, "id"), string(o, "row"), string(o, "col"), text(o.get("value")),
-                    o.get("base") instanceof JsonNumber base ? base.bigDecimalValue().longValueExact() : null);
+                    base(o));
             case "insertRow" -> new ClientMessage.InsertRow(string(o, "id"), string(o, "after"), cells(o.get("cells")));
-            case "deleteRow" -> new ClientMessage.DeleteRow(string(o, "id"), string(o, "row"));
+            case "deleteRow" -> new ClientMessage.DeleteRow(string(o, "id"), string(o, "row"), base(o));
             case "addColumn" -> new ClientMessage.AddColumn(string(o, "id"), string(o, "name"), string(o, "after"));
             case "renameColumn" -> new ClientMessage.RenameColumn(string(o, "id"), string(o, "col"), string(o, "name"));
-            case "deleteColumn" -> new ClientMessage.DeleteColumn(string(o, "id"), string(o, "col"));
+            case "deleteColumn" -> new ClientMessage.DeleteColumn(string(o, "id"), string(o, "col"), base(o));
             case "focus" -> new ClientMessage.Focus(string(o, "row"), string(o, "col"));
             default -> new ClientMessage.Blur();
         };
@@ -233,6 +233,10 @@ class DecoderFuzzTest {
             return null;
         }
         return freeText(message).stream().allMatch(t -> t == null || UnicodeText.isWellFormed(t)) ? message : null;
+    }
+
+    private static Long base(JsonObject o) {
+        return o.get("base") instanceof JsonNumber base ? base.bigDecimalValue().longValueExact() : null;
     }
 
     private static boolean hasItsType(String key, JsonValue value) {

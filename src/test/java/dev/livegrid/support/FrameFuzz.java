@@ -143,7 +143,7 @@ public final class FrameFuzz {
                 fields.add(new Field("id", quote(id)));
                 fields.add(new Field("row", quote(row)));
                 shuffle(fields);
-                return new ClientMessage.DeleteRow(id, row);
+                return new ClientMessage.DeleteRow(id, row, null);
             }
             case "addColumn" -> {
                 String name = text();
@@ -168,7 +168,7 @@ public final class FrameFuzz {
                 fields.add(new Field("id", quote(id)));
                 fields.add(new Field("col", quote(col)));
                 shuffle(fields);
-                return new ClientMessage.DeleteColumn(id, col);
+                return new ClientMessage.DeleteColumn(id, col, null);
             }
             case "focus" -> {
                 String row = row();
