@@ -96,6 +96,37 @@ class LiveGridClientTest {
     }
 
     @Test
+    void aBatchIsAppliedAtOneVersionAndEveryClientsTableFollowsIt() throws Exception {
+        String sheet = freshSheet();
+        LiveGridClient alice = client(sheet);
+        LiveGridClient bob = client(sheet);
+        await(alice.connect());
+        await(bob.connect());
+        String name = await(alice.addColumn("Name", null)).createdId().orElseThrow();
+
+        Applied batch = await(alice.batch(List.of(new Op.AddColumn(null, "Email", name),
+                new Op.InsertRow(null, null, Map.of(name, "Ada", "$0", "ada@example.com")),
+                new Op.InsertRow(null, "$1", Map.of(name, "Grace")),
+                new Op.Edit("$2", "$0", "grace@example.com"))));
+
+        assertEquals(2, batch.version());
+        Op.Batch applied = assertInstanceOf(Op.Batch.class, batch.op());
+        assertEquals(new Op.AddColumn("c2-0", "Email", name), applied.ops().get(0));
+        Table bobs = await(bob.awaitVersion(2, Duration.ofSeconds(WAIT)));
+        assertEquals(alice.table(), bobs);
+        assertEquals(List.of("r2-1", "r2-2"), bobs.rowIds());
+        assertEquals("grace@example.com", bobs.value("r2-2", "c2-0"));
+        assertEquals(2, bobs.versionOf("r2-1", name));
+
+        Throwable refused = failureOf(alice.batch(List.of(new Op.Edit("r2-1", name, "x"), new Op.DeleteRow("r9"))));
+        assertEquals("no-such-row", assertInstanceOf(OpRejectedException.class, refused).code());
+        assertEquals("Ada", alice.table().value("r2-1", name), "nothing of a refused batch applies");
+        assertThrows(IllegalArgumentException.class, () -> alice.batch(List.of()));
+        assertThrows(IllegalArgumentException.class, () -> alice.batch(List.of(new Op.Edit("r1", "$x", "v"))));
+        assertThrows(IllegalArgumentException.class, () -> alice.batch(List.of(new Op.Batch(List.of(new Op.DeleteRow("r1"))))));
+    }
+
+    @Test
     void everyOpIsAppliedInOrderAndSeenByAnotherClientInTheSameOrder() throws Exception {
         String sheet = freshSheet();
         Recorder aliceSaw = new Recorder();

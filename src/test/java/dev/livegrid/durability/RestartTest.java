@@ -227,6 +227,14 @@ class RestartTest {
         bob.awaitAllAnswered(SheetClient.TIMEOUT);
         alice.awaitAllAnswered(SheetClient.TIMEOUT);
         bob.sendOp(SheetOps.deleteColumn("b8", tmp));
+        // a batch: a column added and filled, a row inserted below a row it inserted, one edit, at one version
+        alice.sendOp(SheetOps.batch("a7", SheetOps.addColumn("x", "email", name),
+                SheetOps.edit("x", rows.get(0), "$0", "ming@example.com", 0L),
+                SheetOps.insertRow("x", rows.get(1), Map.of(name, "Gang", "$0", "gang@example.com")),
+                SheetOps.insertRow("x", "$2", Map.of()),
+                SheetOps.edit("x", rows.get(1), age, "18", null)));
+        alice.awaitAllAnswered(SheetClient.TIMEOUT);
+        assertEquals(Map.of(), alice.rejectedByCode());
         if (sheet.equals("demo")) {
             bob.sendOp(SheetOps.edit("b9", "seed1", "name", "小明 after", 0L));
             bob.sendOp(SheetOps.deleteRow("b10", "seed3"));
@@ -276,7 +284,8 @@ class RestartTest {
 
         // Phase 2: 40 more ops, one of them by HTTP; remember one socket op and the HTTP op to resend.
         String resendFrame = null;
-        String httpFrame = SheetOps.edit("http-op", rows.get(3), cols.get(1), "by http", null);
+        String httpFrame = SheetOps.batch("http-op", SheetOps.edit("x", rows.get(3), cols.get(1), "by http", null),
+                SheetOps.edit("x", rows.get(4), cols.get(1), "by http too", null));
         JsonObject httpAnswer = null;
         for (int i = 0; i < 40; i++, n++) {
             if (i == 20) {
@@ -285,7 +294,9 @@ class RestartTest {
                 httpAnswer = json(r.body());
             } else {
                 String frame = SheetOps.edit("p" + n, rows.get(n % rows.size()), cols.get(n % 2), "w" + n, null);
-                if (i == 30) {
+                if (i == 30) { // a batch, resent after the restart
+                    frame = SheetOps.batch("p" + n, frame, SheetOps.insertRow("x", rows.get(5), Map.of(cols.get(0), "b" + n)),
+                            SheetOps.edit("x", "$1", cols.get(1), "in the new row", 0L));
                     resendFrame = frame;
                 }
                 writer.sendOp(frame);

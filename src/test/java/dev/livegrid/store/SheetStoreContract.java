@@ -122,13 +122,17 @@ abstract class SheetStoreContract {
         store.commit(List.of(w.apply("u-bob", "b3", new Op.Edit("r3", "c1", "line\nbreak\t\"x\"\\ 😀", 3L)))); // v8
         store.commit(List.of(w.apply("u-bob", "b4", new Op.DeleteRow("r5"))));                         // v9
         store.commit(List.of(w.apply("u-alice", "a5", new Op.DeleteColumn("c2"))));                    // v10
+        Op.Batch batch = new Op.Batch(List.of(new Op.AddColumn(null, "email", "c1"), new Op.Edit("r3", "$0", "a@b", 0L),
+                new Op.InsertRow(null, "r3", Map.of("$0", "x")), new Op.DeleteRow("$2", 11L)));
+        store.commit(List.of(w.apply("u-bob", "b5", batch)));                                             // v11
 
         StoredSheet stored = store.load("s1").orElseThrow();
 
         assertEquals(created, stored.snapshot(), "the snapshot as written when the sheet was created");
         assertEquals(w.logged(), stored.ops(), "every op, in version order, with request (base included),"
                 + " applied text, author, op id and time");
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), stored.ops().stream().map(LoggedOp::version).toList());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L), stored.ops().stream().map(LoggedOp::version).toList());
+        assertEquals(batch, stored.ops().get(10).request(), "a batch is kept as asked for, references and bases included");
         assertEquals(new Op.Edit("r3", "c2", "18", 0L), stored.ops().get(3).request(), "base 0 is kept, not dropped");
         assertEquals(cells, ((Op.InsertRow) stored.ops().get(4).request()).cells(), "a null cell is kept as null");
         assertTrue(((Op.InsertRow) stored.ops().get(4).request()).cells().containsKey("c1"));
@@ -281,19 +285,22 @@ abstract class SheetStoreContract {
                 w.apply("u-a", "6", new Op.Edit("r3", "c2", "y", null)),          // v6: same row, other column
                 w.apply("u-b", "7", new Op.Edit("r4", "c1", "z", null)),          // v7: same column, other row
                 w.apply("u-b", "8", new Op.RenameColumn("c1", "A2")),             // v8: the column, not the cell
-                w.apply("http", "9", new Op.Edit("r3", "c1", null, null))));      // v9: the cell, emptied
+                w.apply("http", "9", new Op.Edit("r3", "c1", null, null)),        // v9: the cell, emptied
+                w.apply("u-a", "10", new Op.Batch(List.of(new Op.Edit("r4", "c2", "w", null),
+                        new Op.Edit("r3", "c1", "batched", 9L), new Op.InsertRow(null, null, Map.of("c1", "new")))))));
 
         List<LoggedOp> history = store.history("hist", "r3", "c1");
 
-        assertEquals(List.of(w.at(3), w.at(5), w.at(9)), history,
-                "the insertRow that created r3 (writing c1), then every edit of r3/c1, in order");
+        assertEquals(List.of(w.at(3), w.at(5), w.at(9), w.at(10)), history,
+                "the insertRow that created r3 (writing c1), then every edit of r3/c1, in order, one in a batch");
+        assertEquals(List.of(w.at(10)), store.history("hist", "r10-2", "c1"), "a row a batch inserted");
         assertEquals(List.of(w.at(4), w.at(7)), store.history("hist", "r4", "c1"));
         assertEquals(List.of(w.at(3), w.at(6)), store.history("hist", "r3", "c2"));
         assertEquals(List.of(), store.history("hist", "r99", "c1"));
 
         // Only retained ops: after a snapshot that keeps v6 on, the insert and first edit are gone.
         store.commit(List.of(w.snapshotKeepingFrom(6)));
-        assertEquals(List.of(w.at(9)), store.history("hist", "r3", "c1"));
+        assertEquals(List.of(w.at(9), w.at(10)), store.history("hist", "r3", "c1"));
     }
 
     @Test

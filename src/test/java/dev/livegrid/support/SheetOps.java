@@ -1,8 +1,11 @@
 package dev.livegrid.support;
 
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
 import jakarta.json.spi.JsonProvider;
 
+import java.io.StringReader;
 import java.util.Map;
 
 /** Client → server frames of the sheet protocol, built with jakarta.json (so values are escaped). */
@@ -64,6 +67,28 @@ public final class SheetOps {
 
     public static String deleteColumn(String id, String col) {
         return op("deleteColumn", id).add("col", col).build().toString();
+    }
+
+    /**
+     * A batch of op frames (as built by the other methods; their {@code id}s are dropped), applied at one
+     * version or not at all.
+     */
+    public static String batch(String id, String... ops) {
+        JsonArrayBuilder list = JSON.createArrayBuilder();
+        for (String op : ops) {
+            try (JsonReader reader = JSON.createReader(new StringReader(op))) {
+                JsonObjectBuilder sub = JSON.createObjectBuilder(reader.readObject());
+                list.add(sub.remove("id"));
+            }
+        }
+        return op("batch", id).add("ops", list).build().toString();
+    }
+
+    /** A row or column delete that is refused when a cell of it was written after {@code base}. */
+    public static String withBase(String op, long base) {
+        try (JsonReader reader = JSON.createReader(new StringReader(op))) {
+            return JSON.createObjectBuilder(reader.readObject()).add("base", base).build().toString();
+        }
     }
 
     private static JsonObjectBuilder op(String type, String id) {

@@ -92,8 +92,14 @@ public final class TableModel {
         if (at <= version) {
             throw new IllegalStateException("version " + at + " applied on a table already at " + version);
         }
+        change(op, at);
+        version = at;
+    }
+
+    private void change(JsonObject op, long at) {
         String type = op.getString("type");
         switch (type) {
+            case "batch" -> op.getJsonArray("ops").getValuesAs(JsonObject.class).forEach(sub -> change(sub, at));
             case "edit" -> cellsOf(op.getString("row"), op)
                     .put(requireColumn(op.getString("col"), op), new Cell(stringOrNull(op, "value"), at));
             case "insertRow" -> {
@@ -136,7 +142,6 @@ public final class TableModel {
             }
             default -> throw new IllegalStateException("unknown op type " + type + ": " + op);
         }
-        version = at;
     }
 
     public long version() {
