@@ -78,6 +78,7 @@ public final class SheetApi {
     private static final Pattern ACCESS = Pattern.compile("/api/sheets/([^/]+)/access");
     private static final Pattern ACCESS_ENTRY = Pattern.compile("/api/sheets/([^/]+)/access/([^/]+)");
     private static final Pattern CSV = Pattern.compile("/api/sheets/([^/]+)\\.csv");
+    private static final Pattern IMPORT = Pattern.compile("/api/sheets/([^/]+)/import");
     private static final Pattern SHEET = Pattern.compile("/api/sheets/([^/]+)");
 
     private final RoomRegistry rooms;
@@ -85,6 +86,7 @@ public final class SheetApi {
     private final OriginCheck origins;
     private final Authenticator authenticator;
     private final AccessListApi accessLists;
+    private final CsvImportApi csvImports;
     private final RateLimits opRates;
 
     /** An API that identifies callers by {@code settings}' auth mode. */
@@ -98,6 +100,7 @@ public final class SheetApi {
         this.origins = new OriginCheck(settings.allowedOrigins());
         this.authenticator = authenticator;
         this.accessLists = new AccessListApi(authenticator);
+        this.csvImports = new CsvImportApi(rooms, settings);
         this.opRates = new RateLimits(settings.opRate());
     }
 
@@ -196,6 +199,11 @@ public final class SheetApi {
         } else if ((m = OPS.matcher(path)).matches()) {
             requireMethod(request, "POST");
             return op(request, m.group(1), caller);
+        } else if ((m = IMPORT.matcher(path)).matches()) {
+            requireMethod(request, "POST");
+            requireAllowedOrigin(request);
+            requireWithinOpRate(request, caller);
+            return csvImports.importCsv(request, m.group(1), caller);
         } else if ((m = HISTORY.matcher(path)).matches()) {
             requireMethod(request, "GET");
             return history(request, m.group(1), caller);
@@ -365,7 +373,7 @@ public final class SheetApi {
      * The outcome of a submitted op. A wait that ends without one cannot say "try again": the op may
      * still be applied, so the answer says how to learn its outcome without applying it twice.
      */
-    private static OpResult awaitOutcome(CompletableFuture<OpResult> submitted, String howToResend) throws ApiFailure {
+    static OpResult awaitOutcome(CompletableFuture<OpResult> submitted, String howToResend) throws ApiFailure {
         try {
             return await(submitted);
         } catch (ApiFailure noOutcome) {

@@ -34,6 +34,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -403,6 +404,23 @@ public final class Room {
             meters.opRejected(Reason.RATE_LIMITED.code());
             result.complete(OpResult.rejected(rejectedText(opId, Reason.RATE_LIMITED, "the sheet is overloaded"),
                     Reason.RATE_LIMITED));
+        }
+        return result;
+    }
+
+    /**
+     * The {@code applied} message of this op if it was applied already (same author, id and content,
+     * within the op window), as a resend would get it; empty otherwise. For requests that decide from
+     * the sheet whether to submit at all (a CSV import into an empty sheet), so that their resend still
+     * learns the first outcome.
+     */
+    public CompletableFuture<Optional<String>> appliedBefore(String by, String opId, Op request) {
+        CompletableFuture<Optional<String>> result = new CompletableFuture<>();
+        if (!sequencer.submit(() -> {
+            OpLog.Entry entry = log.duplicateOf(by, opId, request);
+            result.complete(Optional.ofNullable(entry).map(OpLog.Entry::appliedText));
+        })) {
+            result.completeExceptionally(new IllegalStateException("sheet " + id() + " is overloaded"));
         }
         return result;
     }

@@ -113,6 +113,11 @@ public final class RoomRegistry implements AutoCloseable {
         return committer.commitRunningFor();
     }
 
+    /** The limits every sheet's new ops are held to. */
+    public Limits limits() {
+        return limits;
+    }
+
     public SheetStore store() {
         return store;
     }
