@@ -53,6 +53,21 @@ final class HttpParity {
         list.add(post("the same op again (de-duplicated)", ops, SheetOps.edit("p3", "r2", "c1", "世界", 2L)));
         list.add(post("stale base", ops, SheetOps.edit("p4", "r2", "c1", "late", 2L)));
         list.add(post("no such row", ops, SheetOps.edit("p5", "r99", "c1", "x", null)));
+        list.add(post("a batch adding a filled column", ops, SheetOps.batch("p8", SheetOps.addColumn("x", "age", "c1"),
+                SheetOps.edit("x", "r2", "$0", "18", 0L))));
+        list.add(post("a batch with a stale base", ops, SheetOps.batch("p9", SheetOps.edit("x", "r2", "c1", "a", 0L))));
+        String csv = "name,city\r\n\"Hong, Jr.\",Beijing\r\n";
+        list.add(new Exchange("import into a new sheet", "POST", "api/sheets/" + sheet + "-imported/import",
+                Map.of("Content-Type", "text/csv", "Idempotency-Key", "import-p10"), csv));
+        list.add(new Exchange("import resent", "POST", "api/sheets/" + sheet + "-imported/import",
+                Map.of("Content-Type", "text/csv", "Idempotency-Key", "import-p10"), csv));
+        list.add(new Exchange("import into a sheet with content", "POST", "api/sheets/" + sheet + "/import",
+                Map.of("Content-Type", "text/csv"), csv));
+        list.add(new Exchange("import of a bad file", "POST", "api/sheets/" + sheet + "-bad/import",
+                Map.of("Content-Type", "text/csv"), "a\n\"unclosed\n"));
+        list.add(new Exchange("import without text/csv", "POST", "api/sheets/" + sheet + "-bad/import",
+                Map.of("Content-Type", "application/json"), csv));
+        list.add(get("the imported sheet", "api/sheets/" + sheet + "-imported"));
         list.add(post("malformed JSON", ops, "{\"type\":"));
         list.add(post("unknown type", ops, "{\"type\":\"explode\",\"id\":\"p6\"}"));
         list.add(post("presence over HTTP", ops, "{\"type\":\"focus\",\"row\":\"r2\",\"col\":\"c1\"}"));
@@ -94,7 +109,7 @@ final class HttpParity {
             statuses.add(expected.statusCode());
         }
         // Guards the comparison itself: equal answers must not be, say, two 404s for a wrong path.
-        assertEquals(Set.of(200, 304, 400, 403, 404, 405, 409, 413), statuses, "the statuses the exchanges cover");
+        assertEquals(Set.of(200, 201, 304, 400, 403, 404, 405, 409, 413, 415), statuses, "the statuses the exchanges cover");
     }
 
     private static HttpResponse<String> send(URI root, Exchange exchange) throws Exception {

@@ -20,13 +20,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WarContentsIT {
 
+    /** The CSV import's reader and the two Commons libraries it loads. */
+    private static final List<String> CSV = List.of("WEB-INF/lib/commons-codec", "WEB-INF/lib/commons-csv",
+            "WEB-INF/lib/commons-io");
+
     @Test
     void jakartaEeWarCarriesNoServerProvidedJar() throws IOException {
         List<String> entries = entries(Path.of(System.getProperty("livegrid.war", "target/livegrid.war")));
         List<String> expected = new java.util.ArrayList<>(METRICS);
+        expected.addAll(CSV);
         expected.addAll(List.of("WEB-INF/lib/nimbus-jose-jwt", "WEB-INF/lib/sqlite-jdbc"));
         assertEquals(expected.stream().sorted().toList(), names(entries), "only the embedded store's driver, the token"
-                + " library and the metrics registry: every Jakarta API and runtime is the server's");
+                + " library, the CSV reader and the metrics registry: every Jakarta API and runtime is the server's");
         assertCommonLayout(entries);
     }
 
@@ -34,6 +39,7 @@ class WarContentsIT {
     void servletContainerWarAddsJsonBindingAndNothingElse() throws IOException {
         List<String> entries = entries(Path.of(System.getProperty("livegrid.servletWar", "target/servlet/livegrid.war")));
         List<String> expected = new java.util.ArrayList<>(METRICS);
+        expected.addAll(CSV);
         expected.addAll(List.of("WEB-INF/lib/jakarta.json-api", "WEB-INF/lib/jakarta.json.bind-api",
                 "WEB-INF/lib/nimbus-jose-jwt", "WEB-INF/lib/parsson", "WEB-INF/lib/sqlite-jdbc", "WEB-INF/lib/yasson"));
         assertEquals(expected.stream().sorted().toList(), names(entries));

@@ -52,7 +52,7 @@ class LiveGridTestingArtifactIT {
                     + " would not reach a project that depends on livegrid-testing");
         }
         for (String artifact : List.of("jakarta.websocket-api", "tyrus-server", "tyrus-container-grizzly-server", "yasson",
-                "parsson", "sqlite-jdbc", "nimbus-jose-jwt", "micrometer-registry-prometheus", "junit-jupiter-api")) {
+                "parsson", "sqlite-jdbc", "nimbus-jose-jwt", "commons-csv", "micrometer-registry-prometheus", "junit-jupiter-api")) {
             assertTrue(pom.contains("<artifactId>" + artifact + "</artifactId>"), "livegrid-testing's POM lacks " + artifact);
         }
     }
