@@ -12,11 +12,10 @@
 // #rename-column #delete-column, #you, #role[data-role], #grid.read-only, #view-only,
 // #notice[data-reason] (sign-in, expired, token-refused, forbidden, revoked).
 import { ACCESS_REVOKED, canEdit, isValidId, LiveGridClient, nameProblem, TOKEN_EXPIRED } from './livegrid.js';
-import { addressWithoutToken, hasExpired, signInAddress, tokenClaims, tokenFromFragment } from './access.js';
+import { hasExpired, signInAddress, tokenClaims } from './access.js';
+import { store, storedToken, takeTokenFromAddress } from './page-token.js';
 
 const MAX_MESSAGES = 30;
-/** Where the page keeps its token: sessionStorage, so it lasts for this tab and is gone when the tab is. */
-const TOKEN_KEY = 'livegrid.token';
 
 const token = takeTokenFromAddress() ?? storedToken();
 const claims = tokenClaims(token);
@@ -707,35 +706,6 @@ function onAuthenticated(event) {
 }
 
 // ---------------------------------------------------------------- the token
-
-/** Moves a token from the address's fragment to sessionStorage and takes it out of the address bar. */
-function takeTokenFromAddress() {
-    const { token: taken, found } = tokenFromFragment(window.location.hash);
-    if (!found) {
-        return null;
-    }
-    window.history.replaceState(window.history.state, '', addressWithoutToken(window.location));
-    store(taken);
-    return taken;
-}
-
-function storedToken() {
-    try {
-        return window.sessionStorage.getItem(TOKEN_KEY);
-    } catch (e) {
-        return null; // storage is off: the page works with a token from its address only
-    }
-}
-
-function store(value) {
-    try {
-        if (value) {
-            window.sessionStorage.setItem(TOKEN_KEY, value);
-        }
-    } catch (e) {
-        // storage is off or full: the token lasts as long as the page
-    }
-}
 
 /**
  * A token added to the address while the page is open (`#token=…` pasted into the address bar): the

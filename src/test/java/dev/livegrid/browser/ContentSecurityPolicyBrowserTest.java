@@ -59,7 +59,7 @@ class ContentSecurityPolicyBrowserTest {
         driver.get(server.baseUri().resolve("?sheet=csp-editor&name=Dora").toString());
         wait.until(d -> "open".equals(d.findElement(By.id("status")).getAttribute("data-status")));
         wait.until(d -> d.findElement(By.id("users")).getText().contains("Dora"));
-        assertEquals("1", script("return String(document.styleSheets.length)"), "css/sheet.css is applied");
+        assertEquals("2", script("return String(document.styleSheets.length)"), "css/sheet.css and css/home.css are applied");
         assertEquals(List.of(), violations());
     }
 

@@ -171,7 +171,7 @@ class SignedInPageBrowserTest {
 
     @Test
     void withoutATokenThePageAsksToSignIn() {
-        for (String address : List.of("index.html", "index.html?sheet=" + newSheetId("anonymous"))) {
+        for (String address : List.of("index.html?sheet=" + newSheetId("anonymous"))) { // the home page: HomePageBrowserTest
             driver.get(server.baseUri().resolve(address).toString());
 
             await("the sign-in notice on " + address, d -> "sign-in".equals(noticeReason()));
