@@ -878,3 +878,159 @@ describe('LiveGridClient with a token', () => {
         assert.ok(!emitted.includes('.first') && !emitted.includes('.fresh'), emitted);
     });
 });
+
+describe('applyOp with a batch', () => {
+    /** A small seeded generator (mulberry32), so a failing case can be replayed. */
+    function random(seed) {
+        let a = seed >>> 0;
+        return () => {
+            a = (a + 0x6D2B79F5) >>> 0;
+            let t = Math.imul(a ^ (a >>> 15), 1 | a);
+            t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+            return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+        };
+    }
+
+    test('every sub-op is applied in order at the one version of the batch', () => {
+        const before = frozen(base());
+        const after = applyOp(before, { type: 'batch', ops: [
+            { type: 'addColumn', col: 'c8-0', name: 'email', after: 'c2' },
+            { type: 'insertRow', row: 'r8-1', after: 'r1', cells: { c1: 'Li', 'c8-0': 'li@x' } },
+            { type: 'edit', row: 'r2', col: 'c2', value: '17' },
+            { type: 'edit', row: 'r8-1', col: 'c2', value: '20' },
+            { type: 'renameColumn', col: 'c1', name: 'Name' },
+        ] }, 8);
+        assert.equal(after.version, 8);
+        assert.deepEqual(after.columns, [{ id: 'c1', name: 'Name' }, { id: 'c2', name: 'age' }, { id: 'c8-0', name: 'email' }]);
+        assert.deepEqual(rowIds(after), ['r1', 'r8-1', 'r2']);
+        assert.deepEqual(after.rows[1].cells, { c1: { value: 'Li', version: 8 }, 'c8-0': { value: 'li@x', version: 8 },
+            c2: { value: '20', version: 8 } });
+        assert.deepEqual(cellOf(after, 'r2', 'c2'), { value: '17', version: 8 });
+        assert.equal(after.rows[0], before.rows[0], 'untouched rows are shared');
+        assert.deepEqual(cellOf(before, 'r2', 'c2'), undefined, 'the frozen input is unchanged');
+    });
+
+    test('deletes, and sub-ops naming what an earlier sub-op removed, behave as one op after another', () => {
+        const before = frozen(base());
+        const after = applyOp(before, { type: 'batch', ops: [
+            { type: 'deleteRow', row: 'r1' },
+            { type: 'edit', row: 'r1', col: 'c1', value: 'gone' },
+            { type: 'deleteColumn', col: 'c1' },
+            { type: 'edit', row: 'r2', col: 'c1', value: 'gone' },
+            { type: 'insertRow', row: 'r8-4', after: 'r1', cells: { c1: 'x', c2: 'y' } }, // after a deleted row: at the end
+            { type: 'batch', ops: [{ type: 'deleteRow', row: 'r2' }] }, // nested batches are not ops
+            { type: 'sortRows' },
+        ] }, 8);
+        assert.deepEqual(colIds(after), ['c2']);
+        assert.deepEqual(after.rows, [{ id: 'r2', cells: {} }, { id: 'r8-4', cells: { c2: { value: 'y', version: 8 } } }]);
+        assert.deepEqual(rowIds(before), ['r1', 'r2']);
+    });
+
+    test('inserts after the same row or after each other keep the order they would have one by one', () => {
+        const ops = [
+            { type: 'insertRow', row: 'a', after: 'r1' },
+            { type: 'insertRow', row: 'b', after: 'r1' },
+            { type: 'insertRow', row: 'c', after: 'a' },
+            { type: 'insertRow', row: 'd', after: null },
+            { type: 'insertRow', row: 'e', after: 'zz' },
+            { type: 'deleteRow', row: 'a' },
+            { type: 'insertRow', row: 'f', after: 'e' },
+        ];
+        const state = frozen(base());
+        const one = ops.reduce((s, op) => applyOp(s, op, 8), state);
+        const all = applyOp(state, { type: 'batch', ops }, 8);
+        assert.deepEqual(rowIds(all), ['d', 'r1', 'b', 'c', 'r2', 'e', 'f']);
+        assert.deepEqual(all.rows, one.rows);
+    });
+
+    test('an empty batch, or one of sub-ops that change nothing, only advances the version', () => {
+        const before = frozen(base());
+        assert.deepEqual(applyOp(before, { type: 'batch', ops: [] }, 8), { ...before, version: 8 });
+        const noop = applyOp(before, { type: 'batch', ops: [{ type: 'edit', row: 'zz', col: 'c1', value: 'x' },
+            { type: 'deleteColumn', col: 'zz' }, { type: 'insertRow', row: 'r1', after: null }] }, 8);
+        assert.equal(noop.rows, before.rows);
+        assert.equal(noop.columns, before.columns);
+        assert.equal(applyOp(before, { type: 'batch' }, 8).version, 8, 'a batch without ops does not throw');
+    });
+
+    test('random batches give the same table as their sub-ops one by one, without touching the frozen input', () => {
+        for (let seed = 1; seed <= 200; seed++) {
+            const next = random(seed);
+            const pick = (list) => list[Math.floor(next() * list.length)];
+            let state = base();
+            for (let version = 8; version < 12; version++) {
+                const ops = [];
+                const rows = rowIds(state);
+                const cols = colIds(state);
+                const made = [];
+                for (let k = 0; k < 1 + Math.floor(next() * 12); k++) {
+                    const anyRow = () => pick([...rows, ...made, 'zz']);
+                    const anyCol = () => pick([...cols, ...made, 'zz']);
+                    const kind = next();
+                    if (kind < 0.4) {
+                        ops.push({ type: 'edit', row: anyRow(), col: anyCol(), value: pick(['a', 'b', null]) });
+                    } else if (kind < 0.55) {
+                        const id = 'r' + version + '-' + k;
+                        made.push(id);
+                        ops.push({ type: 'insertRow', row: id, after: pick([null, anyRow()]), cells: { [anyCol()]: 'n' } });
+                    } else if (kind < 0.65) {
+                        ops.push({ type: 'deleteRow', row: anyRow() });
+                    } else if (kind < 0.75) {
+                        const id = 'c' + version + '-' + k;
+                        made.push(id);
+                        ops.push({ type: 'addColumn', col: id, name: 'n' + k, after: pick([null, anyCol()]) });
+                    } else if (kind < 0.85) {
+                        ops.push({ type: 'renameColumn', col: anyCol(), name: 'x' + k });
+                    } else {
+                        ops.push({ type: 'deleteColumn', col: anyCol() });
+                    }
+                }
+                const before = frozen(structuredClone(state));
+                const one = ops.reduce((s, op) => applyOp(s, op, version), before);
+                const all = applyOp(before, { type: 'batch', ops }, version);
+                assert.deepEqual(all, one, 'seed ' + seed + ' version ' + version + ' ops ' + JSON.stringify(ops));
+                state = all;
+            }
+        }
+    });
+
+    test('5,000 edits on 10,000 rows × 20 columns: one new row per touched row, the rest shared', () => {
+        const columns = Array.from({ length: 20 }, (_, c) => ({ id: 'c' + c, name: 'column ' + c }));
+        const rows = Array.from({ length: 10000 }, (_, r) => ({
+            id: 'r' + r, cells: Object.fromEntries(columns.map((column) => [column.id, { value: r + '/' + column.id, version: 1 }])),
+        }));
+        const before = frozen({ ...emptyState(), version: 1, columns, rows });
+        const ops = Array.from({ length: 5000 }, (_, i) => ({
+            type: 'edit', row: 'r' + (i * 7 % 10000), col: 'c' + (i % 20), value: 'v' + i,
+        }));
+        const after = applyOp(before, { type: 'batch', ops }, 2);
+        assert.equal(after.rows.length, 10000);
+        const byId = new Map(after.rows.map((row) => [row.id, row]));
+        for (const op of ops) {
+            assert.deepEqual(byId.get(op.row).cells[op.col], { value: op.value, version: 2 });
+        }
+        const touched = new Set(ops.map((op) => op.row));
+        after.rows.forEach((row, index) => {
+            assert.equal(row.id, 'r' + index);
+            assert.equal(row === before.rows[index], !touched.has(row.id));
+            assert.equal(Object.keys(row.cells).length, 20);
+        });
+        assert.deepEqual(cellOf(after, 'r1', 'c0'), { value: '1/c0', version: 1 });
+        assert.deepEqual(cellOf(before, 'r0', 'c0'), { value: '0/c0', version: 1 });
+    });
+
+    test('a batch that inserts and deletes thousands of rows builds the order once', () => {
+        const before = frozen({ ...emptyState(), version: 1, columns: [{ id: 'c', name: 'c' }],
+            rows: Array.from({ length: 10000 }, (_, r) => ({ id: 'r' + r, cells: {} })) });
+        const ops = [];
+        for (let i = 0; i < 5000; i++) {
+            ops.push({ type: 'deleteRow', row: 'r' + (2 * i) });
+            ops.push({ type: 'insertRow', row: 'n' + i, after: i === 0 ? 'r9999' : 'n' + (i - 1), cells: { c: String(i) } });
+        }
+        const after = applyOp(before, { type: 'batch', ops }, 2);
+        assert.equal(after.rows.length, 10000);
+        assert.deepEqual(rowIds(after).slice(0, 3), ['r1', 'r3', 'r5']);
+        assert.deepEqual(rowIds(after).slice(4999, 5002), ['r9999', 'n0', 'n1']);
+        assert.deepEqual(after.rows[9999], { id: 'n4999', cells: { c: { value: '4999', version: 2 } } });
+    });
+});
