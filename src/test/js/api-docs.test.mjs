@@ -412,7 +412,7 @@ describe('docs/asyncapi.yaml', () => {
         assert.deepEqual([...CHANNELS.sheets.server.keys()].sort(),
             ['applied', 'authenticated', 'error', 'presence', 'rejected', 'role', 'welcome']);
         assert.deepEqual([...CHANNELS.sheets.client.keys()].sort(),
-            ['addColumn', 'auth', 'blur', 'deleteColumn', 'deleteRow', 'edit', 'focus', 'insertRow', 'renameColumn']);
+            ['addColumn', 'auth', 'batch', 'blur', 'deleteColumn', 'deleteRow', 'edit', 'focus', 'insertRow', 'renameColumn']);
         assert.deepEqual([...CHANNELS.echo.server.keys()], ['heartbeat']);
     });
 });

@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
@@ -54,9 +55,16 @@ final class FrameShape {
         return fieldsProblem((JsonObject) value, true);
     }
 
-    /** The first field of a message (or of an op inside a batch, {@code top} false) with the wrong JSON type. */
+    /**
+     * The first field of a message (or of an op inside a batch, {@code top} false) with the wrong JSON
+     * type. {@code ops} is a batch's: on any other message it is an unknown field, and ignored.
+     */
     private static String fieldsProblem(JsonObject message, boolean top) {
+        boolean batch = message.get("type") instanceof JsonString type && type.getString().equals("batch");
         for (Map.Entry<String, JsonValue> field : message.entrySet()) {
+            if (field.getKey().equals("ops") && !batch) {
+                continue;
+            }
             String problem = field.getKey().equals("ops") ? opsProblem(field.getValue(), top)
                     : fieldProblem(field.getKey(), field.getValue());
             if (problem != null) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The references of one batch being applied: inside a {@link Op.Batch} a field naming a row or a column
@@ -15,6 +16,8 @@ import java.util.Map;
 final class BatchRefs {
 
     static final String PREFIX = "$";
+    /** An op's index: digits only (no sign), few enough to be an int. */
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
 
     /** Op index → the row or column id it created, or null. */
     private final List<String> created = new ArrayList<>();
@@ -76,12 +79,11 @@ final class BatchRefs {
             return name;
         }
         String kind = row ? "row" : "column";
-        int index;
-        try {
-            index = Integer.parseInt(name.substring(PREFIX.length()));
-        } catch (NumberFormatException e) {
+        String digits = name.substring(PREFIX.length());
+        if (!DIGITS.matcher(digits).matches()) {
             throw new Unresolved("\"" + shorten(name) + "\" is not a reference: $ and the index of an earlier op of the batch");
         }
+        int index = Integer.parseInt(digits);
         if (index < 0 || index >= created.size() || created.get(index) == null || isRow.get(index) != row) {
             throw new Unresolved("\"" + name + "\" names no " + kind + " created by an earlier op of this batch");
         }

@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -166,6 +167,8 @@ public final class Sheet {
                 opSize += OpSize.of(done);
             }
             if (!conflicts.isEmpty()) {
+                // a cell can fail both its edit's base and a conditional delete's: named once
+                conflicts = List.copyOf(new LinkedHashSet<>(conflicts));
                 return rollBack(sizeBefore, Rejection.conflict(conflicts.size() == 1
                         ? "cell " + conflicts.get(0).row() + "/" + conflicts.get(0).col() + " changed at version "
                         + conflicts.get(0).version()

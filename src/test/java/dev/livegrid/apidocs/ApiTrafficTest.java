@@ -66,12 +66,27 @@ class ApiTrafficTest {
             alice.awaitUsers(users -> users.get(bobId).row() == null, SheetClient.TIMEOUT, "Bob leaves the cell");
             bob.sendOp(SheetOps.edit("b1", row, age, "37", 0L));
             assertEquals("conflict", bob.next("rejected").getString("code"));
+            // a batch that loses two bases, and a conditional delete that loses one: every cell named
+            bob.sendOp(SheetOps.batch("b2", SheetOps.edit("x", row, age, "38", 0L), SheetOps.edit("x", row, name, "Eve", 0L)));
+            assertEquals(2, bob.next("rejected").getJsonArray("conflicts").size());
+            bob.sendOp(SheetOps.withBase(SheetOps.deleteRow("b3", row), 1));
+            assertEquals("conflict", bob.next("rejected").getString("code"));
+            bob.send("{\"type\":\"batch\",\"id\":\"b4\",\"ops\":[]}");
+            assertEquals("bad-message", bob.next("error").getString("code"));
             bob.send("{\"type\":\"explode\"}");
             assertEquals("bad-message", bob.next("error").getString("code"));
             bob.close();
             alice.awaitUsers(users -> !users.containsKey(bobId), SheetClient.TIMEOUT, "Bob leaves");
 
             alice.sendOp(SheetOps.insertRow("a6", row, Map.of()));
+            alice.awaitAllAnswered(SheetClient.TIMEOUT);
+            String spare = alice.table().rowIds().get(1);
+            alice.sendOp(SheetOps.batch("a9", SheetOps.addColumn("x", "email", name),
+                    SheetOps.edit("x", spare, "$0", "ada@example.com", 0L), SheetOps.insertRow("x", spare, Map.of("$0", "b@x")),
+                    SheetOps.withBase(SheetOps.deleteRow("x", "$2"), alice.version() + 1)));
+            alice.awaitAllAnswered(SheetClient.TIMEOUT);
+            assertEquals(Map.of(), alice.rejectedByCode());
+            alice.sendOp(SheetOps.withBase(SheetOps.deleteColumn("a10", alice.table().columnIds().get(1)), alice.version()));
             alice.awaitAllAnswered(SheetClient.TIMEOUT);
             alice.sendOp(SheetOps.deleteRow("a7", row));
             alice.sendOp(SheetOps.deleteColumn("a8", name));

@@ -106,8 +106,8 @@ class CsvImportApiTest {
         HttpResponse<String> badName = importCsv(server, "bad", "a,\"b\u0001\"\n", null);
         assertRefused(400, "invalid", badName);
         assertTrue(json(badName.body()).getString("message").startsWith("header field 2: "), badName.body());
-        assertRefused(405, null, HTTP.send(request(server, "/api/sheets/bad/import").GET().build(),
-                HttpResponse.BodyHandlers.ofString()));
+        assertRefused(405, null, ApiTraffic.http(HTTP.send(request(server, "/api/sheets/bad/import").GET().build(),
+                HttpResponse.BodyHandlers.ofString())));
         assertRefused(403, null, post(server, "/api/sheets/bad/import", PEOPLE, "text/csv",
                 Map.of("Origin", "https://elsewhere.example")));
         assertRefused(400, "bad-header", post(server, "/api/sheets/bad/import", PEOPLE, "text/csv",

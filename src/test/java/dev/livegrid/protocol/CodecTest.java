@@ -121,6 +121,14 @@ class CodecTest {
     }
 
     @Test
+    void opsOnAnythingButABatchIsAnUnknownFieldAndIgnored() {
+        assertEquals(new Op.Edit("r1", "c1", "x", null), ((ClientMessage.OpRequest) Codec.decode(
+                "{\"type\":\"edit\",\"id\":\"e1\",\"row\":\"r1\",\"col\":\"c1\",\"value\":\"x\",\"ops\":5}")).toOp());
+        assertEquals(new Op.Batch(List.of(new Op.DeleteRow("r1"))), ((ClientMessage.OpRequest) Codec.decode(
+                "{\"type\":\"batch\",\"id\":\"b\",\"ops\":[{\"type\":\"deleteRow\",\"row\":\"r1\",\"ops\":[1]}]}")).toOp());
+    }
+
+    @Test
     void encodesAnAppliedBatchAsItsAppliedOps() {
         JsonObject op = appliedOp(new Op.Batch(List.of(new Op.AddColumn("c6-0", "email", null),
                 new Op.Edit("r1", "c6-0", null, null), new Op.DeleteRow("r2"))));

@@ -144,6 +144,28 @@ class SheetBatchTest {
     }
 
     @Test
+    void aCellThatFailsTwoBasesIsNamedOnce() {
+        threeByTwo();
+        applied(new Op.Edit("r4", "c1", "theirs", null)); // v6
+
+        Rejection r = rejected(new Op.Batch(List.of(new Op.Edit("r4", "c1", "mine", 4L), new Op.DeleteRow("r4", 4L))));
+
+        assertEquals(List.of(new Rejection.CurrentCell("r4", "c1", "theirs", 6)), r.conflicts());
+        assertEquals("cell r4/c1 changed at version 6", r.message());
+    }
+
+    @Test
+    void aReferenceIsDollarAndDigitsOnly() {
+        threeByTwo();
+        for (String notAReference : List.of("$+0", "$-0", "$ 0", "$0x", "$", "$9999999999")) {
+            Rejection r = rejected(new Op.Batch(List.of(new Op.InsertRow(null, null, Map.of()),
+                    new Op.Edit(notAReference, "c1", "x", null))));
+            assertEquals(Reason.INVALID, r.reason(), notAReference);
+        }
+        assertEquals(5, sheet.version());
+    }
+
+    @Test
     void aConditionalDeleteIsRefusedWhenACellOfItChangedAfterItsBase() {
         threeByTwo();
         applied(new Op.Edit("r4", "c2", "x", null)); // v6
@@ -247,6 +269,7 @@ class SheetBatchTest {
     /** Applies a batch's ops as separate ops; false at the first refused. */
     private static boolean applyOneByOne(Sheet sheet, Op.Batch batch) {
         Map<String, String> created = new java.util.HashMap<>();
+        java.util.Set<String> written = new java.util.HashSet<>(); // a batch writes a cell once: twice is invalid
         for (int k = 0; k < batch.ops().size(); k++) {
             Op op = batch.ops().get(k);
             java.util.function.UnaryOperator<String> id = name -> name != null && name.startsWith("$")
@@ -268,8 +291,14 @@ class SheetBatchTest {
                 Op.DeleteColumn d = (Op.DeleteColumn) op;
                 resolved = new Op.DeleteColumn(id.apply(d.col()), d.base());
             }
+            if (resolved instanceof Op.Edit e && !written.add(e.row() + "/" + e.col())) {
+                return false;
+            }
             if (!(sheet.apply(resolved) instanceof Outcome.Applied applied)) {
                 return false;
+            }
+            if (applied.op() instanceof Op.InsertRow r) {
+                r.cells().keySet().forEach(col -> written.add(r.row() + "/" + col));
             }
             if (applied.op() instanceof Op.InsertRow r) {
                 created.put("$" + k, r.row());
