@@ -74,7 +74,8 @@ public record CsvImport(Op.Batch batch, int columns, int rows) {
         try (CSVParser parser = CSVParser.parse(new StringReader(text), FORMAT)) {
             return parser.getRecords();
         } catch (IOException | UncheckedIOException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            // The reader's message, without the exception class the reader puts in front of it.
+            String why = e.getMessage() == null ? "unreadable" : e.getMessage().replaceFirst("^([\\w$]+\\.)*[\\w$]+Exception: ", "");
             throw new BadCsvException("not valid CSV: " + why);
         }
     }

@@ -254,7 +254,8 @@ public final class SheetApi {
         Role role = room.roleOf(caller);
         if (!role.atLeast(needed)) {
             throw ApiFailure.of(403, "forbidden", "user '" + caller.userId() + "' is " + (role == Role.NONE
-                    ? "not allowed on" : "a " + role.wire() + " of") + " sheet '" + room.id() + "'; " + action
+                    ? "not allowed on" : (role == Role.EDITOR || role == Role.OWNER ? "an " : "a ") + role.wire() + " of")
+                    + " sheet '" + room.id() + "'; " + action
                     + " takes the " + needed.wire() + " role");
         }
     }

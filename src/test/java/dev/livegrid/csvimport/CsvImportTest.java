@@ -69,8 +69,8 @@ class CsvImportTest {
                 assertThrows(BadCsvException.class, () -> CsvImport.of("\n\r\n")).getMessage());
         assertEquals("record 3 (the header being record 1) has 3 fields; the header has 2",
                 assertThrows(BadCsvException.class, () -> CsvImport.of("a,b\n1,2\n1,2,3\n")).getMessage());
-        assertTrue(assertThrows(BadCsvException.class, () -> CsvImport.of("a,b\n\"open,2\n"))
-                .getMessage().startsWith("not valid CSV: "));
+        String unclosed = assertThrows(BadCsvException.class, () -> CsvImport.of("a,b\n\"open,2\n")).getMessage();
+        assertTrue(unclosed.startsWith("not valid CSV: (startline 2) EOF"), unclosed);
     }
 
     @Test
