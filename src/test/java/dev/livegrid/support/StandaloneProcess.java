@@ -46,7 +46,14 @@ public final class StandaloneProcess implements AutoCloseable {
 
     /** Starts the jar in {@code directory} with {@code environment} (LIVEGRID_… settings) and waits until it serves. */
     public static StandaloneProcess start(String name, Path directory, Map<String, String> environment) throws Exception {
-        Path jar = Path.of(System.getProperty("livegrid.standaloneJar", "target/livegrid-standalone.jar")).toAbsolutePath();
+        return start(name, directory, environment,
+                Path.of(System.getProperty("livegrid.standaloneJar", "target/livegrid-standalone.jar")));
+    }
+
+    /** Starts this standalone jar (e.g. another build's, for a comparison) as {@link #start(String, Path, Map)} does. */
+    public static StandaloneProcess start(String name, Path directory, Map<String, String> environment, Path standaloneJar)
+            throws Exception {
+        Path jar = standaloneJar.toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "run `mvn package` first: no " + jar);
         Files.createDirectories(directory);
         Path log = directory.resolve(name + ".log");
