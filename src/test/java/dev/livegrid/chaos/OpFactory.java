@@ -56,6 +56,8 @@ final class OpFactory {
             return cols.size() > 2 ? SheetOps.deleteColumn(id, pick(cols)) : addColumn(id, cols);
         } else if (pick < 84) {
             return addColumn(id, cols);
+        } else if (pick < 88) {
+            return batch(id, table, limits);
         } else if (pick < 90) { // a row or column that does not exist (any more)
             return random.nextBoolean() ? escape(SheetOps.edit(id, "r" + (900_000 + random.nextInt(1000)), pick(cols), value(limits), null))
                     : SheetOps.deleteColumn(id, "c" + (900_000 + random.nextInt(1000)));
@@ -65,6 +67,32 @@ final class OpFactory {
             return escape(SheetOps.addColumn(id, random.nextBoolean() ? "   " : "N".repeat(201), pick(cols)));
         }
         return escape(SheetOps.edit(id, pick(rows), pick(cols), value(limits), (long) random.nextInt(50)));
+    }
+
+    /**
+     * A batch of 1-5 ops as {@link #any} makes them (ids dropped), sometimes with a column or row it
+     * adds and then uses through {@code $k}: applied whole at one version, or refused whole.
+     */
+    String batch(String id, TableModel table, Limits limits) {
+        List<String> ops = new java.util.ArrayList<>();
+        if (random.nextInt(3) == 0) {
+            ops.add(addColumn("x", table.columnIds()));
+            if (!table.rowIds().isEmpty()) {
+                ops.add(escape(SheetOps.edit("x", pick(table.rowIds()), "$0", value(limits), 0L)));
+            }
+            ops.add(escape(SheetOps.insertRow("x", null, Map.of("$0", value(limits)))));
+        }
+        int more = 1 + random.nextInt(4);
+        for (int i = 0; i < more && !table.columnIds().isEmpty(); i++) {
+            String op = any("x", table, limits);
+            if (!op.contains("\"type\":\"batch\"")) {
+                ops.add(op);
+            }
+        }
+        if (ops.isEmpty()) {
+            ops.add(addColumn("x", table.columnIds()));
+        }
+        return escape(SheetOps.batch(id, ops.toArray(String[]::new)));
     }
 
     /** An edit of this cell with or without a base, current or stale as the client sees it. */
