@@ -46,6 +46,14 @@ function cellKey(row, col) {
     return row + ' ' + col;
 }
 
+/** The ops a client may send (PROTOCOL §7.3), focus and the rest aside. */
+const OP_TYPES = new Set(['edit', 'insertRow', 'deleteRow', 'addColumn', 'renameColumn', 'deleteColumn', 'batch']);
+
+/** `{base}` from an options object that has one (a number), else nothing. */
+function baseOf(options) {
+    return options && options.base !== undefined && options.base !== null ? { base: options.base } : {};
+}
+
 /** Op ids and sheet ids alike: short strings of these characters. */
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -87,6 +95,89 @@ export function diagnosisUrl(webSocketUrl) {
 }
 
 // ---------------------------------------------------------------- pure functions (tested alone)
+
+/** The server's default limit on one frame from a client (`max-message-size`, PROTOCOL §2). */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+/** The server's default limit on one op as applied: half of `outbox-limit` (PROTOCOL §7.3). */
+export const MAX_OP_BYTES = 512 * 1024;
+
+const UTF8 = new TextEncoder();
+
+/**
+ * How large an op (as sent, without id) is against the server's two limits: `frame`, the bytes of its
+ * message in UTF-8 (with a generous allowance for the id), and `applied`, the server's own estimate of
+ * it as applied (PROTOCOL §7.3: its text in UTF-8, plus 48 bytes per op and 16 per inserted cell). A
+ * page checks both before sending, rather than sending an op the server can only refuse.
+ * @returns {{frame: number, applied: number}}
+ */
+export function opSize(op) {
+    return { frame: UTF8.encode(JSON.stringify(op)).length + 100, applied: appliedSize(op) };
+}
+
+function appliedSize(op) {
+    const text = (value) => (typeof value === 'string' ? UTF8.encode(value).length : 0);
+    switch (op?.type) {
+    case 'edit':
+        return 48 + text(op.value);
+    case 'insertRow':
+        return 48 + Object.values(op.cells || {}).reduce((sum, value) => sum + 16 + text(value), 0);
+    case 'addColumn':
+    case 'renameColumn':
+        return 48 + text(op.name);
+    case 'batch':
+        return 48 + (op.ops || []).reduce((sum, sub) => sum + appliedSize(sub), 0);
+    default:
+        return 48;
+    }
+}
+
+/**
+ * The cells an op writes that the client can name now: edits of existing cells, in a batch too (`$k`
+ * rows and columns do not exist yet, so nothing can be pending on them). As "row col" keys.
+ */
+function cellsWritten(op) {
+    const ops = op.type === 'batch' ? op.ops || [] : [op];
+    return ops.filter((sub) => sub?.type === 'edit' && !isReference(sub.row) && !isReference(sub.col))
+        .map((sub) => cellKey(sub.row, sub.col));
+}
+
+/** A `$k` reference of a batch to what its op k creates. */
+function isReference(id) {
+    return typeof id === 'string' && id.startsWith('$');
+}
+
+/**
+ * The batch without its sub-ops at `dropped` (a Set of indices, of edits only: they create nothing, so
+ * no reference points at them), its `$k` references renumbered to match; null if no sub-op is left.
+ */
+export function withoutSubOps(batch, dropped) {
+    const renumber = new Map();
+    const kept = [];
+    batch.ops.forEach((sub, index) => {
+        if (!dropped.has(index)) {
+            renumber.set(index, kept.length);
+            kept.push(sub);
+        }
+    });
+    if (kept.length === 0) {
+        return null;
+    }
+    const ref = (id) => (isReference(id) && renumber.has(Number(id.slice(1))) ? '$' + renumber.get(Number(id.slice(1))) : id);
+    const ops = kept.map((sub) => {
+        const copy = { ...sub };
+        for (const field of ['row', 'col', 'after']) {
+            if (field in copy) {
+                copy[field] = ref(copy[field]);
+            }
+        }
+        if (copy.cells) {
+            copy.cells = Object.fromEntries(Object.entries(copy.cells).map(([col, value]) => [ref(col), value]));
+        }
+        return copy;
+    });
+    return { ...batch, ops };
+}
+
 
 /** The WebSocket URL of a sheet beside the page: ws(s), same host, the page's directory (keeps a WAR context root). */
 export function sheetUrl(location, sheetId, { name, client, token, since, incarnation } = {}) {
@@ -463,8 +554,10 @@ function randomPrefix() {
  *
  * Events (CustomEvent, data in `detail`):
  * - `status`   {status}               connecting → open ⇄ reconnecting → closed
- * - `state`    {state, cause}         after a welcome ('welcome') or an applied op ('applied')
- * - `applied`  {...message, mine}     every applied op, in version order (mine: acks an op of this client)
+ * - `state`    {state, cause, resumed} after a welcome ('welcome'; resumed: it kept the table, else the
+ *                                     table was replaced) or an applied op ('applied')
+ * - `applied`  {...message, mine, stateBefore}  every applied op, in version order (mine: acks an op of
+ *                                     this client; stateBefore: the state it was applied to, for undo)
  * - `rejected` {...message, op}       one of this client's ops was refused (op: what was sent); never for
  *                                     `rate-limited`: such an op stays pending and is sent again after a pause
  * - `presence` {users}                who is here, after each change (a user's several tabs are one entry)
@@ -493,7 +586,8 @@ export class LiveGridClient extends EventTarget {
     #state = emptyState();
     #pending = new Map(); // op id → the message as sent; Map keeps send order for resending
     #held = new Set(); // ids of pending ops not on the wire: refused as rate-limited, or submitted after such a refusal
-    #newestEdit = new Map(); // "row col" → id of the newest edit submitted to that cell
+    #newestEdit = new Map(); // "row col" → id of the newest op (edit, or batch editing it) submitted to that cell
+    #rowIndex = { rows: null, byId: new Map() }; // row id → row, for the rows array it was built from
     #retryTimer = null;
     #retryAttempt = 0;
     #focus = null;
@@ -557,23 +651,32 @@ export class LiveGridClient extends EventTarget {
 
     /** A cell as {value, version}, or undefined when the row, column or cell is unknown. */
     cell(row, col) {
-        return this.#state.rows.find((candidate) => candidate.id === row)?.cells[col];
+        return this.#row(row)?.cells[col];
+    }
+
+    /** The row with this id (an index built once per rows array: a 10,000-row paste asks 10,000 times). */
+    #row(id) {
+        if (this.#rowIndex.rows !== this.#state.rows) {
+            this.#rowIndex = { rows: this.#state.rows, byId: new Map(this.#state.rows.map((row) => [row.id, row])) };
+        }
+        return this.#rowIndex.byId.get(id);
     }
 
     /**
      * The `base` to send for an edit of this cell: its version; 0 for a never-written cell of a known row
      * and column (the server counts those as version 0). Undefined (last writer wins) when the row or
-     * column is unknown, or when an edit of the cell by this client is still pending — with the version
-     * seen now as base, the follow-up would lose against the client's own earlier edit.
+     * column is unknown, or when a write of the cell by this client is still pending (an edit, or a
+     * batch that edits it) — with the version seen now as base, the follow-up would lose against the
+     * client's own earlier write.
      */
     baseFor(row, col) {
-        const mine = this.pending.some((op) => op.type === 'edit' && op.row === row && op.col === col);
+        const mine = this.#pending.has(this.#newestEdit.get(cellKey(row, col)));
         return mine || !this.#hasCell(row, col) ? undefined : this.cell(row, col)?.version ?? 0;
     }
 
     /** Whether the row and the column both exist (the cell itself may never have been written). */
     #hasCell(row, col) {
-        return this.#state.rows.some((r) => r.id === row) && this.#state.columns.some((c) => c.id === col);
+        return this.#row(row) !== undefined && this.#state.columns.some((c) => c.id === col);
     }
 
     // ---- lifecycle
@@ -611,8 +714,9 @@ export class LiveGridClient extends EventTarget {
         return this.#submit({ type: 'insertRow', ...(after == null ? {} : { after }), ...(cells ? { cells } : {}) });
     }
 
-    deleteRow(row) {
-        return this.#submit({ type: 'deleteRow', row });
+    /** Delete a row; `options.base`: only if none of its cells was written after that version (else `conflict`). */
+    deleteRow(row, options) {
+        return this.#submit({ type: 'deleteRow', row, ...baseOf(options) });
     }
 
     /** Add a column after column `after` (null/undefined: at the start). */
@@ -624,8 +728,28 @@ export class LiveGridClient extends EventTarget {
         return this.#submit({ type: 'renameColumn', col, name });
     }
 
-    deleteColumn(col) {
-        return this.#submit({ type: 'deleteColumn', col });
+    /** Delete a column; `options.base` as for deleteRow, over the column's cells. */
+    deleteColumn(col, options) {
+        return this.#submit({ type: 'deleteColumn', col, ...baseOf(options) });
+    }
+
+    /**
+     * Several ops (without ids) as one change at one version, or none of them (PROTOCOL §7.3): `$k` in a
+     * row or column field names what op k of the batch creates. Sent, resent and held like any op.
+     */
+    batch(ops) {
+        if (!Array.isArray(ops) || ops.length === 0) {
+            throw new RangeError('a batch needs at least one op');
+        }
+        return this.#submit({ type: 'batch', ops });
+    }
+
+    /** Any op as the protocol spells it, without id (e.g. what undo.js computes): a single op or a batch. */
+    submit(op) {
+        if (!OP_TYPES.has(op?.type)) {
+            throw new RangeError('not an op: ' + op?.type);
+        }
+        return op.type === 'batch' ? this.batch(op.ops) : this.#submit({ ...op });
     }
 
     // ---- presence (not ops: no id, no ack; the last one is repeated after a reconnect)
@@ -795,8 +919,8 @@ export class LiveGridClient extends EventTarget {
             throw new Error('invalid op id ' + message.id);
         }
         this.#pending.set(message.id, message);
-        if (message.type === 'edit') {
-            this.#newestEdit.set(cellKey(message.row, message.col), message.id);
+        for (const key of cellsWritten(message)) {
+            this.#newestEdit.set(key, message.id);
         }
         if (this.#held.size > 0) {
             this.#held.add(message.id); // behind ops the server asked to wait: keeps the order they were made in
@@ -855,7 +979,7 @@ export class LiveGridClient extends EventTarget {
         }
         this.#resend();
         this.#setStatus(Status.OPEN);
-        this.#emit('state', { state: this.#state, cause: 'welcome' });
+        this.#emit('state', { state: this.#state, cause: 'welcome', resumed: isResumeWelcome(welcome) });
         this.#emit('presence', { users: this.#state.users });
         if (roleBefore !== null && this.#state.role !== roleBefore) {
             this.#emit('role', { role: this.#state.role }); // changed while this client was away
@@ -905,6 +1029,7 @@ export class LiveGridClient extends EventTarget {
             this.#resync();
             return;
         }
+        const stateBefore = this.#state;
         if (sequence === 'apply') {
             this.#state = applyOp(this.#state, applied.op, applied.version);
         }
@@ -914,7 +1039,7 @@ export class LiveGridClient extends EventTarget {
         }
         if (sequence === 'apply') {
             this.#emit('state', { state: this.#state, cause: 'applied' });
-            this.#emit('applied', { ...applied, mine });
+            this.#emit('applied', { ...applied, mine, stateBefore });
         }
         if (mine) {
             this.#emit('pending', { pending: this.pending });
@@ -987,21 +1112,40 @@ export class LiveGridClient extends EventTarget {
                 break;
             }
             this.#held.delete(id);
-            if (message.type === 'edit' && this.#newestEdit.get(cellKey(message.row, message.col)) !== id) {
-                this.#pending.delete(id);
+            this.#pending.delete(id);
+            const current = this.#withoutSupersededEdits(id, message);
+            if (current !== message) {
                 superseded = true;
+            }
+            if (current === null) {
                 continue;
             }
             // To the end of the Map: ops sent while this one waited went out before it (see #acknowledge).
-            this.#pending.delete(id);
-            this.#pending.set(id, message);
-            this.#socket.send(JSON.stringify(message));
+            this.#pending.set(id, current);
+            this.#socket.send(JSON.stringify(current));
             sent++;
         }
         if (superseded) {
             this.#forgetEditsIfNonePending();
             this.#emit('pending', { pending: this.pending });
         }
+    }
+
+    /**
+     * The held op without the cell edits a newer op of this client has been sent to since: sent now, they
+     * would put the older value back (or, with a base, refuse the whole batch over the client's own
+     * write). An edit is then null; a batch loses those sub-ops (null if none is left). Being a
+     * `rate-limited` op, it was never applied, so its content may change under the same id.
+     */
+    #withoutSupersededEdits(id, message) {
+        const newer = (sub) => sub.type === 'edit' && !isReference(sub.row) && !isReference(sub.col)
+            && this.#newestEdit.get(cellKey(sub.row, sub.col)) !== id;
+        if (message.type !== 'batch') {
+            return newer(message) ? null : message;
+        }
+        const dropped = new Set();
+        message.ops.forEach((sub, index) => newer(sub) && dropped.add(index));
+        return dropped.size === 0 ? message : withoutSubOps(message, dropped);
     }
 
     #onRejected(rejected) {

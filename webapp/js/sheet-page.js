@@ -1,21 +1,44 @@
-// The table editor: renders one sheet from LiveGridClient's state and turns clicks and keys into ops.
+// The table editor: connects to one sheet (LiveGridClient), and ties together the grid (grid-view.js),
+// the selection and keys (grid-selection.js), the clipboard (grid-clipboard.js), the cell editor
+// (editor-cell.js), undo (editor-undo.js), a cell's history (editor-history.js) and the CSV files
+// (editor-files.js). This file keeps what is the page's as a whole: who the user is and what they may
+// do, the connection's status, notices for what stops the page, the toolbar, messages and announcements.
 // Every piece of data (values, names, ids) reaches the DOM as text: textContent, setAttribute, dataset.
 //
 // Signed in (a server with auth=token): the page is opened with `#token=…`; the token moves to
 // sessionStorage (this tab only) and out of the address bar at once, so copying the address or a
-// Referer never carries it. It goes to the server as the socket's access_token and nowhere else:
-// never into the DOM, a log or a message.
+// Referer never carries it. It goes to the server as the socket's access_token (and as the
+// Authorization of the page's HTTP requests) and nowhere else: never into the DOM, a log or a message.
 //
-// Test hooks: td[data-row][data-col] (value in .cell-value; .conflict, .pending, .selected, .editing),
-// th[data-col], #status, #users li[data-user], .presence-marker (a user's name) inside a td,
-// input.cell-editor inside the td being edited, buttons #add-row #delete-row #add-column
-// #rename-column #delete-column, #you, #role[data-role], #grid.read-only, #view-only,
-// #notice[data-reason] (sign-in, expired, token-refused, forbidden, revoked).
+// Test hooks: #grid-scroll (the scroll container), #grid[role=grid][aria-rowcount][aria-colcount],
+// #grid-head th[data-col] (a column's name as its text; .col-resize its resize handle), #grid-body
+// tr[data-row][aria-rowindex] (only rows in view are in the DOM; tr.spacer stand for the rest),
+// th.row-head, td[data-row][data-col] (value in .cell-value; .selected, .active, .pending, .editing,
+// .conflict, .occupied; aria-selected; tabindex 0 on the active cell), .presence-marker (a user's
+// name) inside a td, input.cell-editor inside the td being edited and .incoming beside it (a remote
+// change while typing), #conflict-bar with #keep-mine and #take-theirs, buttons #undo #redo #add-row
+// #delete-row #add-column #rename-column #delete-column #history, #history-panel (#history-list tr),
+// a#export-csv, #loading (before the first welcome), #empty with #import-csv and input#import-file, #status, #users li[data-user], #you,
+// #role[data-role], #grid.read-only, #view-only, #messages li (.conflict, .rejected, .error, .info),
+// #live (the polite live region), #notice[data-reason] (sign-in, expired, token-refused, forbidden,
+// revoked); performance marks livegrid:welcome and livegrid:first-screen after each full welcome.
 import { ACCESS_REVOKED, canEdit, isValidId, LiveGridClient, nameProblem, TOKEN_EXPIRED } from './livegrid.js';
 import { hasExpired, signInAddress, tokenClaims } from './access.js';
 import { store, storedToken, takeTokenFromAddress } from './page-token.js';
+import { cellName, columnLetter, deleteColumnsOp, deleteRowsOp, insertRowsOp } from './grid-ops.js';
+import { GridView } from './grid-view.js';
+import { userColors } from './grid-colors.js';
+import { Selection } from './grid-selection.js';
+import { Clipboard } from './grid-clipboard.js';
+import { CellEditor } from './editor-cell.js';
+import { UndoControl } from './editor-undo.js';
+import { HistoryPanel } from './editor-history.js';
+import { SheetFiles } from './editor-files.js';
 
 const MAX_MESSAGES = 30;
+/** Who wrote which version, for "Bob changed B3": the newest this many applied ops are remembered. */
+const MAX_AUTHORS = 20000;
+const STRUCTURE_OPS = new Set(['insertRow', 'deleteRow', 'addColumn', 'renameColumn', 'deleteColumn']);
 
 const token = takeTokenFromAddress() ?? storedToken();
 const claims = tokenClaims(token);
@@ -29,148 +52,97 @@ const refusal = !isValidId(sheetId) ? 'A sheet id is 1-64 characters A-Z a-z 0-9
     : token ? null : nameProblem(displayName);
 const client = refusal ? null : new LiveGridClient(sheetId, token ? { token } : { name: displayName });
 
-const head = document.getElementById('grid-head');
-const body = document.getElementById('grid-body');
-
-const view = {
-    selected: null,       // {row, col}: the local user's place; either may be null (a whole row or column)
-    editing: null,        // {row, col, input, base, original}
-    conflicts: new Map(), // cellKey → {mine, theirs}: lost compare-and-set races, until the next local edit
-    rowElements: new Map(), // rowId → {tr, cells: Map colId → td}
-    sentFocus: null,      // the focus last sent, so selection changes do not repeat it
-    stopped: null,        // why the page stopped for good (see stop), or null while it runs
+const state = {
+    stopped: null,       // why the page stopped for good (see stop), or null while it runs
     expires: claims?.exp ? claims.exp * 1000 : null, // when the session's token expires (ms), if known
+    authors: new Map(),  // version → user id of its author (applied messages' `by`)
+    names: new Map(),    // user id → the name they were last seen under (they may have left since)
+    tracked: new Map(),  // op id → {applied, rejected}: ops whose outcome a part of the page reports
+    lastExplained: 0,    // when "view only" was last explained, so it is not repeated on every key
 };
 
-// ---------------------------------------------------------------- rendering
+/** What the parts of the page share (see the top of each module for what it uses). */
+const page = {
+    client, sheetId,
+    // Not before the first welcome: until then there is no sheet to change, and the role is not known.
+    canChange: () => client !== null && state.stopped === null && client.version !== null && canEdit(client.role),
+    canSend: () => client !== null && state.stopped === null,
+    showsPresence: () => state.stopped === null,
+    selectionChanged,
+    log,
+    announce,
+    explainReadOnly,
+    explainRefusal,
+    track: (id, handlers) => state.tracked.set(id, handlers),
+    cellName: (row, col) => {
+        const r = page.view.rowIndexOf(row);
+        const c = page.view.colIndexOf(col);
+        return r < 0 || c < 0 ? 'a deleted cell' : cellName(c, r);
+    },
+    /** "B3 (Age)": the cell's name and its column's, for labels. */
+    cellLabel: (row, col) => page.cellName(row, col) + ' (' + (client.columns.find((column) => column.id === col)?.name ?? '') + ')',
+    columnLabel: (col) => columnLetter(page.view.colIndexOf(col)) + ' (' + (client.columns.find((c) => c.id === col)?.name ?? '') + ')',
+    /** A user as people know them: their name, "you", or `fallback` (default "someone") for one never seen. */
+    userName: (id, fallback = 'someone') => id === client.you ? 'you'
+        : state.names.get(id) ?? (id === 'http' ? 'someone (over HTTP)' : fallback),
+    /** Who wrote `version` (a name), or null if the page did not see it happen. */
+    authorOf: (version) => state.authors.has(version) ? page.userName(state.authors.get(version)) : null,
+    paintUser,
+    /** fetch() of the HTTP API beside the page, signed in like the socket. */
+    api: (path, init = {}) => fetch(path, { cache: 'no-store', ...init,
+        headers: { ...init.headers, ...(client.token ? { Authorization: 'Bearer ' + client.token } : {}) } }),
+};
 
-function render() {
-    dropVanishedSelection();
-    renderHeader();
-    renderBody();
-    document.getElementById('empty').hidden = client.columns.length > 0;
-    renderToolbar();
-    renderUsers();
+// ---------------------------------------------------------------- the page around the grid
+
+function renderChrome() {
+    if (!client) {
+        return;
+    }
+    const editable = page.canChange();
+    const rows = page.selection.rowIds();
+    const cols = page.selection.colIds();
+    const buttons = {
+        'add-row': [editable, rows.length > 1 ? 'Insert ' + rows.length + ' rows' : 'Add row'],
+        'delete-row': [editable && rows.length > 0, rows.length > 1 ? 'Delete ' + rows.length + ' rows' : 'Delete row'],
+        'add-column': [editable, 'Add column'],
+        'rename-column': [editable && cols.length > 0, 'Rename column'],
+        'delete-column': [editable && cols.length > 0, cols.length > 1 ? 'Delete ' + cols.length + ' columns' : 'Delete column'],
+        history: [state.stopped === null && Boolean(page.selection.active?.row), 'History'],
+    };
+    for (const [id, [enabled, label]] of Object.entries(buttons)) {
+        const button = document.getElementById(id);
+        button.disabled = !enabled;
+        if (button.textContent !== label) {
+            button.textContent = label;
+        }
+    }
+    page.undo.render();
+    page.files.render();
+    const grid = document.getElementById('grid');
+    grid.classList.toggle('read-only', !editable);
+    grid.setAttribute('aria-readonly', String(!editable));
+    const joined = client.version !== null;
+    document.getElementById('loading').hidden = joined || state.stopped !== null;
+    document.getElementById('empty').hidden = !joined || client.columns.length > 0;
+    document.getElementById('import-offer').hidden = document.getElementById('import-csv').hidden;
+    document.getElementById('edit-hint').hidden = !editable || client.columns.length === 0;
+    document.getElementById('view-only').hidden = state.stopped !== null || canEdit(client.role);
     renderIdentity();
 }
 
-function renderHeader() {
-    const corner = document.createElement('th');
-    corner.className = 'corner';
-    const headers = client.columns.map((column) => {
-        const th = document.createElement('th');
-        th.scope = 'col';
-        th.dataset.col = column.id;
-        th.textContent = column.name;
-        th.classList.toggle('selected', view.selected?.col === column.id && !view.selected.row);
-        return th;
-    });
-    head.replaceChildren(corner, ...headers);
-}
-
-function renderBody() {
-    const trs = client.rows.map((row, index) => renderRow(row, index));
-    for (const rowId of [...view.rowElements.keys()]) {
-        if (!client.rows.some((row) => row.id === rowId)) {
-            view.rowElements.delete(rowId);
-        }
-    }
-    reconcile(body, trs, 0);
-}
-
-function renderRow(row, index) {
-    const entry = view.rowElements.get(row.id) || createRow(row.id);
-    entry.tr.firstElementChild.textContent = String(index + 1);
-    entry.tr.classList.toggle('selected', view.selected?.row === row.id && !view.selected.col);
-    const tds = client.columns.map((column) => {
-        const td = entry.cells.get(column.id) || createCell(row.id, column.id);
-        entry.cells.set(column.id, td);
-        renderCell(td, row, column.id);
-        return td;
-    });
-    for (const colId of [...entry.cells.keys()]) {
-        if (!client.columns.some((column) => column.id === colId)) {
-            entry.cells.delete(colId);
-        }
-    }
-    reconcile(entry.tr, tds, 1);
-    return entry.tr;
-}
-
-function createRow(rowId) {
-    const tr = document.createElement('tr');
-    tr.dataset.row = rowId;
-    const rowHead = document.createElement('th');
-    rowHead.scope = 'row';
-    rowHead.className = 'row-head';
-    tr.appendChild(rowHead);
-    const entry = { tr, cells: new Map() };
-    view.rowElements.set(rowId, entry);
-    return entry;
-}
-
-function createCell(rowId, colId) {
-    const td = document.createElement('td');
-    td.dataset.row = rowId;
-    td.dataset.col = colId;
-    td.tabIndex = -1;
-    const value = document.createElement('span');
-    value.className = 'cell-value';
-    const markers = document.createElement('span');
-    markers.className = 'markers';
-    td.append(value, markers);
-    return td;
-}
-
-function renderCell(td, row, colId) {
-    const key = cellKey(row.id, colId);
-    const pending = pendingEdit(row.id, colId);
-    const shown = pending ? pending.value : row.cells[colId]?.value;
-    td.querySelector('.cell-value').textContent = shown ?? '';
-    td.classList.toggle('pending', Boolean(pending));
-    td.classList.toggle('selected', view.selected?.row === row.id && view.selected?.col === colId);
-    td.classList.toggle('editing', isEditing(row.id, colId));
-    renderConflict(td, view.conflicts.get(key));
-    renderMarkers(td, row.id, colId);
-}
-
-function renderConflict(td, conflict) {
-    td.classList.toggle('conflict', Boolean(conflict));
-    if (conflict) {
-        td.setAttribute('title', 'your value ' + quote(conflict.mine) + ' lost to ' + quote(conflict.theirs));
-    } else {
-        td.removeAttribute('title');
-    }
-}
-
-/** Everyone else on this cell: a name tag each, and the cell outlined in the first one's colour. */
-function renderMarkers(td, rowId, colId) {
-    const here = (view.stopped === null ? client.users : []).filter((user) => user.id !== client.you
-        && user.focus && user.focus.row === rowId && user.focus.col === colId);
-    const tags = here.map((user) => {
-        const tag = document.createElement('span');
-        tag.className = 'presence-marker';
-        tag.dataset.user = user.id;
-        tag.textContent = user.name;
-        tag.style.setProperty('--user-color', colorOf(user.id));
-        return tag;
-    });
-    td.querySelector('.markers').replaceChildren(...tags);
-    td.classList.toggle('occupied', here.length > 0);
-    if (here.length > 0) {
-        td.style.setProperty('--user-color', colorOf(here[0].id));
-    } else {
-        td.style.removeProperty('--user-color');
-    }
+function selectionChanged() {
+    renderChrome();
+    page.history?.follow();
 }
 
 function renderUsers() {
     // Once the page has stopped it hears no more presence: who was here then is not who is here now.
-    const users = view.stopped === null ? client.users : [];
+    const users = state.stopped === null ? client.users : [];
     const items = users.map((user) => {
         const li = document.createElement('li');
         li.dataset.user = user.id;
-        li.style.setProperty('--user-color', colorOf(user.id));
+        paintUser(li, user.id);
         const swatch = document.createElement('span');
         swatch.className = 'swatch';
         const name = document.createElement('span');
@@ -192,20 +164,6 @@ function renderStatus(status) {
     element.className = 'status ' + status;
 }
 
-function renderToolbar() {
-    const row = view.selected?.row;
-    const col = view.selected?.col;
-    const editable = canChange();
-    document.getElementById('add-row').disabled = !editable;
-    document.getElementById('add-column').disabled = !editable;
-    document.getElementById('delete-row').disabled = !editable || !row;
-    document.getElementById('rename-column').disabled = !editable || !col;
-    document.getElementById('delete-column').disabled = !editable || !col;
-    document.getElementById('grid').classList.toggle('read-only', !editable);
-    document.getElementById('edit-hint').hidden = !editable;
-    document.getElementById('view-only').hidden = view.stopped !== null || canEdit(client.role);
-}
-
 /** Who the user is, as the server names them (presence), and their role on the sheet. */
 function renderIdentity() {
     const me = client.users.find((user) => user.id === client.you);
@@ -215,7 +173,7 @@ function renderIdentity() {
     badge.hidden = !role;
     badge.textContent = role ?? '';
     badge.dataset.role = role ?? '';
-    const until = view.expires ? '; signed in until ' + new Date(view.expires).toLocaleTimeString() : '';
+    const until = state.expires ? '; signed in until ' + new Date(state.expires).toLocaleTimeString() : '';
     badge.setAttribute('title', 'your role on this sheet' + until);
 }
 
@@ -264,23 +222,40 @@ function log(kind, text) {
     }
 }
 
-/**
- * Makes `parent`'s children from index `start` exactly `nodes`, in order. Vanished nodes are removed
- * first, so a node that stays is never moved: moving the cell being edited would take its focus away.
- */
-function reconcile(parent, nodes, start) {
-    const wanted = new Set(nodes);
-    for (const child of [...parent.children].slice(start)) {
-        if (!wanted.has(child)) {
-            child.remove();
-        }
+/** Says `text` through the polite live region (screen readers read it when they are done speaking). */
+function announce(text) {
+    const live = document.getElementById('live');
+    live.textContent = '';
+    // A new text node a moment later: the same words twice in a row are read twice.
+    setTimeout(() => { live.textContent = text; }, 30);
+}
+
+/** A viewer tried to change the sheet: said once in a while, never sent. */
+function explainReadOnly(text = 'View only: your role on this sheet lets you read it, not change it.') {
+    if (Date.now() - state.lastExplained > 3000) {
+        state.lastExplained = Date.now();
+        log('rejected', text);
     }
-    nodes.forEach((node, index) => {
-        const current = parent.children[start + index];
-        if (current !== node) {
-            parent.insertBefore(node, current || null);
+    announce(text);
+}
+
+/** A refused op of the user's, in words: who changed which cells since, or the server's reason. */
+function explainRefusal(what, rejected, consequence) {
+    let text;
+    if (rejected.code === 'conflict') {
+        const cells = rejected.conflicts?.length ? rejected.conflicts : rejected.current ? [rejected.current] : [];
+        const byWho = new Map();
+        for (const cell of cells) {
+            const who = page.authorOf(cell.version) ?? 'someone';
+            byWho.set(who, [...byWho.get(who) || [], page.cellName(cell.row, cell.col)]);
         }
-    });
+        const changed = [...byWho].map(([who, names]) => who + ' changed ' + listed(names)).join(' and ') || 'someone changed it';
+        text = what + ' refused: ' + changed + ' since; ' + consequence + ', so their work stays.';
+    } else {
+        text = what + ' refused (' + rejected.code + '): ' + rejected.message + '; ' + consequence + '.';
+    }
+    log(rejected.code === 'conflict' ? 'conflict' : 'rejected', text);
+    announce(text);
 }
 
 // ---------------------------------------------------------------- helpers
@@ -290,317 +265,233 @@ function cleanName(name) {
     return (name || '').replace(/\p{Cc}/gu, '').trim();
 }
 
-function cellKey(rowId, colId) {
-    return rowId + '\u0000' + colId;
-}
-
-function pendingEdit(rowId, colId) {
-    return client.pending.filter((op) => op.type === 'edit' && op.row === rowId && op.col === colId).pop();
-}
-
-function isEditing(rowId, colId) {
-    return view.editing !== null && view.editing.row === rowId && view.editing.col === colId;
-}
-
-/** Whether the user may change the sheet now: the page runs and the role allows it. */
-function canChange() {
-    return client !== null && view.stopped === null && canEdit(client.role);
-}
-
-function cellElement(rowId, colId) {
-    return view.rowElements.get(rowId)?.cells.get(colId) || null;
-}
-
-/**
- * A stable colour per user id, so everyone sees the same person in the same colour. Hues step by the
- * golden angle, so ids that differ by one character (u-1, u-2) still get clearly different colours,
- * and stay out of the reds, which mean "conflict".
- */
-function colorOf(userId) {
-    let hash = 0;
-    for (const char of String(userId)) {
-        hash = (hash * 31 + char.codePointAt(0)) >>> 0;
-    }
-    return 'hsl(' + Math.round(30 + (hash * 137.508) % 290) + ' 65% 40%)';
+/** Gives an element (a name tag, a cell, a list entry) the user's colours, for sheet.css's --user-color. */
+function paintUser(element, userId) {
+    const colors = userColors(userId);
+    element.style.setProperty('--user-light', colors.light);
+    element.style.setProperty('--user-dark', colors.dark);
 }
 
 function quote(value) {
     return value === null || value === undefined ? '(empty)' : '“' + value + '”';
 }
 
+function listed(names) {
+    const shown = names.length > 4 ? names.slice(0, 3) : names;
+    const rest = names.length - shown.length;
+    return rest > 0 ? shown.join(', ') + ' and ' + rest + ' more'
+        : shown.length > 1 ? shown.slice(0, -1).join(', ') + ' and ' + shown.at(-1) : shown[0];
+}
+
 function describeCell(rowId, colId) {
-    const index = client.rows.findIndex((row) => row.id === rowId);
+    const index = page.view.rowIndexOf(rowId);
     const column = client.columns.find((candidate) => candidate.id === colId);
-    return index < 0 || !column ? '' : 'row ' + (index + 1) + ', ' + column.name;
+    return index < 0 || !column ? '' : page.cellName(rowId, colId) + ' (' + column.name + ')';
 }
 
-function lastId(list) {
-    return list.length ? list[list.length - 1].id : undefined;
+/** The cells ("row col") an applied op writes, and whether it changes the sheet's rows or columns. */
+function effectOf(op) {
+    const ops = op.type === 'batch' ? op.ops || [] : [op];
+    return {
+        structure: ops.some((sub) => STRUCTURE_OPS.has(sub.type)),
+        cells: ops.filter((sub) => sub.type === 'edit').map((sub) => sub.row + ' ' + sub.col),
+    };
 }
 
-// ---------------------------------------------------------------- selection and presence
+// ---------------------------------------------------------------- the toolbar
 
-function select(selection) {
-    view.selected = selection;
-    const focus = selection && selection.row && selection.col ? selection : null;
-    if (cellKey(focus?.row, focus?.col) !== cellKey(view.sentFocus?.row, view.sentFocus?.col)) {
-        view.sentFocus = focus;
-        if (focus) {
-            client.focus(focus.row, focus.col);
-        } else {
-            client.blur();
-        }
-    }
-    render();
-}
-
-/** After a row or column vanished under the selection (someone deleted it), keep what is left of it. */
-function dropVanishedSelection() {
-    const selected = view.selected;
-    if (!selected) {
+function addRows() {
+    if (!page.canChange()) {
         return;
     }
-    if (view.editing && !cellStillExists(view.editing.row, view.editing.col)) {
-        log('rejected', 'The cell you were editing was deleted by someone else.');
-        endEdit();
-    }
-    const row = client.rows.some((candidate) => candidate.id === selected.row) ? selected.row : null;
-    const col = client.columns.some((candidate) => candidate.id === selected.col) ? selected.col : null;
-    if (row !== selected.row || col !== selected.col) {
-        select(row || col ? { row, col } : null);
-    }
+    page.editor.commit();
+    const rows = page.selection.range ? page.selection.rowIds() : [];
+    const after = rows.at(-1) ?? client.rows.at(-1)?.id;
+    const id = rows.length > 1 ? client.batch(insertRowsOp(after, rows.length).ops) : client.insertRow(after);
+    page.track(id, { applied: selectNewRows, rejected: (rejected) => explainRefusal('Adding rows', rejected, 'no row was added') });
 }
 
-function cellStillExists(rowId, colId) {
-    return client.rows.some((row) => row.id === rowId) && client.columns.some((column) => column.id === colId);
-}
-
-function moveSelection(rowStep, colStep) {
-    const rowIndex = client.rows.findIndex((row) => row.id === view.selected?.row);
-    const colIndex = client.columns.findIndex((column) => column.id === view.selected?.col);
-    const row = client.rows[Math.min(client.rows.length - 1, Math.max(0, rowIndex + rowStep))];
-    const column = client.columns[Math.min(client.columns.length - 1, Math.max(0, colIndex + colStep))];
-    if (row && column) {
-        select({ row: row.id, col: column.id });
-        cellElement(row.id, column.id)?.focus();
+/** My new rows become the selection, so repeated "Add row" keeps adding below them. */
+function selectNewRows(applied) {
+    const rows = (applied.op.type === 'batch' ? applied.op.ops : [applied.op]).map((sub) => sub.row);
+    const col = page.selection.active?.col ?? client.columns[0]?.id;
+    if (col && rows.length > 0 && page.editor.editing === null) {
+        page.selection.select({ row: rows[0], col }, { anchor: { row: rows[0], col }, focus: { row: rows.at(-1), col } });
     }
 }
 
-// ---------------------------------------------------------------- editing
-
-/** Opens an editor in the cell; the base is taken now, so a change by someone else while typing is a conflict. */
-function startEdit(rowId, colId, initialText) {
-    if (isEditing(rowId, colId) || !canChange()) {
+function deleteRows() {
+    const rows = page.selection.rowIds();
+    if (rows.length === 0 || !page.canChange()) {
         return;
     }
-    commitEdit();
-    select({ row: rowId, col: colId });
-    const td = cellElement(rowId, colId);
-    if (!td) {
+    const first = page.view.rowIndexOf(rows[0]) + 1;
+    const what = rows.length === 1 ? 'row ' + first : rows.length + ' rows (' + first + '–' + (first + rows.length - 1) + ')';
+    if (!window.confirm('Delete ' + what + ' for everyone?')) {
         return;
     }
-    const original = td.querySelector('.cell-value').textContent;
-    const input = document.createElement('input');
-    input.type = 'text';
-    input.className = 'cell-editor';
-    input.setAttribute('aria-label', describeCell(rowId, colId));
-    input.value = initialText ?? original;
-    input.addEventListener('keydown', onEditorKey);
-    input.addEventListener('blur', () => view.editing?.input === input && commitEdit());
-    view.editing = { row: rowId, col: colId, input, original, base: client.baseFor(rowId, colId) };
-    td.classList.add('editing');
-    td.appendChild(input);
-    input.focus();
-    if (initialText === undefined) {
-        input.select();
-    }
-}
-
-function onEditorKey(event) {
-    if (event.key === 'Enter') {
-        event.preventDefault();
-        const { row, col } = view.editing;
-        commitEdit();
-        cellElement(row, col)?.focus();
-    } else if (event.key === 'Escape') {
-        event.preventDefault();
-        const { row, col } = view.editing;
-        endEdit();
-        cellElement(row, col)?.focus();
-    }
-}
-
-/** Sends the edit when the text changed (an empty cell is null) and clears the cell's old conflict flag. */
-function commitEdit() {
-    const editing = endEdit();
-    if (!editing || editing.input.value === editing.original) {
-        return;
-    }
-    view.conflicts.delete(cellKey(editing.row, editing.col));
-    client.edit(editing.row, editing.col, editing.input.value === '' ? null : editing.input.value,
-        { base: editing.base });
-}
-
-/** Closes the editor without sending; returns what was being edited. */
-function endEdit() {
-    const editing = view.editing;
-    if (!editing) {
-        return null;
-    }
-    view.editing = null; // first, so the blur caused by removing the input does not commit again
-    editing.input.remove();
-    cellElement(editing.row, editing.col)?.classList.remove('editing');
-    render();
-    return editing;
-}
-
-// ---------------------------------------------------------------- user input
-
-function onGridClick(event) {
-    const td = event.target.closest('td[data-row]');
-    if (td && canChange()) {
-        startEdit(td.dataset.row, td.dataset.col);
-        return;
-    }
-    if (td) {
-        select({ row: td.dataset.row, col: td.dataset.col }); // view only: a place to be, not to edit
-        cellElement(td.dataset.row, td.dataset.col)?.focus();
-        return;
-    }
-    const th = event.target.closest('th');
-    if (th?.dataset.col) {
-        commitEdit();
-        select({ row: null, col: th.dataset.col });
-    } else if (th?.classList.contains('row-head')) {
-        commitEdit();
-        select({ row: th.parentElement.dataset.row, col: null });
-    }
-}
-
-const KEY_MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-
-/** Keys on a selected cell that is not being edited. */
-function onGridKey(event) {
-    const td = event.target.closest?.('td[data-row]');
-    if (!td || view.editing) {
-        return;
-    }
-    const { row, col } = td.dataset;
-    if (KEY_MOVES[event.key]) {
-        event.preventDefault();
-        moveSelection(...KEY_MOVES[event.key]);
-    } else if (!canChange()) {
-        if (event.key === 'Escape') {
-            select(null);
-            td.blur();
-        }
-    } else if (event.key === 'Enter' || event.key === 'F2') {
-        event.preventDefault();
-        startEdit(row, col);
-    } else if (event.key === 'Delete' || event.key === 'Backspace') {
-        event.preventDefault();
-        clearCell(row, col);
-    } else if (event.key === 'Escape') {
-        select(null);
-        td.blur();
-    } else if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
-        event.preventDefault();
-        startEdit(row, col, event.key);
-    }
-}
-
-/** A press outside the table and the toolbar leaves the table: others stop seeing us on a cell. */
-function onDocumentPointer(event) {
-    if (!event.target.closest('#grid, #toolbar')) {
-        commitEdit();
-        if (view.selected) {
-            select(null);
-        }
-    }
-}
-
-function clearCell(rowId, colId) {
-    if (!canChange()) {
-        return;
-    }
-    const pending = pendingEdit(rowId, colId);
-    const shown = pending ? pending.value : client.cell(rowId, colId)?.value;
-    if (shown !== null && shown !== undefined) {
-        view.conflicts.delete(cellKey(rowId, colId));
-        client.edit(rowId, colId, null);
-    }
-}
-
-function addRow() {
-    if (!canChange()) {
-        return;
-    }
-    commitEdit();
-    client.insertRow(view.selected?.row || lastId(client.rows));
-}
-
-function deleteRow() {
-    const row = view.selected?.row;
-    if (row && canChange() && window.confirm('Delete ' + describeRow(row) + ' for everyone?')) {
-        client.deleteRow(row);
-    }
+    page.editor.commit();
+    // Each with a base: a row someone has written in since it was on screen is not deleted unseen.
+    const op = deleteRowsOp(client.state, rows);
+    const id = op.ops.length === 1 ? client.deleteRow(op.ops[0].row, { base: op.ops[0].base }) : client.batch(op.ops);
+    page.track(id, { rejected: (rejected) => explainRefusal('Deleting ' + what, rejected, 'nothing was deleted') });
 }
 
 function addColumn() {
-    if (!canChange()) {
+    if (!page.canChange()) {
         return;
     }
-    commitEdit();
+    page.editor.commit();
     const name = window.prompt('Name of the new column:', '');
     if (name) {
-        client.addColumn(name, view.selected?.col || lastId(client.columns));
+        const id = client.addColumn(name, page.selection.active?.col || client.columns.at(-1)?.id);
+        page.track(id, {
+            applied: (applied) => page.selection.select({ row: page.selection.active?.row ?? null, col: applied.op.col },
+                page.selection.active?.row ? { anchor: { row: page.selection.active.row, col: applied.op.col },
+                    focus: { row: page.selection.active.row, col: applied.op.col } } : null),
+            rejected: (rejected) => explainRefusal('Adding the column', rejected, 'no column was added'),
+        });
     }
 }
 
 function renameColumn() {
-    const column = client.columns.find((candidate) => candidate.id === view.selected?.col);
-    const name = column && canChange() && window.prompt('New name of column ' + quote(column.name) + ':', column.name);
+    const column = client.columns.find((candidate) => candidate.id === page.selection.active?.col);
+    const name = column && page.canChange() && window.prompt('New name of column ' + quote(column.name) + ':', column.name);
     if (name && name !== column.name) {
         client.renameColumn(column.id, name);
     }
 }
 
-function deleteColumn() {
-    const column = client.columns.find((candidate) => candidate.id === view.selected?.col);
-    if (column && canChange() && window.confirm('Delete column ' + quote(column.name) + ' for everyone?')) {
-        client.deleteColumn(column.id);
+function deleteColumns() {
+    const cols = page.selection.colIds();
+    if (cols.length === 0 || !page.canChange()) {
+        return;
     }
+    const names = cols.map((col) => quote(client.columns.find((column) => column.id === col)?.name));
+    const what = cols.length === 1 ? 'column ' + names[0] : cols.length + ' columns (' + listed(names) + ')';
+    if (!window.confirm('Delete ' + what + ' for everyone?')) {
+        return;
+    }
+    page.editor.commit();
+    const op = deleteColumnsOp(client.state, cols);
+    const id = op.ops.length === 1 ? client.deleteColumn(op.ops[0].col, { base: op.ops[0].base }) : client.batch(op.ops);
+    page.track(id, { rejected: (rejected) => explainRefusal('Deleting ' + what, rejected, 'nothing was deleted') });
 }
 
-function describeRow(rowId) {
-    return 'row ' + (client.rows.findIndex((row) => row.id === rowId) + 1);
+/** A press outside the grid and what acts on it leaves the grid: others stop seeing us on a cell. */
+function onDocumentPointer(event) {
+    if (!event.target.closest('#grid, #toolbar, #conflict-bar, #history-panel')) {
+        page.editor.commit();
+        page.selection.clear();
+    }
 }
 
 // ---------------------------------------------------------------- events from the server
 
-/** My new row or column becomes the selection, so repeated "Add row" keeps appending below it. */
-function onApplied(event) {
-    const { op, mine } = event.detail;
-    if (!mine || view.editing) {
-        return;
-    }
-    if (op.type === 'insertRow' && client.columns.length > 0) {
-        select({ row: op.row, col: view.selected?.col || client.columns[0].id });
-    } else if (op.type === 'addColumn') {
-        select({ row: view.selected?.row || null, col: op.col });
+/** The connection's status; its loss and its return are said once each, not on every retry. */
+function onStatus(event) {
+    const before = document.getElementById('status').dataset.status;
+    const status = event.detail.status;
+    renderStatus(status);
+    if (before === 'open' && status === 'reconnecting') {
+        log('error', 'The connection was lost; the page reconnects on its own, and what you change meanwhile is sent then.');
+        announce('Connection lost; reconnecting.');
+    } else if (before === 'reconnecting' && status === 'open') {
+        log('info', 'Connected again.');
+        announce('Connected again.');
     }
 }
 
-function onRejected(event) {
-    const { code, message, current, op } = event.detail;
-    if (code === 'conflict' && current) {
-        view.conflicts.set(cellKey(current.row, current.col), { mine: op?.value, theirs: current.value });
-        log('conflict', 'Your value ' + quote(op?.value) + ' at ' + describeCell(current.row, current.col)
-            + ' lost to ' + quote(current.value) + '.');
-    } else {
-        log('rejected', (op ? op.type + ' ' : '') + 'refused (' + code + '): ' + message);
+function onState(event) {
+    if (event.detail.cause !== 'welcome') {
+        return; // applied ops are rendered from their `applied` event, which says what changed
     }
-    render();
+    const before = { rowIds: page.view.rowIds, colIds: page.view.colIds };
+    page.view.structureChanged();
+    page.selection.repair(before);
+    page.selection.ensureActive();
+    page.editor.checkVanished();
+    if (!event.detail.resumed) {
+        page.undo.reset(); // the sheet was replaced: nothing recorded refers to it
+        page.view.welcomed();
+    }
+    renderChrome();
+}
+
+function onApplied(event) {
+    const applied = event.detail;
+    state.authors.set(applied.version, applied.by);
+    if (state.authors.size > MAX_AUTHORS) {
+        state.authors.delete(state.authors.keys().next().value);
+    }
+    const { structure, cells } = effectOf(applied.op);
+    if (structure) {
+        const before = { rowIds: page.view.rowIds, colIds: page.view.colIds };
+        const focused = page.editor.editing === null && document.activeElement?.closest('#grid td, #grid th') ? page.selection.active : null;
+        page.view.structureChanged();
+        page.selection.repair(before);
+        page.selection.ensureActive();
+        page.editor.checkVanished();
+        renderChrome();
+        const active = page.selection.active;
+        if (focused && (active?.row !== focused.row || active?.col !== focused.col)) {
+            page.view.focusActive(); // the focused cell was deleted: the focus moves with the selection, not to the page
+        }
+    } else {
+        page.view.cellsChanged(cells);
+    }
+    page.editor.remoteChange(applied);
+    page.undo.applied(applied);
+    const tracked = applied.mine ? state.tracked.get(applied.id) : null;
+    if (tracked) {
+        state.tracked.delete(applied.id);
+        tracked.applied?.(applied);
+    }
+    announceRemoteChange(applied, cells);
+    for (const key of cells) {
+        const [row, col] = key.split(' ');
+        page.history.refreshIfShowing(row, col);
+    }
+}
+
+/** Someone else changed the cell the user is on (and not typing in: the editor says so itself). */
+function announceRemoteChange(applied, cells) {
+    const active = page.selection.active;
+    if (applied.mine || !active?.row || page.editor.editing || !document.activeElement?.closest('#grid')) {
+        return;
+    }
+    if (cells.includes(active.row + ' ' + active.col)) {
+        const value = client.cell(active.row, active.col)?.value;
+        announce(page.userName(applied.by).replace(/^./, (c) => c.toUpperCase()) + ' changed '
+            + page.cellName(active.row, active.col) + ' to ' + quote(value) + '.');
+    }
+}
+
+function onPresence() {
+    for (const user of client.users) {
+        state.names.set(user.id, user.name);
+    }
+    page.view.presenceChanged(client.users, client.you);
+    renderUsers();
+    renderIdentity();
+}
+
+function onRejected(event) {
+    const rejected = event.detail;
+    const tracked = state.tracked.get(rejected.id);
+    state.tracked.delete(rejected.id);
+    if (page.undo.rejected(rejected)) {
+        // explained by the undo
+    } else if (tracked?.rejected) {
+        tracked.rejected(rejected);
+    } else if (rejected.code === 'conflict' && rejected.current && rejected.op?.type === 'edit') {
+        page.editor.lost(rejected);
+    } else if (rejected.code === 'conflict') {
+        explainRefusal('Your change', rejected, 'nothing of it was applied');
+    } else {
+        log('rejected', (rejected.op ? rejected.op.type + ' ' : '') + 'refused (' + rejected.code + '): ' + rejected.message);
+    }
+    renderChrome();
 }
 
 function onError(event) {
@@ -629,6 +520,10 @@ function onError(event) {
     } else if (code === 'bad-token') {
         store(client.token); // the connection keeps the token it had
         log('error', 'The new token was refused: ' + message + ' This page keeps its current session.');
+    } else if (code === 'sheet-replaced') {
+        page.undo.reset();
+        log('error', 'The sheet was deleted and created again while this page was away'
+            + (event.detail.dropped?.length ? '; ' + event.detail.dropped.length + ' unsaved change(s) were dropped.' : '.'));
     } else {
         log('error', closeCode ? 'Connection closed (' + closeCode + '): ' + message : code + ': ' + message);
     }
@@ -664,24 +559,29 @@ function freshTokenHint(resumes) {
 
 /** For good: nothing can be sent, and the reason is the newest message. `why` is a notice reason. */
 function stop(why, reason) {
-    view.stopped = why;
+    state.stopped = why;
     if (client) {
-        endEdit();
-        render();
+        page.editor.cancel();
+        page.view.presenceChanged([], client.you);
+        page.view.decorationChanged();
+        renderUsers();
+        renderChrome();
     }
     renderStatus('closed');
     for (const button of document.querySelectorAll('#toolbar button')) {
         button.disabled = true;
     }
     log('error', reason);
+    announce(reason);
 }
 
 /** After a stop for an expired session, with a fresh token handed to the client: reconnect and resume. */
 function resume() {
-    view.stopped = null;
+    state.stopped = null;
     hideNotice();
     showSheet(true);
-    render();
+    page.view.decorationChanged();
+    renderChrome();
     client.connect();
 }
 
@@ -689,20 +589,21 @@ function resume() {
 function onRole(event) {
     const { role } = event.detail;
     if (!canEdit(role)) {
-        endEdit(); // what was being typed cannot be saved any more
+        page.editor.cancel(); // what was being typed cannot be saved any more
     }
     log('role', 'Your role on this sheet is now ' + role + (canEdit(role)
         ? ': you can change it.' : ': you can read it but not change it.'));
-    render();
+    page.view.decorationChanged();
+    renderChrome();
 }
 
 function onAuthenticated(event) {
     const expires = Date.parse(event.detail.expires);
-    view.expires = Number.isNaN(expires) ? null : expires;
+    state.expires = Number.isNaN(expires) ? null : expires;
     store(client.token);
     log('info', 'Signed in again with the new token'
-        + (view.expires ? '; the session now lasts until ' + new Date(view.expires).toLocaleTimeString() : '') + '.');
-    render();
+        + (state.expires ? '; the session now lasts until ' + new Date(state.expires).toLocaleTimeString() : '') + '.');
+    renderChrome();
 }
 
 // ---------------------------------------------------------------- the token
@@ -719,12 +620,12 @@ function onAddressChange() {
     }
     const sub = tokenClaims(fresh)?.sub;
     const anotherUser = client?.you && sub && sub !== client.you;
-    if (!client || anotherUser || (view.stopped !== null && view.stopped !== 'expired')) {
+    if (!client || anotherUser || (state.stopped !== null && state.stopped !== 'expired')) {
         window.location.reload();
         return;
     }
     client.authenticate(fresh);
-    if (view.stopped === 'expired') {
+    if (state.stopped === 'expired') {
         log('info', 'Signing in again with the new token.');
         resume();
     }
@@ -733,20 +634,25 @@ function onAddressChange() {
 // ---------------------------------------------------------------- start
 
 function start() {
-    body.addEventListener('click', onGridClick);
-    head.addEventListener('click', onGridClick);
-    body.addEventListener('keydown', onGridKey);
+    page.view = new GridView(page);
+    page.selection = new Selection(page);
+    page.editor = new CellEditor(page);
+    page.clipboard = new Clipboard(page);
+    page.undo = new UndoControl(page);
+    page.history = new HistoryPanel(page);
+    page.files = new SheetFiles(page);
+
     document.addEventListener('mousedown', onDocumentPointer);
-    document.getElementById('add-row').addEventListener('click', addRow);
-    document.getElementById('delete-row').addEventListener('click', deleteRow);
+    document.getElementById('add-row').addEventListener('click', addRows);
+    document.getElementById('delete-row').addEventListener('click', deleteRows);
     document.getElementById('add-column').addEventListener('click', addColumn);
     document.getElementById('rename-column').addEventListener('click', renameColumn);
-    document.getElementById('delete-column').addEventListener('click', deleteColumn);
+    document.getElementById('delete-column').addEventListener('click', deleteColumns);
 
-    client.addEventListener('status', (event) => renderStatus(event.detail.status));
-    client.addEventListener('state', render);
-    client.addEventListener('pending', render);
-    client.addEventListener('presence', render);
+    client.addEventListener('status', onStatus);
+    client.addEventListener('state', onState);
+    client.addEventListener('pending', (event) => page.view.pendingChanged(event.detail.pending));
+    client.addEventListener('presence', onPresence);
     client.addEventListener('applied', onApplied);
     client.addEventListener('rejected', onRejected);
     client.addEventListener('error', onError);
@@ -755,7 +661,8 @@ function start() {
     window.addEventListener('hashchange', onAddressChange);
 
     renderStatus('connecting');
-    render();
+    page.view.structureChanged();
+    renderChrome();
     client.connect();
 }
 

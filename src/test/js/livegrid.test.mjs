@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
     applyOp, backoffDelay, canEdit, diagnosisUrl, emptyState, isResumeWelcome, isValidId, LiveGridClient, MAX_NAME_LENGTH,
-    nameProblem, sequenceOf, sheetUrl, stateFromWelcome, Status,
+    MAX_OP_BYTES, nameProblem, opSize, sequenceOf, sheetUrl, stateFromWelcome, Status, withoutSubOps,
 } from '../../../webapp/js/livegrid.js';
 
 const WELCOME = {
@@ -1032,5 +1032,109 @@ describe('applyOp with a batch', () => {
         assert.deepEqual(rowIds(after).slice(0, 3), ['r1', 'r3', 'r5']);
         assert.deepEqual(rowIds(after).slice(4999, 5002), ['r9999', 'n0', 'n1']);
         assert.deepEqual(after.rows[9999], { id: 'n4999', cells: { c: { value: '4999', version: 2 } } });
+    });
+});
+
+// ---------------------------------------------------------------- batches, conditional deletes, undo's needs
+
+describe('LiveGridClient batches', () => {
+    test('batch, submit and conditional deletes go out in the wire shape, pending like any op', () => {
+        const { client } = startClient();
+        FakeSocket.last().receive(WELCOME);
+        const ops = [{ type: 'insertRow', after: 'r2', cells: { c1: 'x' } }, { type: 'insertRow', after: '$0' }];
+        const ids = [
+            client.batch(ops), client.deleteRow('r1', { base: 7 }), client.deleteColumn('c2', { base: 3 }),
+            client.deleteRow('r2', {}), client.submit({ type: 'edit', row: 'r1', col: 'c1', value: 'y', base: 3 }),
+            client.submit({ type: 'batch', ops: [{ type: 'deleteRow', row: 'r2', base: 5 }] }),
+        ];
+        assert.deepEqual(FakeSocket.last().sent.map(({ id, ...rest }) => rest), [
+            { type: 'batch', ops }, { type: 'deleteRow', row: 'r1', base: 7 }, { type: 'deleteColumn', col: 'c2', base: 3 },
+            { type: 'deleteRow', row: 'r2' }, { type: 'edit', row: 'r1', col: 'c1', value: 'y', base: 3 },
+            { type: 'batch', ops: [{ type: 'deleteRow', row: 'r2', base: 5 }] },
+        ]);
+        assert.deepEqual(client.pending.map((op) => op.id), ids);
+        assert.throws(() => client.batch([]), RangeError);
+        assert.throws(() => client.submit({ type: 'focus', row: 'r1', col: 'c1' }), RangeError);
+    });
+
+    test('a pending batch that edits a cell takes its base away, as a pending edit does, until it is acknowledged', () => {
+        const { client } = startClient();
+        FakeSocket.last().receive(WELCOME);
+        const id = client.batch([{ type: 'edit', row: 'r1', col: 'c2', value: 'a', base: 1 },
+            { type: 'insertRow', after: 'r2', cells: { c1: 'b' } }]);
+        assert.equal(client.baseFor('r1', 'c2'), undefined, 'the batch may still be applied first');
+        assert.equal(client.baseFor('r1', 'c1'), 3, 'a cell the batch does not write keeps its base');
+        FakeSocket.last().receive(applied(8, { type: 'batch', ops: [{ type: 'edit', row: 'r1', col: 'c2', value: 'a' },
+            { type: 'insertRow', row: 'r8-1', after: 'r2', cells: { c1: 'b' } }] }, id));
+        assert.equal(client.baseFor('r1', 'c2'), 8);
+        assert.equal(client.cell('r8-1', 'c1').value, 'b');
+    });
+
+    test('the applied event carries the state before it, and a welcome says whether it kept the table', async () => {
+        const { client, events } = startClient();
+        FakeSocket.last().receive(WELCOME);
+        const welcomeState = client.state;
+        FakeSocket.last().receive(applied(8, { type: 'edit', row: 'r1', col: 'c2', value: '19' }));
+        const event = events.find((e) => e.type === 'applied');
+        assert.equal(event.stateBefore, welcomeState);
+        assert.equal(event.stateBefore.rows[0].cells.c2.value, '18');
+        assert.deepEqual(events.filter((e) => e.type === 'state').map((e) => [e.cause, e.resumed]),
+            [['welcome', false], ['applied', undefined]]);
+        FakeSocket.last().serverClose(1006);
+        await tick();
+        FakeSocket.last().receive({ type: 'welcome', sheet: 'demo', version: 8, you: 'u-1', since: 8, users: [] });
+        assert.deepEqual(events.filter((e) => e.type === 'state').at(-1).resumed, true);
+    });
+
+    test('a held batch loses the edits a newer op of the client has since sent to their cells, renumbering its $k', async () => {
+        const { client, events } = startClient();
+        const socket = FakeSocket.last();
+        socket.receive(WELCOME);
+        const paste = client.batch([
+            { type: 'edit', row: 'r1', col: 'c1', value: 'old', base: 3 },
+            { type: 'insertRow', after: 'r2', cells: { c1: 'new row' } },
+            { type: 'edit', row: 'r2', col: 'c1', value: 'kept', base: 5 },
+            { type: 'insertRow', after: '$1' },
+        ]);
+        const newer = client.edit('r1', 'c1', 'typed later');
+        socket.receive({ type: 'rejected', id: paste, code: 'rate-limited', message: 'busy' });
+        await tick();
+        assert.deepEqual(socket.sent.at(-1), { type: 'batch', id: paste, ops: [
+            { type: 'insertRow', after: 'r2', cells: { c1: 'new row' } },
+            { type: 'edit', row: 'r2', col: 'c1', value: 'kept', base: 5 },
+            { type: 'insertRow', after: '$0' },
+        ] });
+        assert.deepEqual(client.pending.map((op) => op.id), [newer, paste]);
+        assert.equal(events.filter((e) => e.type === 'rejected').length, 0);
+
+        const only = client.batch([{ type: 'edit', row: 'r2', col: 'c2', value: 'a' }]);
+        client.edit('r2', 'c2', 'b');
+        socket.receive({ type: 'rejected', id: only, code: 'rate-limited', message: 'busy' });
+        await tick();
+        assert.equal(client.pending.some((op) => op.id === only), false, 'nothing of it left to send');
+    });
+
+    test('withoutSubOps renumbers references in row, col, after and cell keys', () => {
+        const batch = { type: 'batch', ops: [
+            { type: 'edit', row: 'r1', col: 'c1', value: 'x' }, { type: 'addColumn', name: 'n', after: 'c1' },
+            { type: 'insertRow', after: 'r1', cells: { $1: 'v', c1: 'w' } }, { type: 'edit', row: '$2', col: '$1', value: 'z' },
+        ] };
+        assert.deepEqual(withoutSubOps(batch, new Set([0])).ops, [
+            { type: 'addColumn', name: 'n', after: 'c1' }, { type: 'insertRow', after: 'r1', cells: { $0: 'v', c1: 'w' } },
+            { type: 'edit', row: '$1', col: '$0', value: 'z' },
+        ]);
+        assert.equal(withoutSubOps({ type: 'batch', ops: [batch.ops[0]] }, new Set([0])), null);
+    });
+
+    test('opSize counts as the server does: 48 per op, 16 per inserted cell, text in UTF-8', () => {
+        assert.equal(opSize({ type: 'edit', row: 'r1', col: 'c1', value: 'é' }).applied, 48 + 2);
+        assert.equal(opSize({ type: 'insertRow', cells: { c1: 'ab', c2: null } }).applied, 48 + 16 + 2 + 16);
+        const batch = { type: 'batch', ops: [{ type: 'addColumn', name: 'Name' }, { type: 'deleteRow', row: 'r1' },
+            { type: 'edit', row: 'r1', col: 'c1', value: '😀' }] };
+        assert.equal(opSize(batch).applied, 48 + (48 + 4) + 48 + (48 + 4));
+        const frame = opSize(batch).frame;
+        assert.ok(frame > JSON.stringify(batch).length && frame < JSON.stringify(batch).length + 200);
+        const big = { type: 'batch', ops: Array.from({ length: 1000 }, () => ({ type: 'insertRow', cells: { c1: 'x'.repeat(500) } })) };
+        assert.ok(opSize(big).applied > MAX_OP_BYTES);
     });
 });

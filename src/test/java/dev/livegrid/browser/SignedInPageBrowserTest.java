@@ -124,13 +124,20 @@ class SignedInPageBrowserTest {
         assertTrue(text("view-only").startsWith("View only"), text("view-only"));
         assertTrue(grid().getAttribute("class").contains("read-only"));
         assertFalse(shown("edit-hint"), "the page explains how to edit to a viewer");
-        for (String button : List.of("add-row", "delete-row", "add-column", "rename-column", "delete-column")) {
+        for (String button : List.of("undo", "redo", "add-row", "delete-row", "add-column", "rename-column", "delete-column")) {
             assertFalse(driver.findElement(By.id(button)).isEnabled(), button + " is enabled for a viewer");
         }
         cell(grid.row(), grid.col()).click();
         await("the clicked cell to be selected", d -> cell(grid.row(), grid.col()).getAttribute("class").contains("selected"));
         driver.switchTo().activeElement().sendKeys("x", Keys.ENTER, Keys.DELETE);
         assertTrue(editors().isEmpty(), "a viewer got a cell editor");
+        // A paste is explained, never sent.
+        script("const data = new DataTransfer(); data.setData('text/plain', 'pasted\tcells');"
+                + " document.activeElement.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));");
+        await("the viewer to be told why not", d -> text("messages").contains("View only: your role on this sheet lets you read it"));
+        assertTrue(text("live").contains("View only"), text("live"));
+        Screenshots.take(driver, "sheet-viewer");
+        AxeCheck.assertNoSeriousViolations(driver, "as a viewer");
         assertEquals("owner's", cellValue(grid.row(), grid.col()));
         assertEquals("owner's", serverValue(grid));
     }
