@@ -18,8 +18,9 @@
 // name) inside a td, input.cell-editor inside the td being edited and .incoming beside it (a remote
 // change while typing), #conflict-bar with #keep-mine and #take-theirs, buttons #undo #redo #add-row
 // #delete-row #add-column #rename-column #delete-column #history, #history-panel (#history-list tr),
-// a#export-csv, #loading (before the first welcome), #empty with #import-csv and input#import-file, #status, #users li[data-user], #you,
-// #role[data-role], #grid.read-only, #view-only, #messages li (.conflict, .rejected, .error, .info),
+// a#export-csv, #loading (before the first welcome), #empty with #import-csv and input#import-file,
+// #status, #users li[data-user], #you, #role[data-role], #grid.read-only, #view-only, #messages li
+// (.conflict, .rejected, .error, .info),
 // #live (the polite live region), #notice[data-reason] (sign-in, expired, token-refused, forbidden,
 // revoked); performance marks livegrid:welcome and livegrid:first-screen after each full welcome.
 import { ACCESS_REVOKED, canEdit, isValidId, LiveGridClient, nameProblem, TOKEN_EXPIRED } from './livegrid.js';
