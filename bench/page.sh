@@ -41,6 +41,11 @@ python3 - "$results" <<'PY'
 import json, sys
 rows = {r["label"]: r for r in map(json.loads, open(sys.argv[1]))}
 this, peer = rows["this"], rows["peer"]
+for r in (this, peer):
+    if "gave_up" in r:
+        print(f"{r['label']}: {r['gave_up']}")
+if "gave_up" in peer:
+    peer = {"open_ms": 0, "dom_rows_at_open": 0, "scroll": {}, "typing": {"frozen": True, "no_answer_within_s": "-"}}
 def line(name, a, b):
     ratio = f"{a / b:.2f}x" if b else "-"
     print(f"| {name} | {a} | {b} | {ratio} |")

@@ -132,6 +132,8 @@ public final class PageProfile {
 
     /** How long a page may take, after the typing phase, to hand its figures over before it counts as frozen. */
     private static final int FROZEN_AFTER_SECONDS = 60;
+    /** How long a page may take to show its first screen before the other phases are not tried. */
+    private static final int OPEN_LIMIT_SECONDS = 180;
 
     private PageProfile() {
     }
@@ -160,8 +162,17 @@ public final class PageProfile {
             JavascriptExecutor js = (JavascriptExecutor) driver;
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(seconds * 4L + FROZEN_AFTER_SECONDS));
             driver.get(server.baseUri().resolve("index.html?sheet=" + sheet + "&name=Bench").toString());
-            new WebDriverWait(driver, Duration.ofSeconds(120), Duration.ofMillis(50))
-                    .until(d -> js.executeScript("return window.__lg && window.__lg.firstScreen") != null);
+            try {
+                new WebDriverWait(driver, Duration.ofSeconds(OPEN_LIMIT_SECONDS), Duration.ofMillis(50))
+                        .until(d -> js.executeScript("return window.__lg && window.__lg.firstScreen") != null);
+            } catch (org.openqa.selenium.TimeoutException | org.openqa.selenium.ScriptTimeoutException e) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("label", label);
+                out.put("rows", rows);
+                out.put("cols", cols);
+                out.put("gave_up", "no first screen within " + OPEN_LIMIT_SECONDS + " s of navigating");
+                return json(out);
+            }
             double welcome = number(js.executeScript("return __lg.welcome"));
             double firstScreen = number(js.executeScript("return __lg.firstScreen"));
             Object domRowsAtOpen = js.executeScript("return document.querySelectorAll('#grid tr, [role=row]').length");
