@@ -80,7 +80,7 @@ final class OpFactory {
             if (!table.rowIds().isEmpty()) {
                 ops.add(escape(SheetOps.edit("x", pick(table.rowIds()), "$0", value(limits), 0L)));
             }
-            ops.add(escape(SheetOps.insertRow("x", null, Map.of("$0", value(limits)))));
+            ops.add(escape(SheetOps.insertRow("x", null, java.util.Collections.singletonMap("$0", value(limits))))); // a value may be null
         }
         int more = 1 + random.nextInt(4);
         for (int i = 0; i < more && !table.columnIds().isEmpty(); i++) {
