@@ -123,7 +123,13 @@ abstract class DeployedWarContract {
     void pagesAndScriptsAreServedUnderTheContextRoot() throws Exception {
         HttpResponse<String> index = get(server.base());
         assertEquals(200, index.statusCode(), "GET " + server.base());
-        assertTrue(index.body().contains("js/sheet-page.js"), "the welcome page is the table editor: " + index.body());
+        assertTrue(index.body().contains("js/index.js"), "the welcome page is LiveGrid's (home page and table editor): "
+                + index.body());
+        for (String module : List.of("js/index.js", "js/home-page.js", "js/sheet-page.js", "js/grid-view.js")) {
+            HttpResponse<String> served = get(server.base().resolve(module));
+            assertEquals(200, served.statusCode(), module);
+            assertTrue(served.body().contains("import") || served.body().contains("export"), module + " is served whole");
+        }
         HttpResponse<String> echo = get(server.base().resolve("echo.html"));
         assertEquals(200, echo.statusCode());
         assertTrue(echo.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
