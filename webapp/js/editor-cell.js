@@ -1,6 +1,7 @@
 // Editing one cell, without ever losing what the user typed to someone else's change.
 //
-// The editor is an <input class="cell-editor"> inside the cell's td. Its `base` is the cell's version
+// The editor is a one-line <textarea class="cell-editor"> inside the cell's td (a textarea, not an input:
+// an input drops line breaks, so editing a multi-line value would lose them; Alt+Enter adds one). Its `base` is the cell's version
 // when editing started, and saving is compare-and-set: if anyone changed the cell meanwhile, the server
 // refuses the save instead of overwriting them. A remote change of the cell while the user types leaves
 // the draft alone and shows the incoming value beside the editor; a refused save offers a choice in the
@@ -9,8 +10,8 @@
 //
 // Modes, as in spreadsheets: opened by a click or by typing a character, the editor is in "enter" mode
 // (the arrows save and move); opened with Enter or F2, or clicked inside, in "edit" mode (the arrows
-// move the caret). Enter saves and moves down, Tab right (Shift: back), Escape cancels, leaving the
-// cell saves. Pasting a block of cells into an untouched editor pastes it into the grid instead.
+// move the caret). Enter saves and moves down, Tab right (Shift: back), Alt+Enter adds a line break,
+// Escape cancels, leaving the cell saves. Pasting a block of cells into an untouched editor pastes it into the grid instead.
 import { parseTable } from './table-text.js';
 
 export class CellEditor {
@@ -64,12 +65,13 @@ export class CellEditor {
         if (!td) {
             return;
         }
-        const input = document.createElement('input');
-        input.type = 'text';
+        const input = document.createElement('textarea');
+        input.rows = 1;
+        input.wrap = 'off';
         input.className = 'cell-editor';
         input.setAttribute('aria-label', 'Edit ' + page.cellLabel(row, col));
         input.value = page.view.shownValue(row, col) ?? '';
-        const original = input.value; // as the input holds it (an input drops line breaks)
+        const original = input.value;
         if (text !== undefined) {
             input.value = text;
         }
@@ -187,7 +189,11 @@ export class CellEditor {
             Enter: [event.shiftKey ? -1 : 1, 0], Tab: [0, event.shiftKey ? -1 : 1],
             ...(editing.mode === 'enter' ? { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] } : {}),
         }[event.key];
-        if (step && !event.altKey && !event.ctrlKey && !event.metaKey) {
+        if (event.key === 'Enter' && event.altKey) { // a line break inside the value, as spreadsheets do
+            event.preventDefault();
+            editing.input.setRangeText('\n', editing.input.selectionStart, editing.input.selectionEnd, 'end');
+            editing.mode = 'edit';
+        } else if (step && !event.altKey && !event.ctrlKey && !event.metaKey) {
             event.preventDefault();
             this.commit();
             page.selection.moveBy(step[0], step[1], event.shiftKey && event.key.startsWith('Arrow'));

@@ -15,7 +15,7 @@
 // tr[data-row][aria-rowindex] (only rows in view are in the DOM; tr.spacer stand for the rest),
 // th.row-head, td[data-row][data-col] (value in .cell-value; .selected, .active, .pending, .editing,
 // .conflict, .occupied; aria-selected; tabindex 0 on the active cell), .presence-marker (a user's
-// name) inside a td, input.cell-editor inside the td being edited and .incoming beside it (a remote
+// name) inside a td, textarea.cell-editor inside the td being edited and .incoming beside it (a remote
 // change while typing), #conflict-bar with #keep-mine and #take-theirs, buttons #undo #redo #add-row
 // #delete-row #add-column #rename-column #delete-column #history, #history-panel (#history-list tr),
 // a#export-csv, #loading (before the first welcome), #empty with #import-csv and input#import-file,

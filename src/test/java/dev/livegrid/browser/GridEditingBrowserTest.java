@@ -348,6 +348,23 @@ class GridEditingBrowserTest {
     // ---------------------------------------------------------------- the keyboard alone
 
     @Test
+    void editingAValueWithLineBreaksKeepsThemAndAltEnterAddsOne() throws Exception {
+        Sheet sheet = openBoth("lines", 1, 2, (r, c) -> c == 0 ? "first line\nsecond line" : "v" + r + c);
+        alice.script("document.getElementById('export-csv').focus()");
+        alice.keys(Keys.TAB);
+        assertEquals(Map.of("row", sheet.row(0), "col", sheet.col(0)), alice.focusedCell());
+
+        alice.keys(Keys.F2);
+        WebElement editor = alice.editor(sheet.row(0), sheet.col(0));
+        assertEquals("first line\nsecond line", editor.getDomProperty("value"), "the editor holds the line break");
+        alice.keys("!");
+        alice.chord(Keys.ALT, Keys.ENTER);
+        alice.keys("third", Keys.ENTER);
+
+        bob.awaitCellValue(sheet.row(0), sheet.col(0), "first line\nsecond line!\nthird");
+    }
+
+    @Test
     void theGridWorksFromTheKeyboardAlone() throws Exception {
         Sheet sheet = openBoth("keyboard", 3, 3, (r, c) -> "v" + r + c);
         alice.script("document.getElementById('export-csv').focus()"); // the last stop before the grid

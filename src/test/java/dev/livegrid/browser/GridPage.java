@@ -131,13 +131,13 @@ final class GridPage implements AutoCloseable {
     /** The focused editor of a cell. */
     WebElement editor(String row, String col) {
         return await("an editor in cell " + row + "/" + col, d -> {
-            WebElement input = cell(row, col).findElements(By.cssSelector("input.cell-editor")).stream().findFirst().orElse(null);
+            WebElement input = cell(row, col).findElements(By.cssSelector(".cell-editor")).stream().findFirst().orElse(null);
             return input != null && input.equals(d.switchTo().activeElement()) ? input : null;
         });
     }
 
     List<WebElement> editors() {
-        return driver.findElements(By.cssSelector("input.cell-editor"));
+        return driver.findElements(By.cssSelector(".cell-editor"));
     }
 
     /** {row, col} of the focused cell, or null when the focus is not on a cell. */

@@ -421,7 +421,7 @@ class SheetPageBrowserTest {
         /** The focused editor opened in a cell. */
         WebElement editor(String row, String col) {
             return await("an editor in cell " + row + "/" + col, d -> {
-                WebElement input = cell(row, col).findElements(By.cssSelector("input.cell-editor")).stream()
+                WebElement input = cell(row, col).findElements(By.cssSelector(".cell-editor")).stream()
                         .findFirst().orElse(null);
                 return input != null && input.equals(d.switchTo().activeElement()) ? input : null;
             });
@@ -432,7 +432,7 @@ class SheetPageBrowserTest {
             cell(row, col).click();
             editor(row, col).sendKeys(value, Keys.ENTER);
             await("the editor in " + row + "/" + col + " to close",
-                    d -> cell(row, col).findElements(By.cssSelector("input.cell-editor")).isEmpty());
+                    d -> cell(row, col).findElements(By.cssSelector(".cell-editor")).isEmpty());
         }
 
         List<String> userNames() {

@@ -422,7 +422,7 @@ class SignedInPageBrowserTest {
     }
 
     private static List<WebElement> editors() {
-        return driver.findElements(By.cssSelector("input.cell-editor"));
+        return driver.findElements(By.cssSelector(".cell-editor"));
     }
 
     /** Click, type, Enter, as in the none-mode suite. */
