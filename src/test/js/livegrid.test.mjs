@@ -5,6 +5,7 @@ import {
     applyOp, backoffDelay, canEdit, diagnosisUrl, emptyState, isResumeWelcome, isValidId, LiveGridClient, MAX_NAME_LENGTH,
     MAX_OP_BYTES, nameProblem, opSize, sequenceOf, sheetUrl, stateFromWelcome, Status, withoutSubOps,
 } from '../../../webapp/js/livegrid.js';
+import { random } from './support/seeded.mjs';
 
 const WELCOME = {
     type: 'welcome', sheet: 'demo', version: 7, you: 'u-1',
@@ -880,17 +881,6 @@ describe('LiveGridClient with a token', () => {
 });
 
 describe('applyOp with a batch', () => {
-    /** A small seeded generator (mulberry32), so a failing case can be replayed. */
-    function random(seed) {
-        let a = seed >>> 0;
-        return () => {
-            a = (a + 0x6D2B79F5) >>> 0;
-            let t = Math.imul(a ^ (a >>> 15), 1 | a);
-            t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-            return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-        };
-    }
-
     test('every sub-op is applied in order at the one version of the batch', () => {
         const before = frozen(base());
         const after = applyOp(before, { type: 'batch', ops: [

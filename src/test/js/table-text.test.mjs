@@ -2,17 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCsv, parseTable, toHtmlTable, toTsv } from '../../../webapp/js/table-text.js';
-
-/** A small seeded generator (mulberry32), so a failing case can be replayed. */
-function random(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6D2B79F5) >>> 0;
-        let t = Math.imul(a ^ (a >>> 15), 1 | a);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+import { random } from './support/seeded.mjs';
 
 describe('parseTable', () => {
     test('TSV as Excel writes it: CRLF, a trailing line break, quoted fields with tabs, line breaks and quotes', () => {

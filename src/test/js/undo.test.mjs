@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { applyOp, stateFromWelcome } from '../../../webapp/js/livegrid.js';
 import { inverseOf, UndoHistory } from '../../../webapp/js/undo.js';
 import { cellRange, pasteOps } from '../../../webapp/js/range.js';
+import { random } from './support/seeded.mjs';
 
 // ---------------------------------------------------------------- a test-only server
 
@@ -451,17 +452,6 @@ describe('UndoHistory', () => {
 });
 
 // ---------------------------------------------------------------- random sessions
-
-/** A small seeded generator (mulberry32), so a failing case can be replayed. */
-function random(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6D2B79F5) >>> 0;
-        let t = Math.imul(a ^ (a >>> 15), 1 | a);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 /** A random op (request form) on `state`, values and names tagged with `tag` so they are told apart. */
 function randomOp(state, next, tag) {
